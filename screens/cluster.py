@@ -1,0 +1,111 @@
+"""Step 1: the cluster, starting, ready, failed or lost."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from screens.base import StepView
+from tui.lab import fmt
+from tui.lab.cluster import ClusterStatus
+from tui.lab.errors import LabError
+from widgets.code import CodePanel
+from widgets.table import PairsView
+
+
+def status_rows(status: ClusterStatus, state: str) -> list[tuple[str, str | Text]]:
+    health = Text(status.health_text, style="green" if status.health_text == "healthy" else "red")
+    if state == "lost":
+        health = Text("lost: the cluster stopped answering", style="bold red")
+    cores = f"{status.cores}" + (f" ({status.allowed_cores} allowed)" if status.allowed_cores != status.cores else "")
+    memory = f"{fmt.size(status.free_mem)} free of {fmt.size(status.max_mem)}"
+    url = status.url + ("  (private: only this session has the password)" if status.own else "")
+    rows: list[tuple[str, str | Text]] = [
+        ("Health", health),
+        ("H2O version", status.version or "-"),
+        ("Nodes", str(status.nodes)),
+        ("Cores", cores),
+        ("Free memory", memory),
+        ("Uptime", fmt.duration(status.uptime_ms / 1000)),
+        ("URL", url),
+        ("Cluster", status.cloud_name + ("" if status.own else "  (not started by h2o-lab: it is left running)")),
+    ]
+    if status.java:
+        rows.append(("Java", status.java))
+    if status.log_file:
+        rows.append(("Log", status.log_file))
+    return rows
+
+
+class ClusterView(StepView):
+    DEFAULT_CSS = """
+    ClusterView #cluster-news {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    ClusterView #cluster-status {
+        padding: 0 1 1 1;
+    }
+    ClusterView #cluster-error {
+        height: auto;
+        padding: 0 1 1 1;
+        display: none;
+    }
+    ClusterView #cluster-log {
+        height: auto;
+        max-height: 14;
+        margin: 0 1 1 1;
+        padding: 0 1;
+        background: $surface;
+        display: none;
+    }
+    ClusterView.failed #cluster-error, ClusterView.failed #cluster-log {
+        display: block;
+    }
+    ClusterView #cluster-code {
+        height: auto;
+        max-height: 8;
+        margin: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield from self.compose_intro()
+            yield Static("Starting…", id="cluster-news")
+            yield PairsView(id="cluster-status")
+            yield Static(id="cluster-error")
+            yield Static(id="cluster-log", markup=False)
+            yield Static("The same in h2o-py:", classes="lesson")
+            yield CodePanel(id="cluster-code")
+
+    def set_code(self, code: str) -> None:
+        self.query_one("#cluster-code", CodePanel).set_code(code)
+
+    def show_news(self, lines: list[str]) -> None:
+        self.query_one("#cluster-news", Static).update("\n".join(f"• {line}" for line in lines[-8:]))
+
+    def show_status(self, status: ClusterStatus, state: str = "ready") -> None:
+        self.remove_class("failed")
+        news = "Connected to an existing cluster." if not status.own else "Your private cluster is running."
+        if state == "lost":
+            news = "The cluster stopped answering. Press r to start a fresh one."
+        self.query_one("#cluster-news", Static).update(news)
+        self.query_one("#cluster-status", PairsView).set_rows(status_rows(status, state))
+
+    def show_failure(self, error: LabError, log_tail: str = "", lost: bool = False) -> None:
+        self.add_class("failed")
+        title = "The cluster was lost." if lost else "The cluster could not be started."
+        self.query_one("#cluster-news", Static).update(Text(title, style="bold red"))
+        text = Text(error.message)
+        if error.hint:
+            text.append("\n" + error.hint, style="italic")
+        text.append("\nPress r to try again.", style="bold")
+        self.query_one("#cluster-error", Static).update(text)
+        tail = log_tail or error.detail
+        log = self.query_one("#cluster-log", Static)
+        log.update(tail or "")
+        log.display = bool(tail)

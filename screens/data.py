@@ -1,0 +1,150 @@
+"""Step 2: import the cars data and look at it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Static
+
+from screens.base import StepView
+from tui.lab import fmt
+from tui.lab.errors import LabError
+from tui.lab.frames import FrameInfo
+from widgets.code import CodePanel
+
+FACTOR_NOTE = (
+    "economy_20mpg holds 0 and 1, so H2O reads it as a number. It is a yes/no answer (does the car do more "
+    "than 20 miles per gallon?), so it is converted to a factor (enum): a model that predicts it then "
+    "learns two classes and gives their probabilities, instead of fitting a line through 0 and 1."
+)
+
+
+class DataView(StepView):
+    DEFAULT_CSS = """
+    DataView .bar {
+        height: auto;
+        padding: 0 1;
+    }
+    DataView #data-news {
+        height: auto;
+        padding: 0 1;
+        width: 1fr;
+    }
+    DataView #data-source {
+        height: auto;
+        padding: 0 1;
+    }
+    DataView #data-source.standin {
+        color: $warning;
+    }
+    DataView DataTable {
+        height: auto;
+        max-height: 14;
+        margin: 0 1 1 1;
+    }
+    DataView .caption {
+        height: auto;
+        padding: 0 1;
+        text-style: bold;
+    }
+    DataView #data-factor {
+        height: auto;
+        padding: 0 1 1 1;
+    }
+    DataView #data-code {
+        height: auto;
+        max-height: 8;
+        margin: 0 1;
+    }
+    DataView .loaded-only {
+        display: none;
+    }
+    DataView.loaded .loaded-only {
+        display: block;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield from self.compose_intro()
+            with Horizontal(classes="bar"):
+                yield Button("Import cars data (i)", id="import", variant="primary")
+                yield Static("Not imported yet.", id="data-news")
+            yield Static(id="data-source")
+            yield Static("Columns", classes="caption loaded-only")
+            yield DataTable(id="data-columns", classes="loaded-only", cursor_type="row", zebra_stripes=True)
+            yield Static(id="data-factor", classes="loaded-only")
+            yield Static("First rows", classes="caption loaded-only")
+            yield DataTable(id="data-head", classes="loaded-only", cursor_type="row", zebra_stripes=True)
+            yield Static("The same in h2o-py:", classes="lesson")
+            yield CodePanel(id="data-code")
+
+    def set_code(self, code: str) -> None:
+        self.query_one("#data-code", CodePanel).set_code(code)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "import":
+            event.stop()
+            self.action_import_data()
+
+    def action_import_data(self) -> None:
+        self.app.load_data("cars")  # type: ignore[attr-defined]
+
+    def show_progress(self, text: str) -> None:
+        self.query_one("#data-news", Static).update(text)
+        self.query_one("#import", Button).disabled = True
+
+    def show_failure(self, error: LabError) -> None:
+        self.query_one("#import", Button).disabled = False
+        text = Text(error.message, style="bold red")
+        if error.hint:
+            text.append("\n" + error.hint, style="italic")
+        self.query_one("#data-news", Static).update("Import failed.")
+        self.query_one("#data-source", Static).update(text)
+
+    def show_frame(self, info: FrameInfo) -> None:
+        self.add_class("loaded")
+        button = self.query_one("#import", Button)
+        button.disabled = True
+        button.label = "Imported"
+        self.query_one("#data-news", Static).update(
+            f"{fmt.count(info.rows)} rows × {info.cols} columns, in frame {info.frame_id}"
+        )
+        source = self.query_one("#data-source", Static)
+        text = Text("Source: ", style="bold")
+        text.append(info.source.describe())
+        source.update(text)
+        source.set_class(info.source.standin, "standin")
+
+        columns = self.query_one("#data-columns", DataTable)
+        columns.clear(columns=True)
+        columns.add_columns("column", "type", "missing", "min", "mean", "max")
+        for col in info.columns:
+            kind = col.type
+            if col.name in info.converted:
+                kind = f"{col.type} (was {info.converted[col.name]})"
+            if col.domain and col.type == "enum":
+                levels = len(col.domain)
+                kind = f"{kind}, {levels} levels" if col.name not in info.converted else kind
+            columns.add_row(
+                col.name,
+                kind,
+                fmt.count(col.missing),
+                fmt.number(col.min),
+                fmt.number(col.mean),
+                fmt.number(col.max),
+            )
+        factor = info.column("economy_20mpg")
+        if factor is not None:
+            note = Text("economy_20mpg is now a factor", style="bold")
+            levels = ", ".join(factor.domain or [])
+            note.append(f" with levels {levels}. " if levels else ". ")
+            note.append(FACTOR_NOTE)
+            self.query_one("#data-factor", Static).update(note)
+
+        head = self.query_one("#data-head", DataTable)
+        head.clear(columns=True)
+        head.add_columns(*[c.name for c in info.columns])
+        for row in info.head:
+            head.add_row(*[Text(v[:28] + ("…" if len(v) > 28 else "")) for v in row])

@@ -1,0 +1,107 @@
+"""Modal dialogs: one base class; Escape always closes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.lab.errors import LabError
+
+
+class Dialog(ModalScreen):
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+    Dialog > Vertical {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+    Dialog .title {
+        text-style: bold;
+        height: auto;
+        margin-bottom: 1;
+    }
+    Dialog .buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    Dialog Button {
+        margin-left: 2;
+    }
+    """
+    BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close")]
+
+    def action_dismiss_dialog(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog):
+    """Asks a yes/no question; dismisses with True or False."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("n", "answer(False)", "No", id="dialog.no"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self._title = title
+        self._question = question
+        self._yes = yes
+        self._no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="title")
+            yield Static(self._question)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self._no} (n)", id="no")
+                yield Button(f"{self._yes} (y)", id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    def action_dismiss_dialog(self) -> None:
+        self.dismiss(False)
+
+
+class ErrorDialog(Dialog):
+    """Shows a :class:`LabError`: what happened, what to do, and the details if any."""
+
+    def __init__(self, error: LabError) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.error.title, classes="title")
+            yield Static(self.error.message)
+            if self.error.hint:
+                yield Static(self.error.hint, classes="hint")
+            if self.error.detail:
+                with VerticalScroll(classes="detail"):
+                    yield Static(self.error.detail, markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Close (esc)", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)

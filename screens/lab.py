@@ -1,0 +1,57 @@
+"""The main screen: the header, the steps on the left, the current step beside them, the keys below."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from screens.base import StepView
+from screens.cluster import ClusterView
+from screens.data import DataView
+from screens.train import TrainView
+from tui.lab.steps import STEPS, Step
+from widgets.header import LabHeader
+from widgets.steps import StepList
+
+VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "train": TrainView}
+
+
+def make_view(step: Step) -> StepView:
+    return VIEW_KINDS[step.kind](step)
+
+
+class LabScreen(Screen):
+    DEFAULT_CSS = """
+    LabScreen #body {
+        height: 1fr;
+    }
+    LabScreen #views {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, steps: list[Step] | None = None) -> None:
+        super().__init__()
+        self.steps = steps or STEPS
+
+    def compose(self) -> ComposeResult:
+        yield LabHeader(id="header")
+        with Horizontal(id="body"):
+            yield StepList(self.steps, id="steps")
+            with ContentSwitcher(id="views", initial=f"view-{self.steps[0].number}"):
+                for step in self.steps:
+                    yield make_view(step)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.lab_screen_mounted()  # type: ignore[attr-defined]
+
+    def view(self, number: int) -> StepView:
+        return self.query_one(f"#view-{number}", StepView)
+
+    def show_step(self, number: int) -> None:
+        self.query_one("#views", ContentSwitcher).current = f"view-{number}"
+        self.view(number).on_show_step()

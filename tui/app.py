@@ -1,0 +1,445 @@
+"""The h2o-lab application, built by :func:`make_app` for the command line and the tests alike."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.help import HelpScreen
+from screens.lab import LabScreen
+from tui.lab import codegen, paths
+from tui.lab.cluster import ClusterStatus
+from tui.lab.errors import ClusterError, LabError
+from tui.lab.service import Lab, LabConfig
+from tui.lab.steps import STEPS
+from tui.lab.training import DONE, RUNNING, Run
+from tui.messages import (
+    ClusterFailed,
+    ClusterLost,
+    ClusterProgress,
+    ClusterReady,
+    ClusterStatusUpdate,
+    DataFailed,
+    DataLoaded,
+    DataProgress,
+)
+
+log = logging.getLogger("h2o-lab")
+
+HEALTH_INTERVAL = 2.0
+
+
+class LabApp(App):
+    TITLE = "h2o-lab"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit h2o-lab (asks first while a model trains)"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and where files are kept"),
+        Binding("n", "step(1)", "Next", id="app.next", tooltip="Go to the next step"),
+        Binding("p", "step(-1)", "Prev", id="app.prev", tooltip="Go to the previous step"),
+        Binding("r", "restart_cluster", "Restart H2O", id="app.restart"),
+        # Step keys: they act on the current step wherever the focus is, and show only where they apply.
+        Binding("i", "in_view('import_data')", "Import", id="step.import", tooltip="Import the data into H2O"),
+        Binding("t", "in_view('train')", "Train", id="step.train", tooltip="Train this step's model"),
+        Binding("x", "in_view('cancel')", "Cancel job", id="step.cancel", tooltip="Cancel the job; keep the partial model"),
+    ]
+
+    def __init__(self, lab: Lab, *, autostart: bool = True, health_interval: float = HEALTH_INTERVAL) -> None:
+        super().__init__()
+        self.lab = lab
+        self.autostart = autostart
+        self.health_interval = health_interval
+        self.steps = list(STEPS)
+        self.current_step = self.steps[0].number
+        self.done: set[int] = set()
+        self.cluster_state = "starting"
+        self.cluster_status: ClusterStatus | None = None
+        self.news: list[str] = []
+        self.started_at = time.monotonic()
+        self.first_paint: float | None = None
+        self.ready_at: float | None = None
+        self._health_timer = None
+        self._quitting = False
+
+    # -- start-up -----------------------------------------------------------------------------
+    def get_default_screen(self) -> LabScreen:
+        return LabScreen(self.steps)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._painted)
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover - not the main thread
+            pass
+
+    def lab_screen_mounted(self) -> None:
+        """The main screen is composed: fill it in and start the cluster."""
+        self.refresh_chrome()
+        self._refresh_code()
+        if self.lab.ready:
+            self._start_health_checks()
+            self.post_message(ClusterReady(self.lab.cluster_status()))
+        elif self.autostart:
+            self.start_cluster()
+
+    def _painted(self) -> None:
+        if self.first_paint is None:
+            self.first_paint = time.monotonic() - self.started_at
+            log.info("first paint after %.3f s", self.first_paint)
+
+    @property
+    def lab_screen(self) -> LabScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, LabScreen):
+                return screen
+        raise LookupError("no lab screen")
+
+    # -- the cluster --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
+    def start_cluster(self) -> None:
+        try:
+            status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
+        except LabError as exc:
+            self.post_message(ClusterFailed(exc, exc.detail or self.lab.log_tail()))
+            return
+        self.post_message(ClusterReady(status))
+
+    @on(ClusterProgress)
+    def _on_cluster_progress(self, message: ClusterProgress) -> None:
+        self.news.append(message.text)
+        self._cluster_view().show_news(self.news)
+
+    @on(ClusterReady)
+    def _on_cluster_ready(self, message: ClusterReady) -> None:
+        self.cluster_state = "ready"
+        self.cluster_status = message.status
+        if self.ready_at is None:
+            self.ready_at = time.monotonic() - self.started_at
+            log.info("cluster ready after %.3f s", self.ready_at)
+        self.done.add(1)
+        self._cluster_view().show_status(message.status)
+        self.refresh_chrome()
+        self._refresh_code()
+        self._start_health_checks()
+
+    @on(ClusterStatusUpdate)
+    def _on_cluster_status(self, message: ClusterStatusUpdate) -> None:
+        if self.cluster_state not in ("ready",):
+            return
+        self.cluster_status = message.status
+        self._cluster_view().show_status(message.status)
+
+    @on(ClusterFailed)
+    def _on_cluster_failed(self, message: ClusterFailed) -> None:
+        self.cluster_state = "failed"
+        self.done.discard(1)
+        self._cluster_view().show_failure(message.error, message.log_tail)
+        self.refresh_chrome()
+        self.show_step(1)
+
+    @on(ClusterLost)
+    def _on_cluster_lost(self, message: ClusterLost) -> None:
+        if self.cluster_state != "ready":
+            return
+        self.cluster_state = "lost"
+        self._stop_health_checks()
+        self._cluster_view().show_failure(
+            ClusterError(message.reason, hint="Finished runs are kept on this screen."), message.log_tail, lost=True
+        )
+        self.refresh_chrome()
+        self.notify("The H2O cluster was lost. Press r on step 1 to start a fresh one.", severity="error", timeout=8)
+
+    def _start_health_checks(self) -> None:
+        if self._health_timer is None and self.health_interval > 0:
+            self._health_timer = self.set_interval(self.health_interval, self._check_health)
+
+    def _stop_health_checks(self) -> None:
+        if self._health_timer is not None:
+            self._health_timer.stop()
+            self._health_timer = None
+
+    def _check_health(self) -> None:
+        if self.cluster_state == "ready" and not self._quitting:
+            self._health_worker()
+
+    @work(thread=True, exclusive=True, group="health", exit_on_error=False)
+    def _health_worker(self) -> None:
+        try:
+            status = self.lab.cluster_status(timeout=min(2.0, self.health_interval))
+        except LabError as exc:
+            if self._quitting:
+                return
+            # One more try before calling the cluster lost: a busy JVM can miss one beat.
+            try:
+                status = self.lab.cluster_status(timeout=1.0)
+            except LabError:
+                self.post_message(ClusterLost(exc.message, self.lab.log_tail()))
+                return
+        self.post_message(ClusterStatusUpdate(status))
+
+    def action_restart_cluster(self) -> None:
+        if self.cluster_state not in ("failed", "lost"):
+            return
+        self.cluster_state = "starting"
+        self.news = []
+        self.refresh_chrome()
+        self._cluster_view().show_news(["Starting a fresh cluster"])
+        self._restart_worker()
+
+    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
+    def _restart_worker(self) -> None:
+        try:
+            self.lab.reset_cluster()
+            status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
+        except LabError as exc:
+            self.post_message(ClusterFailed(exc, exc.detail or self.lab.log_tail()))
+            return
+        self.post_message(ClusterReady(status))
+
+    # -- data ---------------------------------------------------------------------------------
+    def load_data(self, name: str) -> None:
+        if not self.lab.ready:
+            self.notify("The cluster is not ready yet; see step 1.", severity="warning")
+            return
+        self._data_worker(name)
+
+    @work(thread=True, exclusive=True, group="data", exit_on_error=False)
+    def _data_worker(self, name: str) -> None:
+        try:
+            info = self.lab.load_cars(lambda text: self.post_message(DataProgress(name, text)))
+        except LabError as exc:
+            self.post_message(DataFailed(name, exc))
+            return
+        except Exception as exc:
+            log.exception("data import failed")
+            self.post_message(DataFailed(name, LabError(f"The import stopped unexpectedly: {exc}")))
+            return
+        self.post_message(DataLoaded(info))
+
+    @on(DataProgress)
+    def _on_data_progress(self, message: DataProgress) -> None:
+        self._data_view().show_progress(message.text)
+
+    @on(DataLoaded)
+    def _on_data_loaded(self, message: DataLoaded) -> None:
+        self.done.add(2)
+        self._data_view().show_frame(message.info)
+        self.refresh_chrome()
+        self._refresh_code()
+
+    @on(DataFailed)
+    def _on_data_failed(self, message: DataFailed) -> None:
+        self._data_view().show_failure(message.error)
+
+    # -- runs ---------------------------------------------------------------------------------
+    def run_finished(self, step: int, run: Run | None) -> None:
+        if run is not None and run.status == DONE:
+            self.done.add(step)
+        self.refresh_chrome()
+
+    def training_views(self):
+        from screens.train import TrainView  # noqa: PLC0415
+
+        try:
+            return list(self.lab_screen.query(TrainView))
+        except LookupError:
+            return []
+
+    def training_running(self) -> bool:
+        return any(view.training for view in self.training_views())
+
+    # -- navigation ---------------------------------------------------------------------------
+    def show_step(self, number: int) -> None:
+        if number not in {s.number for s in self.steps}:
+            return
+        self.current_step = number
+        self.lab_screen.show_step(number)
+        self.refresh_chrome()
+
+    def action_step(self, delta: int) -> None:
+        numbers = [s.number for s in self.steps]
+        index = numbers.index(self.current_step) + delta
+        if 0 <= index < len(numbers):
+            self.show_step(numbers[index])
+
+    def current_view(self):
+        try:
+            return self.lab_screen.view(self.current_step)
+        except (LookupError, Exception):
+            return None
+
+    def action_in_view(self, action: str) -> None:
+        view = self.current_view()
+        method = getattr(view, f"action_{action}", None)
+        if method is not None:
+            method()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "in_view":
+            view = self.current_view()
+            if view is None or not hasattr(view, f"action_{parameters[0]}"):
+                return False
+            if parameters[0] == "cancel":
+                return True if getattr(view, "training", False) else None
+            return True
+        if action == "restart_cluster":
+            return self.cluster_state in ("failed", "lost")
+        return True
+
+    def on_step_list_chosen(self, message) -> None:
+        self.show_step(message.number)
+
+    def action_help(self) -> None:
+        files = [
+            ("App log", str(paths.log_dir() / "h2o-lab.log")),
+            ("H2O logs", str(paths.log_dir())),
+            ("Data cache", str(self.lab.resolver.cache_dir)),
+        ]
+        if self.lab.resolver.data_dir:
+            files.insert(2, ("Data directory", str(self.lab.resolver.data_dir)))
+        self.push_screen(HelpScreen(files))
+
+    def show_error(self, error: LabError) -> None:
+        self.push_screen(ErrorDialog(error))
+
+    # -- quitting -----------------------------------------------------------------------------
+    def action_quit(self) -> None:
+        if self._quitting:
+            return
+        if self.training_running():
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._quit_after_cancel()
+
+            self.push_screen(
+                ConfirmDialog(
+                    "A model is training",
+                    "Quit now? The job will be cancelled and the cluster stopped.",
+                    yes="Quit",
+                    no="Keep training",
+                ),
+                answer,
+            )
+            return
+        self._begin_quit()
+
+    def _begin_quit(self) -> None:
+        self._quitting = True
+        self._stop_health_checks()
+        self.exit()
+
+    def _quit_after_cancel(self) -> None:
+        self._quitting = True
+        self._stop_health_checks()
+        self.notify("Cancelling the job…", timeout=10)
+        for view in self.training_views():
+            view.request_cancel()
+        self._wait_for_jobs()
+
+    @work(thread=True, group="quit", exit_on_error=False)
+    def _wait_for_jobs(self) -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(r.status == RUNNING for r in list(self.lab.runs)):
+            time.sleep(0.1)
+        self.call_from_thread(self.exit)
+
+    def _on_signal(self, sig: int) -> None:
+        log.info("signal %s: leaving", sig)
+        for view in self.training_views():
+            view.request_cancel()
+        self._quitting = True
+        self.exit(return_code=128 + sig)
+
+    # -- chrome -------------------------------------------------------------------------------
+    def refresh_chrome(self) -> None:
+        try:
+            screen = self.lab_screen
+        except LookupError:
+            return
+        from widgets.header import LabHeader  # noqa: PLC0415
+        from widgets.steps import StepList  # noqa: PLC0415
+
+        step = next(s for s in self.steps if s.number == self.current_step)
+        header = screen.query_one(LabHeader)
+        header.location = f"Step {step.number}/{len(self.steps)} {step.title}"
+        header.state = self.cluster_state
+        header.detail = self.cluster_status.url.split("://", 1)[-1] if self.cluster_status else ""
+        busy = {v.step.number for v in self.training_views() if v.training}
+        screen.query_one(StepList).update_state(self.current_step, self.done, busy)
+        self.refresh_bindings()
+
+    def _refresh_code(self) -> None:
+        try:
+            screen = self.lab_screen
+        except LookupError:
+            return
+        opts = self.lab.config.cluster
+        screen.view(1).set_code(codegen.connect_code(opts.own, opts.url or "", opts.user))  # type: ignore[attr-defined]
+        info = self.lab.frame_info("cars")
+        spec = self.lab.resolver.spec("cars")
+        if info is not None:
+            path = info.source.path if info.source.source != "download" else spec.url
+            code = codegen.import_cars_code(path, spec.url, info.source.standin)
+        else:
+            code = codegen.import_cars_code(spec.url, spec.url)
+        screen.view(2).set_code(code)  # type: ignore[attr-defined]
+        for view in self.training_views():
+            view.refresh_code()
+
+    def _cluster_view(self):
+        return self.lab_screen.view(1)
+
+    def _data_view(self):
+        return self.lab_screen.view(2)
+
+    # -- workers and errors -------------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """An internal error ends the app with a short message; the traceback goes to the log only."""
+        import traceback  # noqa: PLC0415
+
+        from rich.text import Text  # noqa: PLC0415
+
+        log.error("internal error:\n%s", traceback.format_exc())
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                "h2o-lab stopped after an internal error; the private cluster is being stopped.\n"
+                f"The details are in {paths.log_dir() / 'h2o-lab.log'}."
+            )
+        )
+        self._close_messages_no_wait()
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        """Every worker failure ends here, as words in a dialog, never as a traceback."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            log.error("worker %s failed: %r", event.worker.name, error)
+            self.show_error(error if isinstance(error, LabError) else LabError(f"Unexpected error: {error}"))
+
+
+def make_app(
+    lab: Lab | None = None,
+    config: LabConfig | None = None,
+    *,
+    autostart: bool = True,
+    health_interval: float = HEALTH_INTERVAL,
+) -> LabApp:
+    """The one factory for the command line and the tests."""
+    if lab is None:
+        lab = Lab(config or LabConfig())
+    return LabApp(lab, autostart=autostart, health_interval=health_interval)

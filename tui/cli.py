@@ -1,0 +1,281 @@
+"""The ``h2o-lab`` command."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import logging.handlers
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from tui import __version__
+from tui.lab import paths
+from tui.lab.cluster import ClusterOptions, parse_memory
+
+DESCRIPTION = """\
+A terminal lab for deep learning with H2O-3. It starts a private H2O cluster on this machine
+(127.0.0.1 only, with a password made for this launch), then walks you through the deep
+learning walkthrough step by step: import data, train networks, watch them learn, and read the
+h2o-py code that does the same.
+"""
+
+EPILOG = """\
+environment:
+  H2O_LAB_DATA      same as --data-dir
+  H2O_LAB_MIRROR    same as --mirror
+  H2O_LAB_PASSWORD  password for --user (otherwise you are asked for it)
+  H2O_JAVA_HOME     the Java to run H2O with (8-17); by default java on the PATH, else the bundled Java 17
+
+examples:
+  h2o-lab                                    start a private cluster and begin
+  h2o-lab --data-dir /srv/class-data         use data a teacher staged offline
+  h2o-lab --max-mem 2g --nthreads 2          a smaller private cluster
+  h2o-lab --url https://h2o.example.org:54321 --user alice
+                                             use an existing cluster (never stopped by h2o-lab)
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+def _positive_threads(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value == -1 or value >= 1:
+        return value
+    raise argparse.ArgumentTypeError("use a number of threads of 1 or more, or -1 for all cores")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 1024 <= value <= 65534:
+        raise argparse.ArgumentTypeError("use a port from 1024 to 65534 (H2O also takes the port after it)")
+    return value
+
+
+def _memory(text: str) -> str:
+    try:
+        return parse_memory(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _url(text: str) -> str:
+    parts = urllib.parse.urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a cluster address; use http://HOST:PORT or https://HOST:PORT"
+        )
+    try:
+        parts.port
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' has an invalid port") from None
+    return text.strip().rstrip("/")
+
+
+def _mirror(text: str) -> str:
+    parts = urllib.parse.urlsplit(text.strip())
+    if parts.scheme not in ("http", "https", "file") or (parts.scheme != "file" and not parts.hostname):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a mirror address; use http(s)://HOST/PATH/")
+    return text.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="h2o-lab",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    own = parser.add_argument_group("the private cluster (default)")
+    own.add_argument(
+        "--nthreads",
+        type=_positive_threads,
+        default=-1,
+        metavar="N",
+        help="CPU threads H2O may use (default: -1, all cores)",
+    )
+    own.add_argument(
+        "--max-mem",
+        type=_memory,
+        metavar="SIZE",
+        help="largest Java heap for H2O, such as 2g or 512m (default: Java's own, a quarter of the RAM)",
+    )
+    own.add_argument(
+        "--port",
+        type=_port,
+        metavar="PORT",
+        help="fixed port on 127.0.0.1 (default: the first free one from 54321)",
+    )
+    remote = parser.add_argument_group("an existing cluster instead")
+    remote.add_argument("--url", type=_url, metavar="URL", help="address of a running H2O-3 cluster; it is never stopped")
+    remote.add_argument(
+        "--user",
+        metavar="USER",
+        help="user name for the cluster; the password comes from H2O_LAB_PASSWORD or a prompt",
+    )
+    remote.add_argument(
+        "--insecure",
+        action="store_true",
+        help="accept an https certificate that cannot be verified (self-signed)",
+    )
+    data = parser.add_argument_group("data")
+    data.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=os.environ.get("H2O_LAB_DATA") or None,
+        help="directory with staged data files: cars_20mpg.csv, mnist/train.csv.gz, mnist/test.csv.gz "
+        "(default: H2O_LAB_DATA)",
+    )
+    data.add_argument(
+        "--mirror",
+        type=_mirror,
+        metavar="URL",
+        default=os.environ.get("H2O_LAB_MIRROR") or None,
+        help="download data from this address instead of H2O's public bucket, such as a classroom "
+        "server holding the same files (default: H2O_LAB_MIRROR)",
+    )
+    data.add_argument("--offline", action="store_true", help="never download; use staged or cached files only")
+    parser.add_argument("--version", action="version", version=f"h2o-lab {__version__}")
+    return parser
+
+
+def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = None):
+    """Parse and check the flags; returns (args, LabConfig). Mistakes exit with status 2 and a message."""
+    from tui.lab.service import LabConfig  # noqa: PLC0415
+
+    environ = dict(os.environ) if environ is None else environ
+    parser = build_parser()
+    args = parser.parse_args(argv)
+
+    if args.data_dir is not None:
+        data_dir = Path(os.path.expanduser(str(args.data_dir)))
+        if not data_dir.exists():
+            parser.error(f"--data-dir {data_dir}: no such directory")
+        if not data_dir.is_dir():
+            parser.error(f"--data-dir {data_dir}: not a directory")
+        args.data_dir = data_dir.resolve()
+    if args.url is None:
+        for flag, value in (("--user", args.user), ("--insecure", args.insecure)):
+            if value:
+                parser.error(f"{flag} goes with --url (an existing cluster); the private cluster needs no credentials")
+    else:
+        for flag, value in (("--nthreads", args.nthreads != -1), ("--max-mem", args.max_mem), ("--port", args.port)):
+            if value:
+                parser.error(f"{flag} sets up the private cluster; it cannot change an existing cluster at --url")
+        if args.insecure and not args.url.startswith("https://"):
+            parser.error("--insecure only applies to https:// addresses")
+
+    password = None
+    if args.user:
+        password = environ.get("H2O_LAB_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                parser.error("--user needs a password: set H2O_LAB_PASSWORD, or run in a terminal to be asked")
+            try:
+                password = getpass.getpass(f"Password for {args.user} at {args.url}: ")
+            except (EOFError, KeyboardInterrupt):
+                print(file=sys.stderr)
+                raise SystemExit(130) from None
+
+    options = ClusterOptions(
+        url=args.url,
+        user=args.user,
+        password=password,
+        insecure=args.insecure,
+        nthreads=args.nthreads,
+        max_mem=args.max_mem,
+        port=args.port,
+    )
+    config = LabConfig(cluster=options, data_dir=args.data_dir, mirror=args.mirror, download=not args.offline)
+    return args, config
+
+
+def setup_logging() -> Path | None:
+    """The app's log goes to the state directory; nothing is ever printed on the screen."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    try:
+        directory = paths.log_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "h2o-lab.log"
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
+    except OSError as exc:
+        print(f"h2o-lab: cannot write logs to {paths.log_dir()} ({exc.strerror}); going on without a log", file=sys.stderr)
+        root.addHandler(logging.NullHandler())
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    for noisy in ("urllib3", "requests"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    _args, config = parse_args(argv)
+    setup_logging()
+    logging.getLogger("h2o-lab").info("h2o-lab %s starting", __version__)
+
+    from tui.app import make_app  # noqa: PLC0415 - keeps --help fast
+
+    app = make_app(config=config)
+    code = 0
+    try:
+        app.run()
+        code = app.return_code or 0
+    finally:
+        lab = app.lab
+        if lab.cluster is not None and lab.cluster.own:
+            _say("Stopping the private H2O cluster…")
+        try:
+            lab.close()
+        except Exception:
+            logging.getLogger("h2o-lab").exception("while stopping the cluster")
+    if app.first_paint is not None:
+        logging.getLogger("h2o-lab").info(
+            "timings: first paint %.3f s, cluster ready %s",
+            app.first_paint,
+            f"{app.ready_at:.3f} s" if app.ready_at is not None else "never",
+        )
+    _leave(code)
+    return code
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:  # the terminal is gone (a dropped SSH session)
+        pass
+
+
+def _leave(code: int) -> None:
+    """Exit now if a worker thread is still stuck in a network call: the cluster is already stopped."""
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+        if not others:
+            return
+        time.sleep(0.05)
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""A small REST client for the calls h2o-lab makes itself (status, health, job polling).
+
+h2o-py's own connection has no timeout once connected; the calls here must fail fast so that a
+lost cluster is noticed within seconds. The password lives only in this object's session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from tui.lab.errors import ClusterError
+
+
+class ClusterUnreachable(ClusterError):
+    """The cluster did not answer (refused, timed out, or went away)."""
+
+
+class Rest:
+    def __init__(
+        self,
+        url: str,
+        auth: tuple[str, str] | None = None,
+        verify: bool = True,
+        timeout: float = 5.0,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self._session = requests.Session()
+        self._session.auth = auth
+        self._session.verify = verify
+        # The lab never goes through a proxy to reach its cluster by accident.
+        self._session.trust_env = False
+
+    def get(self, path: str, params: dict[str, Any] | None = None, timeout: float | None = None) -> dict:
+        return self._call("GET", path, params=params, timeout=timeout)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, timeout: float | None = None) -> dict:
+        return self._call("POST", path, data=data, timeout=timeout)
+
+    def _call(self, method: str, path: str, timeout: float | None = None, **kwargs: Any) -> dict:
+        try:
+            response = self._session.request(
+                method, self.url + path, timeout=timeout or self.timeout, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise ClusterUnreachable(
+                f"The cluster at {self.url} did not answer ({type(exc).__name__}).",
+                detail=str(exc),
+            ) from None
+        if response.status_code == 401:
+            raise ClusterError(f"The cluster at {self.url} refused the credentials (HTTP 401).")
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code >= 400:
+            message = ""
+            if isinstance(body, dict):
+                message = str(body.get("exception_msg") or body.get("msg") or "")
+            raise ClusterError(
+                f"H2O answered {method} {path} with HTTP {response.status_code}.",
+                detail=message or response.text[:2000],
+            )
+        return body if isinstance(body, dict) else {}
+
+    def close(self) -> None:
+        self._session.close()

@@ -1,0 +1,447 @@
+"""The one object the screens talk to: cluster, data, training, code.
+
+Every method here may block on the network or the JVM: the app calls them from thread
+workers, never from the UI thread. Results are plain data (see :mod:`tui.lab.training`,
+:mod:`tui.lab.frames`, :class:`tui.lab.cluster.ClusterStatus`).
+
+h2o-py keeps one connection per process, so a process has one :class:`Lab` at a time.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import logging
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from tui.lab import codegen, paths
+from tui.lab.cluster import Cluster, ClusterOptions, ClusterStatus, make_cluster
+from tui.lab.datasets import DataResolver, ResolvedData
+from tui.lab.errors import ClusterError, DataError, LabError, TrainingError
+from tui.lab.frames import FrameInfo, frame_info_from_summary
+from tui.lab.quiet import quiet_h2o
+from tui.lab.rest import ClusterUnreachable
+from tui.lab.steps import Step
+from tui.lab.training import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    INTERRUPTED,
+    RUNNING,
+    Run,
+    RunSpec,
+    ScoringHistory,
+    metrics_from_json,
+)
+
+log = logging.getLogger("h2o-lab")
+
+# Parts of a model's JSON the live chart does not need (H2O refuses to drop "parameters").
+_POLL_EXCLUDE = ",".join(
+    [
+        "models/output/reproducibility_information_table",
+        "models/output/help",
+        "models/output/model_summary",
+        "models/output/variable_importances",
+        "models/output/training_metrics",
+        "models/output/validation_metrics",
+        "models/output/cross_validation_metrics",
+        "models/output/cross_validation_metrics_summary",
+    ]
+)
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class LabConfig:
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    data_dir: Path | None = None
+    mirror: str | None = None
+    download: bool = True
+    cache_dir: Path | None = None
+    log_dir: Path | None = None
+    poll_interval: float = 0.25
+
+
+class Lab:
+    def __init__(self, config: LabConfig | None = None) -> None:
+        self.config = config or LabConfig()
+        self.cluster: Cluster | None = None
+        self.resolver = DataResolver(
+            self.config.data_dir,
+            self.config.cache_dir or paths.data_cache_dir(),
+            mirror=self.config.mirror,
+            download=self.config.download,
+        )
+        self._lock = threading.RLock()
+        self._frames: dict[str, Any] = {}  # name -> H2OFrame
+        self._frame_info: dict[str, FrameInfo] = {}
+        self._estimators: dict[str, Any] = {}
+        self.runs: list[Run] = []
+        self._ids = itertools.count(1)
+        self._closed = False
+
+    # -- cluster ------------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        return self.cluster is not None and self.cluster.rest is not None
+
+    @property
+    def own_cluster(self) -> bool:
+        return self.config.cluster.own
+
+    def start_cluster(self, say: Say | None = None) -> ClusterStatus:
+        """Start the own cluster, or connect to ``--url``. Raises :class:`LabError` with the reason."""
+        with self._lock:
+            if self.ready:
+                assert self.cluster is not None
+                return self.cluster.status()
+            cluster = make_cluster(self.config.cluster)
+            if self.config.log_dir and hasattr(cluster, "log_dir"):
+                cluster.log_dir = Path(self.config.log_dir)  # type: ignore[attr-defined]
+            self.cluster = cluster
+        try:
+            status = cluster.start(progress=say)
+        except LabError:
+            self.cluster = None
+            raise
+        except Exception as exc:  # anything unexpected still reaches the learner as words
+            log.exception("cluster start failed")
+            tail = cluster.log_tail() if hasattr(cluster, "log_tail") else ""
+            try:
+                cluster.stop()
+            except Exception:
+                pass
+            self.cluster = None
+            raise ClusterError(f"The cluster could not be started: {exc}", detail=tail) from None
+        log.info("cluster ready: %s %s", status.url, status.version)
+        return status
+
+    def cluster_status(self, timeout: float = 3.0) -> ClusterStatus:
+        if self.cluster is None:
+            raise ClusterUnreachable("There is no cluster.")
+        own = self.cluster
+        if own.own and not getattr(own, "process_alive", lambda: True)():
+            raise ClusterUnreachable("The H2O engine (Java process) has stopped.")
+        return own.status(timeout=timeout)
+
+    def reset_cluster(self) -> None:
+        """Forget a failed or lost cluster (stopping what is left of it) before starting a fresh one.
+
+        Frames lived in the old cluster and are gone; finished runs are kept, running ones are
+        marked interrupted.
+        """
+        with self._lock:
+            cluster, self.cluster = self.cluster, None
+            self._frames.clear()
+            self._frame_info.clear()
+            self._estimators.clear()
+            for run in self.runs:
+                if run.status == RUNNING:
+                    run.status = INTERRUPTED
+                    run.finished_at = time.time()
+        if cluster is not None:
+            try:
+                cluster.stop()
+            except Exception:
+                log.exception("stopping the old cluster")
+
+    def log_tail(self) -> str:
+        cluster = self.cluster
+        return cluster.log_tail() if cluster is not None and hasattr(cluster, "log_tail") else ""
+
+    def close(self) -> None:
+        """Cancel running jobs and stop the own cluster (a remote one is only disconnected)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            cluster = self.cluster
+        if cluster is None:
+            return
+        for run in self.runs:
+            if run.status == RUNNING and run.job_key:
+                try:
+                    self.cancel_run(run)
+                except Exception:
+                    pass
+        try:
+            cluster.stop()
+        finally:
+            self.cluster = None
+
+    def _rest(self):
+        if self.cluster is None or self.cluster.rest is None:
+            raise ClusterError("The cluster is not ready yet.", hint="Wait for step 1 to say 'ready'.")
+        return self.cluster.rest
+
+    # -- data ---------------------------------------------------------------------------------
+    def resolve(self, name: str, progress: Callable[[int, int | None], None] | None = None) -> ResolvedData:
+        return self.resolver.resolve(name, progress)
+
+    def frame_info(self, name: str) -> FrameInfo | None:
+        return self._frame_info.get(name)
+
+    def load_cars(self, say: Say | None = None) -> FrameInfo:
+        """Find the cars file, import it, make ``economy_20mpg`` a factor, and summarise it."""
+        say = say or (lambda _m: None)
+        with self._lock:
+            if "cars" in self._frame_info:
+                return self._frame_info["cars"]
+
+        def download(done: int, total: int | None) -> None:
+            say(f"Downloading cars data: {done:,} of {total:,} bytes" if total else f"Downloading: {done:,} bytes")
+
+        started = time.monotonic()
+        say("Looking for the cars data")
+        source = self.resolve("cars", download)
+        rest = self._rest()
+        import h2o  # noqa: PLC0415
+
+        say(f"Importing {source.path}")
+        try:
+            with quiet_h2o():
+                if self.own_cluster:
+                    frame = h2o.import_file(source.path, destination_frame=self._frame_key("cars"))
+                else:
+                    frame = h2o.upload_file(source.path, destination_frame=self._frame_key("cars"))
+                before = frame.types.get("economy_20mpg", "")
+                frame["economy_20mpg"] = frame["economy_20mpg"].asfactor()
+                frame_id = frame.frame_id
+        except Exception as exc:
+            raise _as_lab_error(exc, f"H2O could not import {source.path}") from None
+        summary = rest.get(f"/3/Frames/{frame_id}/summary", params={"row_count": 10}, timeout=30)
+        info = frame_info_from_summary(summary, "cars", source, converted={"economy_20mpg": before})
+        info.seconds = time.monotonic() - started
+        with self._lock:
+            self._frames["cars"] = frame
+            self._frame_info["cars"] = info
+        return info
+
+    def _frame_key(self, name: str) -> str:
+        return f"h2o_lab_{name}_{int(time.time())}"
+
+    def _training_frames(self, spec: RunSpec) -> tuple[Any, Any]:
+        if spec.dataset not in self._frames:
+            if spec.dataset == "cars":
+                self.load_cars()
+            else:
+                raise DataError(f"The {spec.dataset} data is not loaded.")
+        frame = self._frames[spec.dataset]
+        if not spec.split:
+            return frame, None
+        key = f"{spec.dataset}/split/{spec.split_ratio}/{spec.split_seed}"
+        with self._lock:
+            if key not in self._frames:
+                with quiet_h2o():
+                    self._frames[key] = frame.split_frame(ratios=[spec.split_ratio], seed=spec.split_seed)
+            train, valid = self._frames[key]
+        return train, valid
+
+    # -- training -----------------------------------------------------------------------------
+    def new_run(self, spec: RunSpec) -> Run:
+        run = Run(run_id=f"run-{next(self._ids)}", spec=copy.deepcopy(spec))
+        run.code = self.code_for(spec)
+        return run
+
+    def start_run(self, spec: RunSpec) -> Run:
+        """Launch a Deep Learning job; returns at once with the run marked running."""
+        run = self.new_run(spec)
+        train, valid = self._training_frames(spec)
+        from h2o.estimators import H2ODeepLearningEstimator  # noqa: PLC0415
+
+        try:
+            with quiet_h2o(), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                estimator = H2ODeepLearningEstimator(**spec.params)
+                estimator.start(
+                    x=list(spec.predictors), y=spec.response, training_frame=train, validation_frame=valid
+                )
+        except Exception as exc:
+            raise _as_lab_error(exc, "H2O did not start the training job") from None
+        job = estimator._job
+        run.job_key = job.job_key
+        run.model_id = job.dest_key
+        run.warnings = [str(w.message) for w in caught]
+        with self._lock:
+            self._estimators[run.run_id] = estimator
+            self.runs.append(run)
+        log.info("started %s (%s) for step %s", run.run_id, run.model_id, spec.step)
+        return run
+
+    def poll_run(self, run: Run) -> Run:
+        """One look at the job and the partial model's scoring history."""
+        rest = self._rest()
+        job = rest.get(f"/3/Jobs/{run.job_key}")["jobs"][0]
+        status = str(job.get("status", ""))
+        run.progress = float(job.get("progress") or 0.0)
+        run.message = str(job.get("progress_msg") or "")
+        try:
+            model = rest.get(f"/3/Models/{run.model_id}", params={"_exclude_fields": _POLL_EXCLUDE})
+            output = model["models"][0]["output"]
+            history = ScoringHistory.from_table(output.get("scoring_history"))
+            if len(history) >= len(run.history):
+                run.history = history
+            run.model_category = str(output.get("model_category") or run.model_category)
+        except ClusterUnreachable:
+            raise
+        except ClusterError:
+            pass  # the model appears about a second after the job starts
+        if status == "DONE":
+            self._finish(run, DONE)
+        elif status == "CANCELLED":
+            self._finish(run, CANCELLED)
+        elif status == "FAILED":
+            run.error = explain_failure(str(job.get("exception") or ""), str(job.get("stacktrace") or ""))
+            self._finish(run, FAILED)
+        return run
+
+    def cancel_run(self, run: Run, wait: float = 10.0) -> Run:
+        """Ask H2O to stop the job; the partial model stays and is marked cancelled."""
+        rest = self._rest()
+        try:
+            rest.post(f"/3/Jobs/{run.job_key}/cancel")
+        except ClusterUnreachable:
+            raise
+        except ClusterError:
+            pass  # already finished
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            self.poll_run(run)
+            if run.finished:
+                break
+            time.sleep(0.1)
+        return run
+
+    def train(
+        self,
+        spec: RunSpec,
+        on_update: Callable[[Run], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        interval: float | None = None,
+    ) -> Run:
+        """Start a job and follow it to its end, reporting a copy of the run after every look."""
+        interval = self.config.poll_interval if interval is None else interval
+        run = self.start_run(spec)
+        report = on_update or (lambda _r: None)
+        report(copy.deepcopy(run))
+        cancelled = False
+        try:
+            while not run.finished:
+                if not cancelled and should_cancel is not None and should_cancel():
+                    cancelled = True
+                    self.cancel_run(run)
+                else:
+                    self.poll_run(run)
+                report(copy.deepcopy(run))
+                if not run.finished:
+                    time.sleep(interval)
+        except ClusterUnreachable:
+            run.status = INTERRUPTED
+            run.finished_at = time.time()
+            run.error = "The cluster stopped answering while the model trained."
+            report(copy.deepcopy(run))
+            raise
+        return run
+
+    def _finish(self, run: Run, status: str) -> None:
+        """Fetch the final model (history, metrics, parameters) and close the run."""
+        rest = self._rest()
+        try:
+            model = rest.get(f"/3/Models/{run.model_id}", timeout=60)["models"][0]
+        except ClusterUnreachable:
+            raise
+        except ClusterError:
+            model = None
+        if model is not None:
+            output = model.get("output") or {}
+            history = ScoringHistory.from_table(output.get("scoring_history"))
+            if len(history) >= len(run.history):
+                run.history = history
+            run.model_category = str(output.get("model_category") or "")
+            run.metrics = {
+                "training": metrics_from_json(output.get("training_metrics")),
+                "validation": metrics_from_json(output.get("validation_metrics")),
+                "cross_validation": metrics_from_json(output.get("cross_validation_metrics")),
+            }
+            run.metrics = {k: v for k, v in run.metrics.items() if v}
+            run.actual_params = {
+                p["name"]: p.get("actual_value") for p in model.get("parameters") or [] if "name" in p
+            }
+        run.status = status
+        run.progress = 1.0 if status == DONE else run.progress
+        run.finished_at = time.time()
+        with self._lock:
+            estimator = self._estimators.pop(run.run_id, None)
+        if estimator is not None:
+            estimator._job = None
+        log.info("%s finished: %s", run.run_id, status)
+
+    # -- code ---------------------------------------------------------------------------------
+    def code_for(self, spec: RunSpec, step: Step | None = None) -> str:
+        info = self._frame_info.get(spec.dataset)
+        source = info.source if info else None
+        official = source.url if source else self.resolver.spec(spec.dataset).url
+        path = source.path if source and source.source != "download" else official
+        opts = self.config.cluster
+        comments = {}
+        if step is not None:
+            for name in step.scoring:
+                comments[name] = "added by the lab: more points on the learning curve"
+        return codegen.run_code(
+            spec,
+            data_path=path,
+            official_url=official,
+            standin=bool(source and source.standin),
+            own=opts.own,
+            url=opts.url or "",
+            user=opts.user,
+            comments=comments,
+        )
+
+
+def explain_failure(exception: str, stacktrace: str = "") -> str:
+    """H2O's reason for a failed job, in plain words first."""
+    text = exception.strip() or _first_line(stacktrace)
+    low = (exception + " " + stacktrace).lower()
+    if "unstable" in low:
+        return (
+            "The network became numerically unstable: its weights grew until they were no longer numbers. "
+            "Lower the learning rate (rate), or turn adaptive_rate back on. H2O said: " + _first_line(text)
+        )
+    if "outofmemory" in low or "out of memory" in low:
+        return "The cluster ran out of memory. Train on fewer rows or start h2o-lab with a larger --max-mem."
+    return "H2O stopped the job: " + _first_line(text) if text else "H2O stopped the job without a reason."
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line[:400]
+    return ""
+
+
+def _as_lab_error(exc: BaseException, what: str) -> LabError:
+    """Turn an h2o-py exception into words for the learner."""
+    if isinstance(exc, LabError):
+        return exc
+    name = type(exc).__name__
+    message = str(exc)
+    try:
+        from h2o.exceptions import H2OResponseError  # noqa: PLC0415
+
+        if isinstance(exc, H2OResponseError):
+            err = exc.args[0]
+            message = getattr(err, "msg", None) or getattr(err, "exception_msg", None) or message
+    except Exception:
+        pass
+    if name == "H2OConnectionError":
+        return ClusterError(f"{what}: the cluster did not answer.", detail=message)
+    return TrainingError(f"{what}: {_first_line(message) or name}.", detail=message)

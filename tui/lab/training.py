@@ -1,0 +1,216 @@
+"""Training runs: what was asked for, how far the job got, and what came out.
+
+Everything here is plain data (dataclasses that turn into JSON and back), so that runs can be
+shown, recorded, replayed in snapshot tests and written to the journal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RUNNING = "running"
+DONE = "done"
+CANCELLED = "cancelled"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+FINISHED_STATES = (DONE, CANCELLED, FAILED, INTERRUPTED)
+
+# Metrics a chart can draw, by their suffix in H2O's scoring history.
+CHART_METRICS = {
+    "mse": "MSE",
+    "rmse": "RMSE",
+    "mae": "MAE",
+    "deviance": "deviance",
+    "logloss": "logloss",
+    "classification_error": "classification error",
+}
+
+_SPEED = re.compile(r"Speed:\s*([\d.,]+)\s*samples/sec", re.I)
+_LEFT = re.compile(r"time left:\s*([\d.,]+)\s*(sec|min|hour|ms)", re.I)
+
+
+@dataclass
+class RunSpec:
+    """What to train: the step, the estimator's parameters, the columns and the frames."""
+
+    step: int
+    params: dict[str, Any]
+    response: str
+    predictors: list[str]
+    dataset: str = "cars"
+    split: bool = False
+    split_ratio: float = 0.8
+    split_seed: int = 1234
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunSpec":
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class ScoringHistory:
+    """H2O's scoring history table, row by row (column names as H2O gives them)."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_table(cls, table: dict | None) -> "ScoringHistory":
+        """From the JSON of a TwoDimTable (``{"columns": [...], "data": [[col0...], [col1...]]}``)."""
+        if not table:
+            return cls()
+        columns = [str(c.get("name", "")) for c in table.get("columns", [])]
+        data = table.get("data") or []
+        nrows = max((len(col) for col in data), default=0)
+        rows = [[_clean(col[i]) if i < len(col) else None for col in data] for i in range(nrows)]
+        return cls(columns, rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        try:
+            idx = self.columns.index(name)
+        except ValueError:
+            return []
+        return [row[idx] for row in self.rows]
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def available_metrics(self) -> list[str]:
+        """Metric keys (see CHART_METRICS) with a training column in this history, in a useful order."""
+        found = []
+        for key in CHART_METRICS:
+            if key == "mse":
+                if self.has("training_rmse"):
+                    found.append(key)
+            elif self.has(f"training_{key}"):
+                found.append(key)
+        return found
+
+    def series(self, metric: str, which: str = "training") -> tuple[list[float], list[float]]:
+        """(epochs, values) for ``training`` or ``validation``; MSE is derived from RMSE."""
+        epochs = self.column("epochs")
+        if metric == "mse":
+            values = [None if v is None else float(v) ** 2 for v in self.column(f"{which}_rmse")]
+        else:
+            values = self.column(f"{which}_{metric}")
+        points = [
+            (float(e), float(v))
+            for e, v in zip(epochs, values)
+            if e is not None and v is not None and not math.isnan(float(v))
+        ]
+        return [p[0] for p in points], [p[1] for p in points]
+
+    def to_dict(self) -> dict:
+        return {"columns": self.columns, "rows": self.rows}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "ScoringHistory":
+        if not data:
+            return cls()
+        return cls(list(data.get("columns", [])), [list(r) for r in data.get("rows", [])])
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str) and value in ("NaN", "nan"):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+@dataclass
+class Run:
+    """One training run, as the screens and the journal know it."""
+
+    run_id: str
+    spec: RunSpec
+    status: str = RUNNING
+    model_id: str = ""
+    job_key: str = ""
+    progress: float = 0.0
+    message: str = ""
+    history: ScoringHistory = field(default_factory=ScoringHistory)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # "training"/"validation" -> name -> value
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+    code: str = ""
+    started_at: float = field(default_factory=time.time)
+    finished_at: float | None = None
+    model_category: str = ""
+    actual_params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATES
+
+    @property
+    def elapsed(self) -> float:
+        end = self.finished_at if self.finished_at is not None else time.time()
+        return max(0.0, end - self.started_at)
+
+    @property
+    def speed(self) -> float | None:
+        """Samples per second, from H2O's progress message."""
+        match = _SPEED.search(self.message or "")
+        return float(match.group(1).replace(",", "")) if match else None
+
+    @property
+    def time_left(self) -> float | None:
+        match = _LEFT.search(self.message or "")
+        if not match:
+            return None
+        value = float(match.group(1).replace(",", ""))
+        unit = match.group(2).lower()
+        return value * {"ms": 0.001, "sec": 1, "min": 60, "hour": 3600}[unit]
+
+    def metric(self, name: str, which: str = "training") -> Any:
+        return self.metrics.get(which, {}).get(name)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["spec"] = self.spec.to_dict()
+        data["history"] = self.history.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Run":
+        data = dict(data)
+        data["spec"] = RunSpec.from_dict(data["spec"])
+        data["history"] = ScoringHistory.from_dict(data.get("history"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+# Metric names as H2O's ModelMetrics JSON spells them, and how the screens call them.
+METRIC_FIELDS = [
+    ("MSE", "MSE"),
+    ("RMSE", "RMSE"),
+    ("mae", "MAE"),
+    ("r2", "R²"),
+    ("mean_residual_deviance", "deviance"),
+    ("logloss", "logloss"),
+    ("AUC", "AUC"),
+    ("pr_auc", "AUCPR"),
+    ("mean_per_class_error", "mean per-class error"),
+]
+
+
+def metrics_from_json(block: dict | None) -> dict[str, Any]:
+    """The scalar metrics of a ModelMetrics JSON block."""
+    if not block:
+        return {}
+    out: dict[str, Any] = {}
+    for key, _label in METRIC_FIELDS:
+        value = block.get(key)
+        if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+            out[key] = value
+    return out

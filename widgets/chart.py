@@ -1,0 +1,95 @@
+"""The live scoring-history chart (plotext): a metric of training and validation against epochs."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from textual_plotext import PlotextPlot
+
+from tui.lab.training import CHART_METRICS, ScoringHistory
+
+MAX_POINTS = 400  # drawing cost grows with points; longer series are thinned
+
+
+def thin(xs: list[float], ys: list[float], limit: int = MAX_POINTS) -> tuple[list[float], list[float]]:
+    """Keep at most ``limit`` points, always keeping the last one."""
+    if len(xs) <= limit:
+        return xs, ys
+    step = math.ceil(len(xs) / limit)
+    keep = list(range(0, len(xs), step))
+    if keep[-1] != len(xs) - 1:
+        keep.append(len(xs) - 1)
+    return [xs[i] for i in keep], [ys[i] for i in keep]
+
+
+class ScoringChart(PlotextPlot):
+    """Draws one metric of a scoring history; call :meth:`show` with each new history."""
+
+    DEFAULT_CSS = """
+    ScoringChart {
+        height: 1fr;
+        min-height: 8;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None, min_interval: float = 0.2) -> None:
+        super().__init__(id=id, classes=classes)
+        self.metric = "mse"
+        self.history = ScoringHistory()
+        self.caption = "No scores yet: start training to see the learning curve."
+        self.min_interval = min_interval
+        self._drawn_at = 0.0
+        self._pending = False
+        self.points = 0
+
+    def on_mount(self) -> None:
+        # PlotextPlot.on_mount runs on its own; it must not be called again here.
+        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
+            self.theme = "clear"
+        self._draw()
+
+    def show(self, history: ScoringHistory, metric: str | None = None, force: bool = False) -> None:
+        self.history = history
+        if metric:
+            self.metric = metric
+        now = time.monotonic()
+        if force or now - self._drawn_at >= self.min_interval:
+            self._draw()
+        elif not self._pending:
+            self._pending = True
+            self.set_timer(self.min_interval, self._draw_pending)
+
+    def clear(self, caption: str | None = None) -> None:
+        self.history = ScoringHistory()
+        if caption:
+            self.caption = caption
+        self._draw()
+
+    def _draw_pending(self) -> None:
+        self._pending = False
+        self._draw()
+
+    def _draw(self) -> None:
+        self._drawn_at = time.monotonic()
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        label = CHART_METRICS.get(self.metric, self.metric)
+        ex, ey = self.history.series(self.metric, "training")
+        vx, vy = self.history.series(self.metric, "validation")
+        self.points = len(ex)
+        if not ex:
+            plt.title(self.caption)
+            plt.xlabel("epochs")
+            plt.plot([0.0], [0.0], marker=" ")
+            self.refresh()
+            return
+        ex, ey = thin(ex, ey)
+        plt.plot(ex, ey, label=f"training {label}", marker="braille")
+        if vx:
+            vx, vy = thin(vx, vy)
+            plt.plot(vx, vy, label=f"validation {label}", marker="x")
+        plt.title(f"{label} by epoch ({self.points} scores)")
+        plt.xlabel("epochs")
+        self.refresh()

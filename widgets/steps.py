@@ -1,0 +1,75 @@
+"""The sidebar: the walkthrough's steps, marked done, current or to do."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.lab.steps import Step
+
+DONE = "✓"
+CURRENT = "▸"
+TODO = "·"
+
+
+class StepList(OptionList):
+    """A list of steps; selecting one posts :class:`StepList.Chosen`."""
+
+    DEFAULT_CSS = """
+    StepList, StepList:focus {
+        width: 22;
+        height: 1fr;
+        border: none;
+        border-right: vkey $panel-lighten-2;
+        padding: 0;
+        background: $surface;
+    }
+    StepList:focus {
+        border-right: vkey $accent;
+    }
+    """
+
+    class Chosen(Message):
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+
+    def __init__(self, steps: list[Step], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.steps = steps
+        self.current = steps[0].number
+        self.done: set[int] = set()
+        self.busy: set[int] = set()
+        self._fill()
+
+    def _label(self, step: Step) -> Text:
+        if step.number == self.current:
+            mark, style = CURRENT, "bold"
+        elif step.number in self.done:
+            mark, style = DONE, "green"
+        else:
+            mark, style = TODO, "dim"
+        text = Text.assemble((f"{mark} ", style), (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style))
+        if step.number in self.busy:
+            text.append(" …", style="yellow")
+        return text
+
+    def _fill(self) -> None:
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options([Option(self._label(s), id=f"step-{s.number}") for s in self.steps])
+        index = next((i for i, s in enumerate(self.steps) if s.number == self.current), 0)
+        self.highlighted = highlighted if highlighted is not None else index
+
+    def update_state(self, current: int, done: set[int], busy: set[int] | None = None) -> None:
+        self.current = current
+        self.done = set(done)
+        self.busy = set(busy or ())
+        self._fill()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(int(event.option.id.split("-")[1])))

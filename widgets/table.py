@@ -1,0 +1,29 @@
+"""A plain two-column table of names and values (cluster status, run settings)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+
+def pairs_table(rows: list[tuple[str, str | Text]], key_width: int | None = None) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, width=key_width)
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+class PairsView(Static):
+    """Shows ``(name, value)`` rows; call :meth:`set_rows`."""
+
+    DEFAULT_CSS = """
+    PairsView {
+        height: auto;
+    }
+    """
+
+    def set_rows(self, rows: list[tuple[str, str | Text]]) -> None:
+        self.update(pairs_table(rows))
