@@ -69,7 +69,7 @@ class DataView(StepView):
         with VerticalScroll():
             yield from self.compose_intro()
             with Horizontal(classes="bar"):
-                yield Button("Import cars data (i)", id="import", variant="primary")
+                yield Button("Import cars data (i)", id="import", variant="primary", compact=True)
                 yield Static("Not imported yet.", id="data-news")
             yield Static(id="data-source")
             yield Static("Columns", classes="caption loaded-only")
@@ -88,8 +88,13 @@ class DataView(StepView):
             event.stop()
             self.action_import_data()
 
+    @property
+    def loaded(self) -> bool:
+        return self.has_class("loaded")
+
     def action_import_data(self) -> None:
-        self.app.load_data("cars")  # type: ignore[attr-defined]
+        if not self.loaded:
+            self.app.load_data("cars")  # type: ignore[attr-defined]
 
     def show_progress(self, text: str) -> None:
         self.query_one("#data-news", Static).update(text)
@@ -112,21 +117,20 @@ class DataView(StepView):
             f"{fmt.count(info.rows)} rows × {info.cols} columns, in frame {info.frame_id}"
         )
         source = self.query_one("#data-source", Static)
-        text = Text("Source: ", style="bold")
-        text.append(info.source.describe())
+        text = Text.assemble(("Source: ", "bold"), info.source.describe())
         source.update(text)
         source.set_class(info.source.standin, "standin")
 
         columns = self.query_one("#data-columns", DataTable)
         columns.clear(columns=True)
         columns.add_columns("column", "type", "missing", "min", "mean", "max")
+        # enum (306): a factor with 306 levels
         for col in info.columns:
             kind = col.type
             if col.name in info.converted:
                 kind = f"{col.type} (was {info.converted[col.name]})"
-            if col.domain and col.type == "enum":
-                levels = len(col.domain)
-                kind = f"{kind}, {levels} levels" if col.name not in info.converted else kind
+            elif col.domain and col.type == "enum":
+                kind = f"enum ({len(col.domain)})"
             columns.add_row(
                 col.name,
                 kind,

@@ -47,7 +47,8 @@ class LabScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.lab_screen_mounted()  # type: ignore[attr-defined]
+        # The step views are mounted a little after the screen itself: fill them in after a refresh.
+        self.call_after_refresh(self.app.lab_screen_mounted)  # type: ignore[attr-defined]
 
     def view(self, number: int) -> StepView:
         return self.query_one(f"#view-{number}", StepView)

@@ -43,17 +43,6 @@ def describe_value(name: str, value: object) -> str:
     return py(value)
 
 
-def spec_for(step: Step) -> RunSpec:
-    return RunSpec(
-        step=step.number,
-        params={**step.params, **step.scoring},
-        response=step.response,
-        predictors=list(step.predictors),
-        dataset=step.dataset,
-        split=step.split,
-    )
-
-
 def status_text(run: Run) -> Text:
     """``Training · 40% · 870 samples/s · 5 s left`` while running; the outcome after."""
     label, style = STATUS_STYLE.get(run.status, (run.status, "bold"))
@@ -138,7 +127,7 @@ class TrainView(StepView):
 
     def __init__(self, step: Step) -> None:
         super().__init__(step)
-        self.spec = spec_for(step)
+        self.spec = step.spec()
         self.run: Run | None = None
         self._cancel = threading.Event()
 
@@ -153,7 +142,7 @@ class TrainView(StepView):
                     if self.step.scoring_reason:
                         yield Static(self.step.scoring_reason, classes="reason")
                     with Horizontal(classes="buttons"):
-                        yield Button("Train (t)", id="train-setup", variant="primary")
+                        yield Button("Train (t)", id="train-setup", variant="primary", compact=True)
             with TabPane("Training", id="run-pane"):
                 with Vertical():
                     yield Static("Not trained yet. Press t to train.", id="run-status")
@@ -162,8 +151,8 @@ class TrainView(StepView):
                     yield ScoringChart(id="run-chart")
                     yield Static(id="run-metrics")
                     with Horizontal(classes="buttons"):
-                        yield Button("Train (t)", id="train-run", variant="primary")
-                        yield Button("Cancel (x)", id="cancel", disabled=True)
+                        yield Button("Train (t)", id="train-run", variant="primary", compact=True)
+                        yield Button("Cancel (x)", id="cancel", disabled=True, compact=True)
             with TabPane("Code", id="code-pane"):
                 yield CodePanel(id="train-code")
 
@@ -188,7 +177,8 @@ class TrainView(StepView):
         return rows
 
     def refresh_code(self) -> None:
-        code = self.app.lab.code_for(self.spec, self.step)  # type: ignore[attr-defined]
+        info = self.app.frames.get(self.spec.dataset)  # type: ignore[attr-defined]
+        code = self.app.lab.code_for(self.spec, self.step, info)  # type: ignore[attr-defined]
         self.query_one("#train-code", CodePanel).set_code(self.run.code if self.run and self.run.code else code)
 
     # -- actions ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import time
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
 from screens.dialogs import ConfirmDialog, ErrorDialog
@@ -18,6 +19,7 @@ from screens.lab import LabScreen
 from tui.lab import codegen, paths
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import ClusterError, LabError
+from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import STEPS
 from tui.lab.training import DONE, RUNNING, Run
@@ -65,6 +67,10 @@ class LabApp(App):
         self.done: set[int] = set()
         self.cluster_state = "starting"
         self.cluster_status: ClusterStatus | None = None
+        self.frames: dict[str, FrameInfo] = {}
+        self.cluster_error: tuple[LabError, str] | None = None
+        self.data_error: LabError | None = None
+        self._screen_ready = False
         self.news: list[str] = []
         self.started_at = time.monotonic()
         self.first_paint: float | None = None
@@ -86,12 +92,16 @@ class LabApp(App):
             pass
 
     def lab_screen_mounted(self) -> None:
-        """The main screen is composed: fill it in and start the cluster."""
+        """The main screen is composed: fill it in from the state so far, and start the cluster."""
         self.refresh_chrome()
         self._refresh_code()
+        self._show_cluster()
+        self._show_data()
+        if self._screen_ready:
+            return
+        self._screen_ready = True
         if self.lab.ready:
-            self._start_health_checks()
-            self.post_message(ClusterReady(self.lab.cluster_status()))
+            self._attach_worker()
         elif self.autostart:
             self.start_cluster()
 
@@ -109,6 +119,16 @@ class LabApp(App):
 
     # -- the cluster --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
+    def _attach_worker(self) -> None:
+        """The lab was handed a running cluster: read its status off the UI thread."""
+        try:
+            status = self.lab.cluster_status(timeout=10.0)
+        except LabError as exc:
+            self.post_message(ClusterFailed(exc, self.lab.log_tail()))
+            return
+        self.post_message(ClusterReady(status))
+
+    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def start_cluster(self) -> None:
         try:
             status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
@@ -120,7 +140,7 @@ class LabApp(App):
     @on(ClusterProgress)
     def _on_cluster_progress(self, message: ClusterProgress) -> None:
         self.news.append(message.text)
-        self._cluster_view().show_news(self.news)
+        self._show_cluster()
 
     @on(ClusterReady)
     def _on_cluster_ready(self, message: ClusterReady) -> None:
@@ -130,7 +150,7 @@ class LabApp(App):
             self.ready_at = time.monotonic() - self.started_at
             log.info("cluster ready after %.3f s", self.ready_at)
         self.done.add(1)
-        self._cluster_view().show_status(message.status)
+        self._show_cluster()
         self.refresh_chrome()
         self._refresh_code()
         self._start_health_checks()
@@ -140,25 +160,29 @@ class LabApp(App):
         if self.cluster_state not in ("ready",):
             return
         self.cluster_status = message.status
-        self._cluster_view().show_status(message.status)
+        self._show_cluster()
 
     @on(ClusterFailed)
     def _on_cluster_failed(self, message: ClusterFailed) -> None:
         self.cluster_state = "failed"
+        self.cluster_error = (message.error, message.log_tail)
         self.done.discard(1)
-        self._cluster_view().show_failure(message.error, message.log_tail)
+        self._show_cluster()
         self.refresh_chrome()
-        self.show_step(1)
+        if self._screen_ready:
+            self.show_step(1)
 
     @on(ClusterLost)
     def _on_cluster_lost(self, message: ClusterLost) -> None:
         if self.cluster_state != "ready":
             return
         self.cluster_state = "lost"
-        self._stop_health_checks()
-        self._cluster_view().show_failure(
-            ClusterError(message.reason, hint="Finished runs are kept on this screen."), message.log_tail, lost=True
+        self.cluster_error = (
+            ClusterError(message.reason, hint="Finished runs are kept on their steps."),
+            message.log_tail,
         )
+        self._stop_health_checks()
+        self._show_cluster()
         self.refresh_chrome()
         self.notify("The H2O cluster was lost. Press r on step 1 to start a fresh one.", severity="error", timeout=8)
 
@@ -194,9 +218,10 @@ class LabApp(App):
         if self.cluster_state not in ("failed", "lost"):
             return
         self.cluster_state = "starting"
-        self.news = []
+        self.cluster_error = None
+        self.news = ["Starting a fresh cluster"]
         self.refresh_chrome()
-        self._cluster_view().show_news(["Starting a fresh cluster"])
+        self._show_cluster()
         self._restart_worker()
 
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
@@ -231,18 +256,32 @@ class LabApp(App):
 
     @on(DataProgress)
     def _on_data_progress(self, message: DataProgress) -> None:
-        self._data_view().show_progress(message.text)
+        view = self._view(2)
+        if view is not None:
+            view.show_progress(message.text)
 
     @on(DataLoaded)
     def _on_data_loaded(self, message: DataLoaded) -> None:
+        self.frames[message.info.name] = message.info
+        self.data_error = None
         self.done.add(2)
-        self._data_view().show_frame(message.info)
+        self._show_data()
         self.refresh_chrome()
         self._refresh_code()
 
     @on(DataFailed)
     def _on_data_failed(self, message: DataFailed) -> None:
-        self._data_view().show_failure(message.error)
+        self.data_error = message.error
+        self._show_data()
+
+    def _show_data(self) -> None:
+        view = self._view(2)
+        if view is None:
+            return
+        if "cars" in self.frames:
+            view.show_frame(self.frames["cars"])
+        elif self.data_error is not None:
+            view.show_failure(self.data_error)
 
     # -- runs ---------------------------------------------------------------------------------
     def run_finished(self, step: int, run: Run | None) -> None:
@@ -266,7 +305,8 @@ class LabApp(App):
         if number not in {s.number for s in self.steps}:
             return
         self.current_step = number
-        self.lab_screen.show_step(number)
+        if self._view(number) is not None:
+            self.lab_screen.show_step(number)
         self.refresh_chrome()
 
     def action_step(self, delta: int) -> None:
@@ -276,10 +316,7 @@ class LabApp(App):
             self.show_step(numbers[index])
 
     def current_view(self):
-        try:
-            return self.lab_screen.view(self.current_step)
-        except (LookupError, Exception):
-            return None
+        return self._view(self.current_step)
 
     def action_in_view(self, action: str) -> None:
         view = self.current_view()
@@ -294,6 +331,8 @@ class LabApp(App):
                 return False
             if parameters[0] == "cancel":
                 return True if getattr(view, "training", False) else None
+            if parameters[0] == "import_data":
+                return not getattr(view, "loaded", False)
             return True
         if action == "restart_cluster":
             return self.cluster_state in ("failed", "lost")
@@ -374,12 +413,16 @@ class LabApp(App):
         from widgets.steps import StepList  # noqa: PLC0415
 
         step = next(s for s in self.steps if s.number == self.current_step)
-        header = screen.query_one(LabHeader)
+        try:
+            header = screen.query_one(LabHeader)
+            steps = screen.query_one(StepList)
+        except NoMatches:
+            return
         header.location = f"Step {step.number}/{len(self.steps)} {step.title}"
         header.state = self.cluster_state
         header.detail = self.cluster_status.url.split("://", 1)[-1] if self.cluster_status else ""
         busy = {v.step.number for v in self.training_views() if v.training}
-        screen.query_one(StepList).update_state(self.current_step, self.done, busy)
+        steps.update_state(self.current_step, self.done, busy)
         self.refresh_bindings()
 
     def _refresh_code(self) -> None:
@@ -388,8 +431,10 @@ class LabApp(App):
         except LookupError:
             return
         opts = self.lab.config.cluster
+        if self._view(1) is None:
+            return
         screen.view(1).set_code(codegen.connect_code(opts.own, opts.url or "", opts.user))  # type: ignore[attr-defined]
-        info = self.lab.frame_info("cars")
+        info = self.frames.get("cars")
         spec = self.lab.resolver.spec("cars")
         if info is not None:
             path = info.source.path if info.source.source != "download" else spec.url
@@ -400,11 +445,26 @@ class LabApp(App):
         for view in self.training_views():
             view.refresh_code()
 
-    def _cluster_view(self):
-        return self.lab_screen.view(1)
+    def _view(self, number: int):
+        """The view of a step, or None while the screen is still being built."""
+        try:
+            return self.lab_screen.view(number)
+        except (LookupError, NoMatches):
+            return None
 
-    def _data_view(self):
-        return self.lab_screen.view(2)
+    def _show_cluster(self) -> None:
+        view = self._view(1)
+        if view is None:
+            return
+        if self.cluster_state in ("failed", "lost") and self.cluster_error is not None:
+            error, tail = self.cluster_error
+            view.show_failure(error, tail, lost=self.cluster_state == "lost")
+            if self.cluster_state == "lost" and self.cluster_status is not None:
+                view.show_status(self.cluster_status, "lost")
+        elif self.cluster_state == "ready" and self.cluster_status is not None:
+            view.show_status(self.cluster_status)
+        else:
+            view.show_news(self.news or ["Starting…"])
 
     # -- workers and errors -------------------------------------------------------------------
     def _fatal_error(self) -> None:

@@ -19,7 +19,7 @@ class CodePanel(VerticalScroll, can_focus=True):
         padding: 0 1;
     }
     CodePanel > Static {
-        width: auto;
+        width: 1fr;
     }
     """
 

@@ -19,7 +19,7 @@ class StepList(OptionList):
 
     DEFAULT_CSS = """
     StepList, StepList:focus {
-        width: 22;
+        width: 20;
         height: 1fr;
         border: none;
         border-right: vkey $panel-lighten-2;
@@ -51,23 +51,26 @@ class StepList(OptionList):
             mark, style = DONE, "green"
         else:
             mark, style = TODO, "dim"
-        text = Text.assemble((f"{mark} ", style), (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style))
+        text = Text.assemble((f"{mark}", style), (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style))
         if step.number in self.busy:
             text.append(" …", style="yellow")
         return text
 
-    def _fill(self) -> None:
+    def _fill(self, follow: bool = False) -> None:
+        """Redraw the labels; the cursor follows the current step when it changed."""
         highlighted = self.highlighted
         self.clear_options()
         self.add_options([Option(self._label(s), id=f"step-{s.number}") for s in self.steps])
         index = next((i for i, s in enumerate(self.steps) if s.number == self.current), 0)
-        self.highlighted = highlighted if highlighted is not None else index
+        self.highlighted = index if follow or highlighted is None else highlighted
 
     def update_state(self, current: int, done: set[int], busy: set[int] | None = None) -> None:
-        self.current = current
-        self.done = set(done)
-        self.busy = set(busy or ())
-        self._fill()
+        state = (current, set(done), set(busy or ()))
+        if state == (self.current, self.done, self.busy):
+            return
+        follow = current != self.current
+        self.current, self.done, self.busy = state
+        self._fill(follow)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -233,7 +233,10 @@ class OwnCluster(Cluster):
         return (self.USER, self._password)
 
     # -- start --------------------------------------------------------------------------------
-    def start(self, progress: Progress | None = None, timeout: float = START_TIMEOUT) -> ClusterStatus:
+    def start(
+        self, progress: Progress | None = None, timeout: float = START_TIMEOUT, connect: bool = True
+    ) -> ClusterStatus:
+        """Start the JVM and wait until it answers. ``connect=False`` leaves h2o-py's connection alone."""
         say = progress or (lambda _msg: None)
         if self.java is None:
             say("Looking for Java 8-17")
@@ -310,7 +313,8 @@ class OwnCluster(Cluster):
         self.rest = Rest(url, auth=self.auth, timeout=5.0)
         say("Connecting with this launch's credentials")
         status = self._verify_ours()
-        self._connect_h2o(self.auth, verify=True)
+        if connect:
+            self._connect_h2o(self.auth, verify=True)
         return status
 
     def _make_private_dir(self) -> None:
@@ -466,14 +470,15 @@ class RemoteCluster(Cluster):
         self.options = options
         self.url = options.url.rstrip("/") if options.url else ""
 
-    def start(self, progress: Progress | None = None, timeout: float = 15.0) -> ClusterStatus:
+    def start(self, progress: Progress | None = None, timeout: float = 15.0, connect: bool = True) -> ClusterStatus:
         say = progress or (lambda _msg: None)
         auth = (self.options.user, self.options.password or "") if self.options.user else None
         verify = not self.options.insecure
         say(f"Connecting to {self.url}")
         self.rest = Rest(self.url, auth=auth, verify=verify, timeout=timeout)
         status = self._preflight()
-        self._connect_h2o(auth, verify)
+        if connect:
+            self._connect_h2o(auth, verify)
         return status
 
     def _preflight(self) -> ClusterStatus:

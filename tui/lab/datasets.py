@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -290,6 +291,8 @@ class DataResolver:
         message = f"The {spec.title} file ({spec.filename}) was not found. Looked in: {where}."
         if failure:
             message += f" The download failed: {failure}."
+        elif not self.download_enabled:
+            message += " Downloads are off (--offline)."
         raise DataError(message, hint=staging_hint(spec))
 
     @staticmethod
@@ -378,7 +381,9 @@ def cars_standin_frame():
     import pandas as pd  # noqa: PLC0415
     from vega_datasets import local_data  # noqa: PLC0415
 
-    src = local_data.cars()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas deprecations inside vega-datasets
+        src = local_data.cars()
     mpg = src["Miles_per_Gallon"]
     economy_20mpg = pd.Series(pd.NA, index=src.index, dtype="Int64")
     economy_20mpg[mpg.notna()] = (mpg[mpg.notna()] > 20).astype("int64")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import secrets
 import logging
 import threading
 import time
@@ -86,6 +87,7 @@ class Lab:
         self.runs: list[Run] = []
         self._ids = itertools.count(1)
         self._closed = False
+        self._session = secrets.token_hex(3)
 
     # -- cluster ------------------------------------------------------------------------------
     @property
@@ -213,6 +215,7 @@ class Lab:
                     frame = h2o.upload_file(source.path, destination_frame=self._frame_key("cars"))
                 before = frame.types.get("economy_20mpg", "")
                 frame["economy_20mpg"] = frame["economy_20mpg"].asfactor()
+                frame = h2o.assign(frame, self._frame_key("cars"))
                 frame_id = frame.frame_id
         except Exception as exc:
             raise _as_lab_error(exc, f"H2O could not import {source.path}") from None
@@ -225,7 +228,10 @@ class Lab:
         return info
 
     def _frame_key(self, name: str) -> str:
-        return f"h2o_lab_{name}_{int(time.time())}"
+        """``cars.hex`` on the own cluster; on a shared one a suffix keeps other users' frames apart."""
+        if self.own_cluster:
+            return f"{name}.hex"
+        return f"{name}_h2o_lab_{self._session}.hex"
 
     def _training_frames(self, spec: RunSpec) -> tuple[Any, Any]:
         if spec.dataset not in self._frames:
@@ -280,8 +286,10 @@ class Lab:
         rest = self._rest()
         job = rest.get(f"/3/Jobs/{run.job_key}")["jobs"][0]
         status = str(job.get("status", ""))
-        run.progress = float(job.get("progress") or 0.0)
-        run.message = str(job.get("progress_msg") or "")
+        if status in ("RUNNING", "CREATED", "DONE"):
+            # A cancelled or failed job reports 100%; the run keeps how far it really got.
+            run.progress = float(job.get("progress") or 0.0)
+            run.message = str(job.get("progress_msg") or "")
         try:
             model = rest.get(f"/3/Models/{run.model_id}", params={"_exclude_fields": _POLL_EXCLUDE})
             output = model["models"][0]["output"]
@@ -384,8 +392,9 @@ class Lab:
         log.info("%s finished: %s", run.run_id, status)
 
     # -- code ---------------------------------------------------------------------------------
-    def code_for(self, spec: RunSpec, step: Step | None = None) -> str:
-        info = self._frame_info.get(spec.dataset)
+    def code_for(self, spec: RunSpec, step: Step | None = None, info: FrameInfo | None = None) -> str:
+        """The h2o-py script for ``spec``, importing the file this lab loaded (or would load)."""
+        info = info or self._frame_info.get(spec.dataset)
         source = info.source if info else None
         official = source.url if source else self.resolver.spec(spec.dataset).url
         path = source.path if source and source.source != "download" else official

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.lab.training import RunSpec
+
 CARS_PREDICTORS = ["displacement", "power", "weight", "acceleration", "year"]
 
 
@@ -30,6 +32,17 @@ class Step:
     dataset: str = ""
     split: bool = False  # train on the 80/20 split with a validation frame
     metric_hint: str = ""
+
+    def spec(self) -> RunSpec:
+        """The run this step trains with its preset values (the scoring parameters included)."""
+        return RunSpec(
+            step=self.number,
+            params={**self.params, **self.scoring},
+            response=self.response,
+            predictors=list(self.predictors),
+            dataset=self.dataset,
+            split=self.split,
+        )
 
 
 STEPS: list[Step] = [

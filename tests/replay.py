@@ -1,0 +1,59 @@
+"""Apps for snapshot tests: the real app, fed results recorded from real runs (tests/fixtures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import FIXTURES
+from tui.app import LabApp, make_app
+from tui.lab.cluster import ClusterOptions, ClusterStatus
+from tui.lab.frames import FrameInfo
+from tui.lab.service import Lab, LabConfig
+from tui.lab.training import Run
+from tui.messages import ClusterReady, DataLoaded
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def cluster_status() -> ClusterStatus:
+    return ClusterStatus.from_dict(fixture("cluster_status.json"))
+
+
+def cars_info() -> FrameInfo:
+    return FrameInfo.from_dict(fixture("cars_info.json"))
+
+
+def run(step: int) -> Run:
+    return Run.from_dict(fixture(f"run_step{step}.json"))
+
+
+def replay_app() -> LabApp:
+    """An app that starts no cluster: everything it shows comes from the recordings."""
+    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=Path("/srv/lab-data"), download=False))
+    return make_app(lab, autostart=False, health_interval=0)
+
+
+async def ready(pilot) -> None:
+    pilot.app.post_message(ClusterReady(cluster_status()))
+    await pilot.pause()
+
+
+async def loaded(pilot) -> None:
+    await ready(pilot)
+    pilot.app.post_message(DataLoaded(cars_info()))
+    await pilot.pause()
+
+
+async def show_run(pilot, step: int) -> None:
+    await loaded(pilot)
+    app = pilot.app
+    app.show_step(step)
+    view = app.lab_screen.view(step)
+    recorded = run(step)
+    view.query_one("#train-tabs").active = "run-pane"
+    view.show_run(recorded)
+    app.run_finished(step, recorded)
+    await pilot.pause()

@@ -1,0 +1,172 @@
+"""The h2o-lab command: its flags, and real launches in a terminal that end without leaving a JVM."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, jvms_with
+from tui.cli import build_parser, parse_args
+
+FLAGS = ["--nthreads", "--max-mem", "--port", "--url", "--user", "--insecure", "--data-dir", "--mirror", "--offline", "--version"]
+
+
+def test_help_explains_every_flag():
+    text = build_parser().format_help()
+    for flag in FLAGS:
+        assert flag in text
+    for action in build_parser()._actions:
+        assert action.help, f"{action.option_strings} has no help"
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--max-mem", "lots"], "is not a memory size"),
+        (["--nthreads", "0"], "1 or more, or -1"),
+        (["--nthreads", "two"], "not a whole number"),
+        (["--port", "80"], "from 1024 to 65534"),
+        (["--url", "localhost:54321"], "use http://HOST:PORT"),
+        (["--url", "http://h:notaport"], "invalid port"),
+        (["--user", "alice"], "--user goes with --url"),
+        (["--insecure"], "--insecure goes with --url"),
+        (["--url", "http://h:54321", "--insecure"], "only applies to https"),
+        (["--url", "http://h:54321", "--max-mem", "2g"], "cannot change an existing cluster"),
+        (["--data-dir", "/no/such/dir"], "no such directory"),
+        (["--mirror", "ftp://x"], "not a mirror address"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_flags_exit_2_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(argv, environ={})
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_data_dir_that_is_a_file(tmp_path, capsys):
+    path = tmp_path / "file"
+    path.write_text("x")
+    with pytest.raises(SystemExit):
+        parse_args(["--data-dir", str(path)], environ={})
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_user_password_comes_from_the_environment():
+    _args, config = parse_args(["--url", "https://h:54321", "--user", "alice"], environ={"H2O_LAB_PASSWORD": "pw"})
+    assert config.cluster.user == "alice" and config.cluster.password == "pw"
+    assert "pw" not in repr(config.cluster)
+
+
+def test_user_without_password_and_without_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))
+    with pytest.raises(SystemExit):
+        parse_args(["--url", "https://h:54321", "--user", "alice"], environ={})
+    assert "H2O_LAB_PASSWORD" in capsys.readouterr().err
+
+
+def test_version_and_help_run_from_the_console_script():
+    exe = Path(sys.executable).with_name("h2o-lab")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui"]
+    result = subprocess.run(command + ["--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "--data-dir" in result.stdout
+    result = subprocess.run(command + ["--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("h2o-lab ")
+
+
+class Terminal:
+    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session."""
+
+    def __init__(self, tmp_path: Path, *args: str) -> None:
+        self.env = dict(os.environ)
+        for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+            self.env[var] = str(tmp_path / var.lower())
+        self.env["TERM"] = "xterm-256color"
+        self.log = tmp_path / "xdg_state_home" / "h2o-lab" / "logs" / "h2o-lab.log"
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.master = master
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "--nthreads", "1", "--max-mem", "1g", "--offline", *args],
+            stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=ROOT, start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output.extend(chunk)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log.exists() and "cluster ready after" in self.log.read_text():
+                return
+            assert self.proc.poll() is None, self.output.decode(errors="replace")[-2000:]
+            time.sleep(0.2)
+        raise AssertionError("the app did not report a ready cluster")
+
+    @property
+    def marker(self) -> str:
+        return f"h2o-lab-{self.proc.pid}-"
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait_exit(self, timeout: float = 60) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
+
+
+@pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])
+def test_every_way_out_stops_the_private_cluster(tmp_path, how):
+    term = Terminal(tmp_path)
+    try:
+        term.wait_ready()
+        assert jvms_with(term.marker), "the private JVM is not running"
+        if how == "q":
+            term.send("q")
+        elif how == "ctrl+c":
+            term.send("\x03")
+        else:
+            term.proc.send_signal(getattr(signal, how))
+        code = term.wait_exit()
+        if how in ("q", "ctrl+c"):
+            assert code == 0
+        deadline = time.monotonic() + 15
+        while jvms_with(term.marker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert jvms_with(term.marker) == [], f"a JVM outlived the app after {how}"
+        screen = term.output.decode(errors="replace")
+        assert "Traceback" not in screen
+        log = term.log.read_text()
+        assert "cluster ready after" in log and "timings: first paint" in log
+    finally:
+        term.close()

@@ -1,0 +1,221 @@
+"""The private cluster, on a real H2O-3: credentials, loopback only, secrets kept, clean stops, clear failures."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+
+import pytest
+import requests
+
+from tests.helpers import jvms_with, serve_text
+from tui.lab.cluster import ClusterOptions, OwnCluster, RemoteCluster, port_is_free
+from tui.lab.errors import ClusterError
+
+
+def test_anonymous_and_wrong_credentials_get_401(lab):
+    url = lab.cluster.url
+    assert requests.get(url + "/3/Cloud", timeout=10).status_code == 401
+    assert requests.get(url + "/3/Cloud", auth=("h2o-lab", "wrong"), timeout=10).status_code == 401
+    assert requests.get(url + "/flow/index.html", timeout=10).status_code == 401
+    assert requests.get(url + "/3/Cloud", auth=lab.cluster.auth, timeout=10).status_code == 200
+
+
+def test_listens_on_loopback_only(lab):
+    status = lab.cluster_status()
+    assert status.url.startswith("http://127.0.0.1:")
+    port = lab.cluster.port
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            if state == "0A":  # LISTEN
+                address, hex_port = local.rsplit(":", 1)
+                if int(hex_port, 16) in (port, port + 1):
+                    listening.add(address)
+    assert listening, "no listening socket found for the cluster"
+    assert listening <= {"0100007F", "0000000000000000FFFF00000100007F"}, listening
+
+
+def test_password_is_in_a_private_file_and_never_on_the_command_line(lab):
+    cluster = lab.cluster
+    private = cluster._private_dir
+    assert stat.S_IMODE(os.stat(private).st_mode) == 0o700
+    realm = private / "realm.properties"
+    assert stat.S_IMODE(os.stat(realm).st_mode) == 0o600
+    password = cluster.auth[1]
+    cmdline = open(f"/proc/{cluster.pid}/cmdline", "rb").read()
+    assert password.encode() not in cmdline
+    for log in (cluster.stdout_path, cluster.stderr_path):
+        assert password not in log.read_text(errors="replace")
+
+
+def test_status_has_what_the_cluster_screen_shows(lab):
+    status = lab.cluster_status()
+    assert status.version.startswith("3.46")
+    assert status.nodes == 1 and status.cores >= 1 and status.free_mem > 0
+    assert status.healthy and status.own
+    assert status.cloud_name == lab.cluster.name
+    assert status.java.startswith("Java ")
+    assert lab.cluster.alive()
+
+
+def test_never_attaches_to_a_cluster_that_answers_by_chance(lab, tmp_path):
+    # Something that looks like H2O answers on the first port the lab would try.
+    fake = b'{"cloud_name": "somebody-else", "version": "3.46.0.12", "nodes": []}'
+    with serve_text(fake, content_type="application/json") as other:
+        other_port = int(other.rsplit(":", 1)[1])
+        cluster = OwnCluster(ClusterOptions(nthreads=1, max_mem="1g"), log_dir=tmp_path)
+        try:
+            status = cluster.start(connect=False)
+            assert status.cloud_name == cluster.name != "somebody-else"
+            assert cluster.port not in (other_port, lab.cluster.port)
+            # The session's cluster (another "user") was not touched either.
+            assert lab.cluster_status().cloud_name == lab.cluster.name
+        finally:
+            cluster.stop()
+    assert jvms_with(cluster.name) == []
+    assert not cluster._private_dir.exists(), "the realm file outlived the cluster"
+
+
+def test_busy_fixed_port_is_refused_before_starting(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        cluster = OwnCluster(ClusterOptions(port=port), log_dir=tmp_path)
+        with pytest.raises(ClusterError) as err:
+            cluster.start(connect=False)
+    assert f"Port {port}" in err.value.message and "--port" in err.value.hint
+    assert cluster.process is None
+
+
+def test_jvm_that_dies_at_start_shows_its_log_tail(tmp_path):
+    cluster = OwnCluster(ClusterOptions(max_mem="99999t"), log_dir=tmp_path)
+    with pytest.raises(ClusterError) as err:
+        cluster.start(connect=False)
+    assert "stopped during start-up" in err.value.message
+    assert "heap" in err.value.detail.lower() or "memory" in err.value.detail.lower()
+    assert not cluster._private_dir.exists()
+
+
+def test_reaper_stops_the_jvm_when_the_app_process_dies(tmp_path):
+    """Kill -9 of the app leaves no JVM: the helper notices the closed pipe."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, time\n"
+        "from tui.lab.cluster import OwnCluster, ClusterOptions\n"
+        "c = OwnCluster(ClusterOptions(nthreads=1, max_mem='1g'), log_dir=sys.argv[1])\n"
+        "c.start(connect=False)\n"
+        "print(c.name, c._private_dir, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        name, private = proc.stdout.readline().split()
+        assert jvms_with(name)
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while jvms_with(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert jvms_with(name) == []
+        assert not os.path.exists(private)
+    finally:
+        proc.kill()
+
+
+def test_port_is_free_reports_a_bound_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        assert not port_is_free(sock.getsockname()[1])
+
+
+class TestRemote:
+    def test_unreachable_url(self):
+        from tests.helpers import free_port
+
+        cluster = RemoteCluster(ClusterOptions(url=f"http://127.0.0.1:{free_port()}"))
+        with pytest.raises(ClusterError) as err:
+            cluster.start(connect=False, timeout=5)
+        assert "Could not reach" in err.value.message
+
+    def test_wrong_credentials_are_refused(self, lab):
+        cluster = RemoteCluster(ClusterOptions(url=lab.cluster.url, user="h2o-lab", password="nope"))
+        with pytest.raises(ClusterError) as err:
+            cluster.start(connect=False)
+        assert "refused the credentials" in err.value.message
+
+    def test_missing_credentials_are_explained(self, lab):
+        cluster = RemoteCluster(ClusterOptions(url=lab.cluster.url))
+        with pytest.raises(ClusterError) as err:
+            cluster.start(connect=False)
+        assert "asks for credentials" in err.value.message and "--user" in err.value.hint
+
+    def test_right_credentials_connect_and_stop_leaves_the_cluster_running(self, lab):
+        user, password = lab.cluster.auth
+        cluster = RemoteCluster(ClusterOptions(url=lab.cluster.url, user=user, password=password))
+        status = cluster.start(connect=False)
+        assert status.cloud_name == lab.cluster.name and not status.own
+        cluster.stop()
+        assert lab.cluster.alive()
+
+    def test_something_that_is_not_h2o(self):
+        with serve_text(b"<html>hello</html>") as url:
+            with pytest.raises(ClusterError) as err:
+                RemoteCluster(ClusterOptions(url=url)).start(connect=False)
+        assert "not like an H2O-3 cluster" in err.value.message
+
+
+def test_self_signed_https_needs_insecure(tmp_path):
+    """https works; a certificate that cannot be verified is refused unless --insecure is given."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    import http.server
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = b'{"cloud_name": "remote", "version": "3.46.0.12", "cloud_size": 1, "nodes": []}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(ClusterError) as err:
+            RemoteCluster(ClusterOptions(url=url)).start(connect=False)
+        assert "certificate" in err.value.message and "--insecure" in err.value.hint
+        status = RemoteCluster(ClusterOptions(url=url, insecure=True)).start(connect=False)
+        assert status.cloud_name == "remote"
+    finally:
+        server.shutdown()
