@@ -35,7 +35,8 @@ class StepView(Vertical):
         self.step = step
 
     def compose_intro(self) -> ComposeResult:
-        yield Static(f"Step {self.step.number} · {self.step.heading}", classes="heading")
+        heading = self.step.heading if self.step.kind == "runs" else f"Step {self.step.number} · {self.step.heading}"
+        yield Static(heading, classes="heading")
         yield Static(self.step.lesson, classes="lesson")
 
     def on_show_step(self) -> None:

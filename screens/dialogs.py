@@ -105,3 +105,69 @@ class ErrorDialog(Dialog):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
+
+
+class SaveDialog(Dialog):
+    """Asks for a file name and saves text there; mistakes stand under the field."""
+
+    DEFAULT_CSS = """
+    SaveDialog Input {
+        margin-top: 1;
+    }
+    SaveDialog #save-error {
+        color: $error;
+        height: auto;
+    }
+    """
+
+    def __init__(self, filename: str, text: str) -> None:
+        super().__init__()
+        self.filename = filename
+        self.text = text
+        self._confirm_overwrite = False
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input  # noqa: PLC0415
+
+        with Vertical():
+            yield Static("Save the code", classes="title")
+            yield Static("File name (relative to the directory h2o-lab was started in):")
+            yield Input(value=self.filename, id="save-path")
+            yield Static("", id="save-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (enter)", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#save-path").focus()
+
+    def on_input_changed(self) -> None:
+        self._confirm_overwrite = False
+        self.query_one("#save-error", Static).update("")
+
+    def on_input_submitted(self) -> None:
+        self._save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._save()
+        else:
+            self.dismiss(None)
+
+    def _save(self) -> None:
+        from textual.widgets import Input  # noqa: PLC0415
+
+        from widgets.code import save_text  # noqa: PLC0415
+
+        error = self.query_one("#save-error", Static)
+        try:
+            path = save_text(self.query_one("#save-path", Input).value, self.text, overwrite=self._confirm_overwrite)
+        except FileExistsError as exc:
+            self._confirm_overwrite = True
+            error.update(f"{exc} exists. Press Save again to replace it.")
+            return
+        except ValueError as exc:
+            error.update(str(exc))
+            return
+        self.app.notify(f"Saved {path}", timeout=4)
+        self.dismiss(path)

@@ -10,12 +10,13 @@ from textual.widgets import ContentSwitcher, Footer
 from screens.base import StepView
 from screens.cluster import ClusterView
 from screens.data import DataView
+from screens.runs import RunsView
 from screens.train import TrainView
-from tui.lab.steps import STEPS, Step
+from tui.lab.steps import PAGES, STEPS, Step
 from widgets.header import LabHeader
 from widgets.steps import StepList
 
-VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "train": TrainView}
+VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "train": TrainView, "runs": RunsView}
 
 
 def make_view(step: Step) -> StepView:
@@ -35,7 +36,7 @@ class LabScreen(Screen):
 
     def __init__(self, steps: list[Step] | None = None) -> None:
         super().__init__()
-        self.steps = steps or STEPS
+        self.steps = steps or STEPS + PAGES
 
     def compose(self) -> ComposeResult:
         yield LabHeader(id="header")

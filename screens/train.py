@@ -1,25 +1,28 @@
-"""A training step: its settings, the job running live, and the h2o-py code."""
+"""A training step: its form, the job running live, the results, and the h2o-py code."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, ProgressBar, Select, Static, TabbedContent, TabPane
 
 from screens.base import StepView
 from tui.lab import fmt
 from tui.lab.codegen import py
 from tui.lab.errors import LabError
-from tui.lab.steps import Step
-from tui.lab.training import CANCELLED, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec
-from tui.messages import DataLoaded, DataProgress, RunFailed, RunUpdated
+from tui.lab.params import ParamMeta, canonical, checkpoint_problems
+from tui.lab.steps import BY_NUMBER, Step
+from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec
+from tui.messages import DataLoaded, DataProgress, ParamsChecked, RunFailed, RunUpdated
 from widgets.chart import ScoringChart
 from widgets.code import CodePanel
+from widgets.param_form import ParamForm
 from widgets.table import PairsView
 
 log = logging.getLogger("h2o-lab")
@@ -35,6 +38,22 @@ STATUS_STYLE = {
 PARAM_NOTES = {
     "activation": "None: H2O's default, Rectifier (ReLU)",
 }
+
+METRIC_ROWS = [("MSE", "MSE"), ("RMSE", "RMSE"), ("mae", "MAE"), ("r2", "R²"), ("mean_residual_deviance", "deviance"), ("logloss", "logloss"), ("AUC", "AUC"), ("pr_auc", "AUCPR")]
+LAYER_COLUMNS = [
+    ("layer", "layer"),
+    ("units", "units"),
+    ("type", "type"),
+    ("dropout", "dropout"),
+    ("l1", "L1"),
+    ("l2", "L2"),
+    ("mean_rate", "mean rate"),
+    ("mean_weight", "weight mean"),
+    ("weight_rms", "weight RMS"),
+    ("mean_bias", "bias mean"),
+    ("bias_rms", "bias RMS"),
+]
+CV_ROWS = ("mse", "rmse", "mae", "r2", "logloss", "auc", "err")
 
 
 def describe_value(name: str, value: object) -> str:
@@ -54,7 +73,9 @@ def status_text(run: Run) -> Text:
         if run.time_left is not None:
             text.append(f" · {fmt.duration(run.time_left)} left")
     else:
-        text.append(f" in {fmt.duration(run.elapsed)} · {run.model_id}")
+        text.append(f" in {fmt.duration(run.elapsed)} · {run.run_id}")
+        if run.checkpoint_of:
+            text.append(f", continuing {run.checkpoint_of}")
         if run.error:
             text.append("\n" + run.error, style="red")
     return text
@@ -77,6 +98,31 @@ def metrics_text(run: Run) -> Text:
     return text
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return fmt.number(value)
+    return str(value)
+
+
+class _Body(Vertical):
+    """Holds a step's widgets; composing them here lets the step be built late."""
+
+    DEFAULT_CSS = """
+    _Body {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, view: "TrainView") -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield from self.view._body_compose()
+
+
 class TrainView(StepView):
     DEFAULT_CSS = """
     TrainView TabbedContent {
@@ -96,9 +142,14 @@ class TrainView(StepView):
     TrainView .buttons {
         height: auto;
         padding: 0 1;
+        margin-top: 1;
     }
     TrainView .buttons Button {
         margin-right: 2;
+    }
+    TrainView #setup-news {
+        height: auto;
+        padding: 0 1;
     }
     TrainView #run-status {
         height: auto;
@@ -120,8 +171,38 @@ class TrainView(StepView):
     TrainView #run-chart {
         margin: 0 1;
     }
+    TrainView #chart-bar {
+        height: 1;
+        padding: 0 1;
+    }
+    TrainView #chart-bar Static {
+        width: auto;
+        padding-right: 1;
+    }
+    TrainView #chart-metric {
+        width: 22;
+    }
     TrainView #run-pane > Vertical {
         height: 1fr;
+    }
+    TrainView #results-pane DataTable {
+        height: auto;
+        max-height: 12;
+        margin: 0 1 1 1;
+    }
+    TrainView .caption {
+        height: auto;
+        padding: 0 1;
+        text-style: bold;
+    }
+    TrainView #results-status {
+        height: auto;
+        padding: 0 1;
+    }
+    TrainView #results-note {
+        height: auto;
+        padding: 0 1 1 1;
+        color: $text-muted;
     }
     """
 
@@ -129,45 +210,115 @@ class TrainView(StepView):
         super().__init__(step)
         self.spec = step.spec()
         self.run: Run | None = None
+        self.metric = "mse"
+        self.checkpoint: Run | None = None  # the run this form continues, if any
         self._cancel = threading.Event()
+        self._metas: list[ParamMeta] | None = None
+        self._built = False
+        self._building = False
+        self._tab = "setup-pane"
 
     # -- layout -------------------------------------------------------------------------------
+    # A step's widgets are built the first time it is shown, so that the app paints at once;
+    # until then, everything it is told is kept as state and drawn when it is built.
     def compose(self) -> ComposeResult:
+        yield from ()
+
+    def on_show_step(self) -> None:
+        if not self._built and not self._building:
+            self._building = True
+            self.call_later(self._build)
+
+    async def _build(self) -> None:
+        await self.mount(_Body(self))
+        self._built = True
+        self._building = False
+        self.query_one("#settings", PairsView).set_rows(self.settings_rows())
+        for widget in self.query(".cv-only"):
+            widget.display = False
+        if self._metas is not None:
+            await self._mount_form()
+        if self.run is not None:
+            self.show_run(self.run)
+        self.show_tab(self._tab)
+        self.refresh_code()
+
+    def show_tab(self, tab: str) -> None:
+        self._tab = tab
+        if self._built:
+            self.query_one("#train-tabs", TabbedContent).active = tab
+
+    def _body_compose(self) -> ComposeResult:
+        """The step's widgets (composed by :class:`_Body` when the step is first shown)."""
         with TabbedContent(id="train-tabs"):
             with TabPane("Setup", id="setup-pane"):
-                with VerticalScroll():
+                with VerticalScroll(id="setup-scroll"):
                     yield from self.compose_intro()
-                    yield Static("Settings", classes="heading")
+                    yield Static(self._frames_text(), id="setup-news")
                     yield PairsView(id="settings", classes="settings")
                     if self.step.scoring_reason:
                         yield Static(self.step.scoring_reason, classes="reason")
                     with Horizontal(classes="buttons"):
                         yield Button("Train (t)", id="train-setup", variant="primary", compact=True)
+                        yield Button("Reset to the step's values", id="reset", compact=True)
             with TabPane("Training", id="run-pane"):
                 with Vertical():
                     yield Static("Not trained yet. Press t to train.", id="run-status")
                     yield ProgressBar(id="run-progress", total=1.0, show_eta=False)
                     yield Static(id="run-message")
+                    with Horizontal(id="chart-bar"):
+                        yield Static("Chart:")
+                        yield Select(
+                            [(label, key) for key, label in CHART_METRICS.items() if key in ("mse", "rmse", "mae", "deviance")],
+                            value="mse",
+                            allow_blank=False,
+                            compact=True,
+                            id="chart-metric",
+                        )
                     yield ScoringChart(id="run-chart")
                     yield Static(id="run-metrics")
                     with Horizontal(classes="buttons"):
                         yield Button("Train (t)", id="train-run", variant="primary", compact=True)
                         yield Button("Cancel (x)", id="cancel", disabled=True, compact=True)
+            with TabPane("Results", id="results-pane"):
+                with VerticalScroll():
+                    yield Static("No finished run yet.", id="results-status")
+                    yield Static("Metrics", classes="caption")
+                    yield DataTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
+                    yield Static("Cross-validation, fold by fold", classes="caption cv-only")
+                    yield DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True)
+                    yield Static("Status of Neuron Layers", classes="caption")
+                    yield DataTable(id="results-layers", cursor_type="row", zebra_stripes=True)
+                    yield Static(id="results-note")
+                    with Horizontal(classes="buttons"):
+                        yield Button("Continue this run (k)", id="continue", compact=True, disabled=True)
             with TabPane("Code", id="code-pane"):
-                yield CodePanel(id="train-code")
+                yield CodePanel(id="train-code", filename=f"h2o_lab_step{self.step.number}.py")
 
     def on_mount(self) -> None:
-        self.query_one("#settings", PairsView).set_rows(self.settings_rows())
-        self.refresh_code()
+        metas = getattr(self.app, "metas", None)
+        if metas:
+            self._metas = metas
+
+    def _frames_text(self) -> Text:
+        if not self.spec.split:
+            return Text("Training frame: the whole cars frame, 406 rows.", style="dim")
+        sizes = getattr(self.app, "split_sizes", None) if self.is_attached else None
+        text = Text("Training frame: 80% of the cars rows, validation frame: the other 20% (split with seed 1234)")
+        if sizes:
+            text.append(f": {sizes[0]} and {sizes[1]} rows", style="bold")
+        text.append(".")
+        return text
+
+    def show_split(self, sizes: list[int]) -> None:
+        if self._built:
+            self.query_one("#setup-news", Static).update(self._frames_text())
 
     def settings_rows(self) -> list[tuple[str, str | Text]]:
         rows: list[tuple[str, str | Text]] = [
             ("response", self.spec.response),
             ("predictors", ", ".join(self.spec.predictors)),
-            ("training frame", "80% split (seed 1234)" if self.spec.split else "the whole cars frame"),
         ]
-        if self.spec.split:
-            rows.append(("validation frame", "the other 20%"))
         for name, value in self.step.params.items():
             rows.append((name, describe_value(name, value)))
         for name, value in self.step.scoring.items():
@@ -176,10 +327,114 @@ class TrainView(StepView):
             rows.append(("metric", self.step.metric_hint))
         return rows
 
+    # -- the form -----------------------------------------------------------------------------
+    @property
+    def form(self) -> ParamForm | None:
+        if not self._built:
+            return None
+        try:
+            return self.query_one(ParamForm)
+        except Exception:
+            return None
+
+    def set_metas(self, metas: list[ParamMeta]) -> None:
+        """H2O's parameter list arrived; the form replaces the summary once the step is built."""
+        self._metas = metas
+        if self._built:
+            self.call_later(self._mount_form)
+
+    async def _mount_form(self) -> None:
+        """Replace the summary of the step's values with the full form."""
+        metas = self._metas
+        if metas is None or self.form is not None or not self._built:
+            return
+        by_name = {m.name: m for m in metas}
+        self.spec.params = canonical(self.spec.params, by_name)
+        previous_step = BY_NUMBER.get(self.step.number - 1)
+        previous = None
+        label = ""
+        if previous_step is not None and previous_step.kind == "train":
+            previous = canonical(previous_step.spec().params, by_name)
+            label = f"step {previous_step.number}"
+        form = ParamForm(metas, self.spec.params, self.step.taught, previous, label, id="param-form")
+        settings = self.query_one("#settings", PairsView)
+        settings.display = False
+        await self.query_one("#setup-scroll", VerticalScroll).mount(form, after=settings)
+        self._show_checkpoint_banner()
+        self._check_checkpoint()
+        self.refresh_code()
+
+    def current_spec(self) -> RunSpec:
+        form = self.form
+        params = dict(form.values) if form is not None else dict(self.spec.params)
+        if self.checkpoint is not None:
+            params["checkpoint"] = self.checkpoint.model_id
+        params = {k: v for k, v in params.items() if v is not None or k == "activation"}
+        return RunSpec(
+            step=self.step.number,
+            params=params,
+            response=self.spec.response,
+            predictors=list(self.spec.predictors),
+            dataset=self.spec.dataset,
+            split=self.spec.split,
+        )
+
+    @on(ParamForm.Changed)
+    def _form_changed(self, event: ParamForm.Changed) -> None:
+        event.stop()
+        self._check_checkpoint()
+        self.refresh_code()
+
+    def load_values(self, params: dict[str, Any], checkpoint: Run | None = None) -> None:
+        """Put a run's values (or the preset) back into the form."""
+        self.checkpoint = checkpoint
+        values = {k: v for k, v in params.items() if k != "checkpoint"}
+        form = self.form
+        if form is not None:
+            form.set_values(values)
+        else:
+            self.spec.params = values
+        self._show_checkpoint_banner()
+        self._check_checkpoint()
+        self.refresh_code()
+        self.show_tab("setup-pane")
+
+    def _show_checkpoint_banner(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        if self.checkpoint is None:
+            form.set_banner(None)
+            return
+        base = self.checkpoint
+        text = Text.assemble(
+            ("Continuing ", "bold"),
+            (f"{base.run_id} (step {base.spec.step}, {fmt.number(base.epochs_done)} epochs, {base.model_id})", "bold"),
+            ".\nH2O keeps the network and trains it further. epochs counts from the start, and the "
+            "network's shape, activation and learning-rate settings cannot change. Press Reset to start over.",
+        )
+        form.set_banner(text)
+
+    def _check_checkpoint(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        if self.checkpoint is None:
+            form.set_extra_errors({})
+            return
+        base = self.checkpoint
+        same = base.spec.response == self.spec.response and base.spec.split == self.spec.split and base.spec.dataset == self.spec.dataset
+        problems = checkpoint_problems(
+            form.values, form.metas, base.actual_params, base.epochs_done, base_label=base.run_id, same_frames=same
+        )
+        form.set_extra_errors(problems)
+
     def refresh_code(self) -> None:
+        if not self._built:
+            return
         info = self.app.frames.get(self.spec.dataset)  # type: ignore[attr-defined]
-        code = self.app.lab.code_for(self.spec, self.step, info)  # type: ignore[attr-defined]
-        self.query_one("#train-code", CodePanel).set_code(self.run.code if self.run and self.run.code else code)
+        code = self.app.lab.code_for(self.current_spec(), self.step, info)  # type: ignore[attr-defined]
+        self.query_one("#train-code", CodePanel).set_code(code)
 
     # -- actions ------------------------------------------------------------------------------
     @property
@@ -187,28 +442,60 @@ class TrainView(StepView):
         return self.run is not None and self.run.status == RUNNING
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id in ("train-setup", "train-run"):
+        button_id = event.button.id
+        if button_id in ("train-setup", "train-run"):
+            event.stop()
             self.action_train()
-        elif event.button.id == "cancel":
+        elif button_id == "cancel":
+            event.stop()
             self.action_cancel()
+        elif button_id == "reset":
+            event.stop()
+            self.action_reset()
+        elif button_id == "continue":
+            event.stop()
+            self.action_continue()
+
+    def action_reset(self) -> None:
+        self.load_values(self.step.spec().params)
+        self.notify(f"Step {self.step.number}'s values are back.", timeout=3)
+
+    def action_fix(self) -> None:
+        form = self.form
+        fix = form.first_fix() if form is not None else None
+        if fix is not None:
+            form.apply_fix(fix)  # type: ignore[union-attr]
+            self.notify(f"{fix[0]} set to {py(fix[1])}.", timeout=3)
+
+    def action_continue(self) -> None:
+        if self.run is not None and self.run.status in (DONE, CANCELLED) and self.run.model_id:
+            self.app.continue_run(self.run)  # type: ignore[attr-defined]
 
     def action_train(self) -> None:
+        if not self._built:
+            self.on_show_step()
+            self.call_later(self.action_train)
+            return
         if self.training:
             self.notify("A model is already training on this step.", severity="warning")
             return
         if not self.app.lab.ready:  # type: ignore[attr-defined]
             self.notify("The cluster is not ready yet; see step 1.", severity="warning")
             return
+        form = self.form
+        if form is not None:
+            self._check_checkpoint()
+            errors = form.errors()
+            if errors:
+                self.show_tab("setup-pane")
+                form.focus_first_error()
+                count = len(errors)
+                self.notify(f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error")
+                return
         self._cancel.clear()
-        self.run = None
-        self.query_one("#train-tabs", TabbedContent).active = "run-pane"
-        self.query_one("#run-chart", ScoringChart).clear("Waiting for the first score…")
-        self.query_one("#run-metrics", Static).update("")
         self._set_running(True)
-        self.query_one("#run-status", Static).update(Text("Starting the job…", style="bold yellow"))
-        self.query_one("#run-progress", ProgressBar).update(progress=0.0)
-        self._train_worker(self.spec)
+        self.query_one("#run-status", Static).update(Text("Checking the parameters with H2O…", style="bold yellow"))
+        self._train_worker(self.current_spec())
 
     def action_cancel(self) -> None:
         if self.training:
@@ -220,10 +507,12 @@ class TrainView(StepView):
         self._cancel.set()
 
     def _set_running(self, running: bool) -> None:
+        if not self._built:
+            return
         cancel = self.query_one("#cancel", Button)
         changed = cancel.disabled == running
         cancel.disabled = not running
-        for button_id in ("#train-setup", "#train-run"):
+        for button_id in ("#train-setup", "#train-run", "#reset"):
             self.query_one(button_id, Button).disabled = running
         if changed:
             self.app.refresh_chrome()  # type: ignore[attr-defined]
@@ -236,6 +525,10 @@ class TrainView(StepView):
             if lab.frame_info(spec.dataset) is None:
                 info = lab.load_cars(lambda text: self.app.post_message(DataProgress("cars", text)))
                 self.app.post_message(DataLoaded(info))
+            check = lab.check_params(spec)
+            self.post_message(ParamsChecked(spec.step, check.errors, check.warnings, lab.split_sizes(spec)))
+            if not check.ok:
+                return
             lab.train(spec, on_update=lambda run: self.post_message(RunUpdated(run)), should_cancel=self._cancel.is_set)
         except LabError as exc:
             self.post_message(RunFailed(spec.step, exc))
@@ -243,13 +536,37 @@ class TrainView(StepView):
             log.exception("training failed")
             self.post_message(RunFailed(spec.step, LabError(f"Training stopped unexpectedly: {exc}")))
 
+    @on(ParamsChecked)
+    def _on_params_checked(self, message: ParamsChecked) -> None:
+        message.stop()
+        self.app.split_sizes = message.split_sizes  # type: ignore[attr-defined]
+        self.show_split(message.split_sizes)
+        form = self.form
+        if form is not None:
+            form.set_server_check(message.errors, message.warnings)
+        if message.errors:
+            self._set_running(False)
+            self.query_one("#run-status", Static).update(
+                Text("H2O rejected the parameters; see the Setup tab.", style="bold red")
+            )
+            self.show_tab("setup-pane")
+            if form is not None:
+                form.focus_first_error()
+            self.notify("H2O rejected the parameters: the reasons stand at their fields.", severity="error")
+            return
+        self.run = None
+        self.show_tab("run-pane")
+        self.query_one("#run-chart", ScoringChart).clear("Waiting for the first score…")
+        self.query_one("#run-metrics", Static).update("")
+        self.query_one("#run-status", Static).update(Text("Starting the job…", style="bold yellow"))
+        self.query_one("#run-progress", ProgressBar).update(progress=0.0)
+
     # -- results ------------------------------------------------------------------------------
     @on(RunUpdated)
     def _on_run_updated(self, message: RunUpdated) -> None:
         message.stop()
         self.show_run(message.run)
-        if message.run.finished:
-            self.app.run_finished(self.step.number, message.run)  # type: ignore[attr-defined]
+        self.app.run_updated(message.run)  # type: ignore[attr-defined]
 
     @on(RunFailed)
     def _on_run_failed(self, message: RunFailed) -> None:
@@ -257,25 +574,80 @@ class TrainView(StepView):
         self._set_running(False)
         if message.run is not None:
             self.show_run(message.run)
+            self.app.run_updated(message.run)  # type: ignore[attr-defined]
         text = Text(message.error.message, style="bold red")
         if message.error.hint:
             text.append("\n" + message.error.hint, style="italic")
         self.query_one("#run-status", Static).update(text)
-        self.app.run_finished(self.step.number, self.run)  # type: ignore[attr-defined]
+        self.app.refresh_chrome()  # type: ignore[attr-defined]
+
+    @on(Select.Changed, "#chart-metric")
+    def _metric_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is not Select.NULL:
+            self.metric = str(event.value)
+            history = self.run.history if self.run else None
+            if history is not None:
+                self.query_one("#run-chart", ScoringChart).show(history, self.metric, force=True)
 
     def show_run(self, run: Run) -> None:
         self.run = run
+        if not self._built:
+            return
         self.query_one("#run-status", Static).update(status_text(run))
         message = Text()
-        if run.message:
+        if run.status == RUNNING and run.message:
             message.append("H2O: ", style="bold")
             message.append(run.message.strip())
         for warning in run.warnings:
             message.append(("\n" if message else "") + "H2O warns: " + warning, style="yellow")
         self.query_one("#run-message", Static).update(message)
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
-        self.query_one("#run-chart", ScoringChart).show(run.history, force=run.finished)
+        self.query_one("#run-chart", ScoringChart).show(run.history, self.metric, force=run.finished)
         self.query_one("#run-metrics", Static).update(metrics_text(run))
         self._set_running(run.status == RUNNING)
         if run.code:
             self.query_one("#train-code", CodePanel).set_code(run.code)
+        if run.finished:
+            self.show_results(run)
+
+    def show_results(self, run: Run) -> None:
+        self.query_one("#results-status", Static).update(status_text(run))
+        table = self.query_one("#results-metrics", DataTable)
+        table.clear(columns=True)
+        columns = [w for w in ("training", "validation", "cross_validation") if run.metrics.get(w)]
+        table.add_columns("metric", *[c.replace("_", "-") for c in columns])
+        for key, label in METRIC_ROWS:
+            if any(key in run.metrics[c] for c in columns):
+                table.add_row(label, *[_cell(run.metrics[c].get(key)) for c in columns])
+
+        cv = self.query_one("#results-cv", DataTable)
+        show_cv = run.cv_summary is not None and bool(run.cv_summary.rows)
+        for widget in self.query(".cv-only"):
+            widget.display = show_cv
+        if show_cv and run.cv_summary is not None:
+            cv.clear(columns=True)
+            names = [c.replace("cv_", "fold ").replace("_valid", "") for c in run.cv_summary.columns[1:]]
+            cv.add_columns("metric", *names)
+            for row in run.cv_summary.rows:
+                if str(row[0]) in CV_ROWS:
+                    cv.add_row(str(row[0]), *[_cell(v) for v in row[1:]])
+
+        layers = self.query_one("#results-layers", DataTable)
+        layers.clear(columns=True)
+        if run.layers is not None:
+            present = [(key, label) for key, label in LAYER_COLUMNS if key in run.layers.columns]
+            layers.add_columns(*[label for _key, label in present])
+            for row in run.layers.rows:
+                cells = dict(zip(run.layers.columns, row))
+                if isinstance(cells.get("dropout"), (int, float)):
+                    cells["dropout"] = f"{cells['dropout']:g}%"  # H2O gives it in percent
+                layers.add_row(*[_cell(cells.get(key)) for key, _label in present])
+        note = Text()
+        if run.layers_note:
+            note.append("H2O: " + run.layers_note)
+        batch = run.spec.params.get("mini_batch_size")
+        if batch and batch > 1 and "mini-batch size 1" in run.layers_note:
+            note.append(f"\nmini_batch_size was {batch}, yet H2O trained with mini-batch size 1.", style="yellow")
+        self.query_one("#results-note", Static).update(note)
+        self.query_one("#continue", Button).disabled = not (run.status in (DONE, CANCELLED) and run.model_id)

@@ -11,7 +11,8 @@ from tui.lab.cluster import ClusterOptions, ClusterStatus
 from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.training import Run
-from tui.messages import ClusterReady, DataLoaded
+from tui.lab.params import ParamMeta
+from tui.messages import ClusterReady, DataLoaded, MetasLoaded
 
 
 def fixture(name: str) -> dict:
@@ -30,6 +31,10 @@ def run(step: int) -> Run:
     return Run.from_dict(fixture(f"run_step{step}.json"))
 
 
+def metas() -> list[ParamMeta]:
+    return [ParamMeta.from_dict(m) for m in fixture("param_metas.json")["metas"]]
+
+
 def replay_app() -> LabApp:
     """An app that starts no cluster: everything it shows comes from the recordings."""
     lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=Path("/srv/lab-data"), download=False))
@@ -38,6 +43,7 @@ def replay_app() -> LabApp:
 
 async def ready(pilot) -> None:
     pilot.app.post_message(ClusterReady(cluster_status()))
+    pilot.app.post_message(MetasLoaded(metas()))
     await pilot.pause()
 
 
@@ -47,13 +53,28 @@ async def loaded(pilot) -> None:
     await pilot.pause()
 
 
-async def show_run(pilot, step: int) -> None:
+async def show_run(pilot, step: int, tab: str = "run-pane") -> None:
     await loaded(pilot)
     app = pilot.app
     app.show_step(step)
     view = app.lab_screen.view(step)
     recorded = run(step)
-    view.query_one("#train-tabs").active = "run-pane"
+    view.show_tab(tab)
     view.show_run(recorded)
-    app.run_finished(step, recorded)
+    app.run_updated(recorded)
+    await pilot.pause()
+
+
+async def all_runs(pilot, marked: tuple[str, ...] = ()) -> None:
+    await loaded(pilot)
+    app = pilot.app
+    for number in (3, 4, 5, 9):
+        app.run_updated(run(number))
+    app.show_step(99)
+    await pilot.pause()
+    view = app.lab_screen.view(99)
+    for run_id in marked:
+        table = view.query_one("#runs-table")
+        table.move_cursor(row=table.get_row_index(run_id))
+        view.action_mark()
     await pilot.pause()

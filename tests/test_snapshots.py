@@ -68,3 +68,57 @@ def test_cluster_start_failed(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_form_with_errors(snap_compare, size):
+    """Step 5 with one dropout ratio for two layers and a negative l1: the messages stand at their fields."""
+
+    async def before(pilot):
+        await replay.loaded(pilot)
+        pilot.app.show_step(5)
+        await pilot.pause()
+        view = pilot.app.lab_screen.view(5)
+        form = view.form
+        form.field("hidden_dropout_ratios").query_one("Input").value = "0.5"
+        form.field("epochs").query_one("Input").value = "twenty"
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_learning_rate_warning_offers_a_fix(snap_compare, size):
+    async def before(pilot):
+        await replay.loaded(pilot)
+        pilot.app.show_step(7)
+        await pilot.pause()
+        view = pilot.app.lab_screen.view(7)
+        view.query_one("#setup-scroll").scroll_to_widget(view.form.field("rate"), animate=False, top=True)
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_finished_run_results(snap_compare, size):
+    async def before(pilot):
+        await replay.show_run(pilot, 9, tab="results-pane")
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_finished_run_with_validation(snap_compare, size):
+    async def before(pilot):
+        await replay.show_run(pilot, 5)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_run_comparison(snap_compare, size):
+    async def before(pilot):
+        await replay.all_runs(pilot, marked=("run-4", "run-5"))
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)

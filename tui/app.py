@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
-from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.dialogs import ConfirmDialog, ErrorDialog, SaveDialog
 from screens.help import HelpScreen
 from screens.lab import LabScreen
 from tui.lab import codegen, paths
@@ -21,7 +21,7 @@ from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import ClusterError, LabError
 from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
-from tui.lab.steps import STEPS
+from tui.lab.steps import PAGES, STEPS
 from tui.lab.training import DONE, RUNNING, Run
 from tui.messages import (
     ClusterFailed,
@@ -32,6 +32,7 @@ from tui.messages import (
     DataFailed,
     DataLoaded,
     DataProgress,
+    MetasLoaded,
 )
 
 log = logging.getLogger("h2o-lab")
@@ -55,6 +56,10 @@ class LabApp(App):
         Binding("i", "in_view('import_data')", "Import", id="step.import", tooltip="Import the data into H2O"),
         Binding("t", "in_view('train')", "Train", id="step.train", tooltip="Train this step's model"),
         Binding("x", "in_view('cancel')", "Cancel job", id="step.cancel", tooltip="Cancel the job; keep the partial model"),
+        Binding("f", "in_view('fix')", "Fix", id="step.fix", tooltip="Apply the fix the form offers (for example adaptive_rate off)"),
+        Binding("k", "in_view('continue')", "Continue run", id="step.continue", tooltip="Continue the finished run from its checkpoint"),
+        Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
+        Binding("l", "in_view('load')", "Load into form", id="runs.load", tooltip="Put the run's values back into its step's form"),
     ]
 
     def __init__(self, lab: Lab, *, autostart: bool = True, health_interval: float = HEALTH_INTERVAL) -> None:
@@ -62,12 +67,16 @@ class LabApp(App):
         self.lab = lab
         self.autostart = autostart
         self.health_interval = health_interval
-        self.steps = list(STEPS)
+        self.steps = list(STEPS) + list(PAGES)
         self.current_step = self.steps[0].number
         self.done: set[int] = set()
         self.cluster_state = "starting"
         self.cluster_status: ClusterStatus | None = None
         self.frames: dict[str, FrameInfo] = {}
+        self.runs: dict[str, Run] = {}
+        self._runs_shown: set[str] = set()
+        self.metas: list | None = None
+        self.split_sizes: list[int] | None = None
         self.cluster_error: tuple[LabError, str] | None = None
         self.data_error: LabError | None = None
         self._screen_ready = False
@@ -154,6 +163,8 @@ class LabApp(App):
         self.refresh_chrome()
         self._refresh_code()
         self._start_health_checks()
+        if self.metas is None and self.lab.ready:
+            self._metas_worker()
 
     @on(ClusterStatusUpdate)
     def _on_cluster_status(self, message: ClusterStatusUpdate) -> None:
@@ -284,10 +295,81 @@ class LabApp(App):
             view.show_failure(self.data_error)
 
     # -- runs ---------------------------------------------------------------------------------
-    def run_finished(self, step: int, run: Run | None) -> None:
-        if run is not None and run.status == DONE:
-            self.done.add(step)
+    def run_updated(self, run: Run) -> None:
+        """Every view's run news comes through here, so the run table stays complete."""
+        self.runs[run.run_id] = run
+        if run.status == DONE:
+            self.done.add(run.spec.step)
+        if run.finished or run.run_id not in self._runs_shown:
+            self._runs_shown.add(run.run_id)
+            self._show_runs()
         self.refresh_chrome()
+
+    def _show_runs(self) -> None:
+        view = self._runs_view()
+        if view is not None:
+            view.show_runs(list(self.runs.values()))
+
+    def _runs_view(self):
+        from screens.runs import RunsView  # noqa: PLC0415
+
+        try:
+            return self.lab_screen.query_one(RunsView)
+        except (LookupError, NoMatches):
+            return None
+
+    def continue_run(self, run: Run) -> None:
+        """Open step 9 with this run's values, set to continue it from its checkpoint."""
+        target = 9 if run.spec.dataset == "cars" else run.spec.step
+        view = self._view(target)
+        if view is None:
+            return
+        params = dict(run.spec.params)
+        params.pop("nfolds", None)
+        params.pop("checkpoint", None)
+        params["epochs"] = float(round(run.epochs_done + 10))
+        self.show_step(target)
+        view.load_values(params, checkpoint=run)
+        self.notify(f"Step {target} is set to continue {run.run_id}: check epochs, then press t.", timeout=6)
+
+    def load_run(self, run: Run) -> None:
+        """Put a run's values back into its step's form, to try a variation."""
+        view = self._view(run.spec.step)
+        if view is None or not hasattr(view, "load_values"):
+            return
+        checkpoint = self.runs.get(run.checkpoint_of) if run.checkpoint_of else None
+        self.show_step(run.spec.step)
+        view.load_values(run.spec.params, checkpoint=checkpoint)
+        if view.run is None or not view.training:
+            view.show_run(run)
+        self.notify(f"{run.run_id}'s values are in step {run.spec.step}'s form.", timeout=4)
+
+    def open_run(self, run: Run) -> None:
+        view = self._view(run.spec.step)
+        if view is None or not hasattr(view, "show_run") or view.training:
+            return
+        self.show_step(run.spec.step)
+        view.show_run(run)
+        view.show_tab("results-pane")
+
+    # -- parameters ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="metas", exit_on_error=False)
+    def _metas_worker(self) -> None:
+        try:
+            metas = self.lab.param_metas()
+        except LabError as exc:
+            log.warning("no parameter list: %s", exc.message)
+            return
+        self.post_message(MetasLoaded(metas))
+
+    @on(MetasLoaded)
+    def _on_metas(self, message: MetasLoaded) -> None:
+        self.metas = message.metas
+        for view in self.training_views():
+            view.set_metas(self.metas)
+
+    def on_code_panel_save_requested(self, message) -> None:
+        self.push_screen(SaveDialog(message.filename, message.code))
 
     def training_views(self):
         from screens.train import TrainView  # noqa: PLC0415
@@ -333,6 +415,14 @@ class LabApp(App):
                 return True if getattr(view, "training", False) else None
             if parameters[0] == "import_data":
                 return not getattr(view, "loaded", False)
+            if parameters[0] == "fix":
+                form = getattr(view, "form", None)
+                return bool(form is not None and form.first_fix() is not None)
+            if parameters[0] == "continue":
+                run = getattr(view, "run", None)
+                return bool(run is not None and run.status in (DONE, "cancelled") and run.model_id)
+            if parameters[0] in ("mark", "load"):
+                return bool(getattr(view, "selected", None))
             return True
         if action == "restart_cluster":
             return self.cluster_state in ("failed", "lost")
@@ -418,7 +508,8 @@ class LabApp(App):
             steps = screen.query_one(StepList)
         except NoMatches:
             return
-        header.location = f"Step {step.number}/{len(self.steps)} {step.title}"
+        total = len(STEPS)
+        header.location = step.title if step.kind == "runs" else f"Step {step.number}/{total} {step.title}"
         header.state = self.cluster_state
         header.detail = self.cluster_status.url.split("://", 1)[-1] if self.cluster_status else ""
         busy = {v.step.number for v in self.training_views() if v.training}

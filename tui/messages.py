@@ -100,3 +100,22 @@ class RunFailed(Message):
         self.step = step
         self.error = error
         self.run = run
+
+
+class ParamsChecked(Message):
+    """H2O's verdict on a step's parameters, before its job starts."""
+
+    def __init__(self, step: int, errors: dict[str, str], warnings: dict[str, str], split_sizes: list[int]) -> None:
+        super().__init__()
+        self.step = step
+        self.errors = errors
+        self.warnings = warnings
+        self.split_sizes = split_sizes
+
+
+class MetasLoaded(Message):
+    """H2O's description of the Deep Learning parameters."""
+
+    def __init__(self, metas: list) -> None:
+        super().__init__()
+        self.metas = metas

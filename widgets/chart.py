@@ -39,6 +39,8 @@ class ScoringChart(PlotextPlot):
         self.history = ScoringHistory()
         self.caption = "No scores yet: start training to see the learning curve."
         self.min_interval = min_interval
+        self._series: list[tuple[str, list[float], list[float]]] = []
+        self._series_title = ""
         self._drawn_at = 0.0
         self._pending = False
         self.points = 0
@@ -70,8 +72,17 @@ class ScoringChart(PlotextPlot):
         self._pending = False
         self._draw()
 
+    def compare(self, title: str, series: list[tuple[str, list[float], list[float]]]) -> None:
+        """Draw several named curves at once (runs side by side)."""
+        self._series = series
+        self._series_title = title
+        self._draw()
+
     def _draw(self) -> None:
         self._drawn_at = time.monotonic()
+        if getattr(self, "_series", None):
+            self._draw_series()
+            return
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -91,5 +102,22 @@ class ScoringChart(PlotextPlot):
             vx, vy = thin(vx, vy)
             plt.plot(vx, vy, label=f"validation {label}", marker="x")
         plt.title(f"{label} by epoch ({self.points} scores)")
+        plt.xlabel("epochs")
+        self.refresh()
+
+    def _draw_series(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        markers = ["braille", "x", "+", "o"]
+        drawn = 0
+        for i, (name, xs, ys) in enumerate(self._series):
+            if xs:
+                xs, ys = thin(xs, ys)
+                plt.plot(xs, ys, label=name, marker=markers[i % len(markers)])
+                drawn += 1
+        if not drawn:
+            plt.plot([0.0], [0.0], marker=" ")
+        plt.title(self._series_title)
         plt.xlabel("epochs")
         self.refresh()

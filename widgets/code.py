@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.syntax import Syntax
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 
+def save_text(path_text: str, text: str, overwrite: bool = False) -> Path:
+    """Write ``text`` to the file the learner named; raises ValueError with a sentence for the field."""
+    raw = path_text.strip()
+    if not raw:
+        raise ValueError("give a file name")
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if path.is_dir():
+        raise ValueError(f"{path} is a directory; add a file name")
+    if not path.parent.is_dir():
+        raise ValueError(f"the directory {path.parent} does not exist")
+    if path.exists() and not overwrite:
+        raise FileExistsError(str(path))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except PermissionError:
+        raise ValueError(f"no permission to write {path}") from None
+    except OSError as exc:
+        raise ValueError(f"cannot write {path}: {exc.strerror}") from None
+    return path
+
+
 class CodePanel(VerticalScroll, can_focus=True):
-    """Scrollable code. ``c`` copies it to the terminal's clipboard."""
+    """Scrollable code. ``c`` copies it to the terminal's clipboard, ``s`` saves it to a file."""
 
     DEFAULT_CSS = """
     CodePanel {
@@ -25,13 +50,15 @@ class CodePanel(VerticalScroll, can_focus=True):
 
     BINDINGS = [
         Binding("c", "copy", "Copy code", id="code.copy", tooltip="Copy the code to the clipboard (OSC 52)"),
+        Binding("s", "save", "Save code", id="code.save", tooltip="Save the code to a .py file"),
     ]
 
-    def __init__(self, code: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, code: str = "", *, id: str | None = None, classes: str | None = None, filename: str = "h2o_lab.py") -> None:
         super().__init__(id=id, classes=classes)
         self.code = code
+        self.filename = filename
 
-    def compose(self) -> ComposeResult:
+    def compose(self):
         yield Static(self._renderable(), id="code-text")
 
     def _renderable(self) -> Syntax | str:
@@ -40,6 +67,8 @@ class CodePanel(VerticalScroll, can_focus=True):
         return Syntax(self.code, "python", theme="ansi_dark", background_color="default", word_wrap=True)
 
     def set_code(self, code: str) -> None:
+        if code == self.code:
+            return
         self.code = code
         if self.is_mounted:
             self.query_one("#code-text", Static).update(self._renderable())
@@ -49,3 +78,15 @@ class CodePanel(VerticalScroll, can_focus=True):
             return
         self.app.copy_to_clipboard(self.code)
         self.notify("Code copied to the clipboard (if your terminal allows OSC 52).", timeout=3)
+
+    class SaveRequested(Message):
+        """The learner asked to save the code; the app asks for a file name."""
+
+        def __init__(self, filename: str, code: str) -> None:
+            super().__init__()
+            self.filename = filename
+            self.code = code
+
+    def action_save(self) -> None:
+        if self.code:
+            self.post_message(self.SaveRequested(self.filename, self.code))

@@ -45,6 +45,9 @@ class StepList(OptionList):
         self._fill()
 
     def _label(self, step: Step) -> Text:
+        if step.kind == "runs":
+            style = "bold" if step.number == self.current else ""
+            return Text.assemble((CURRENT if step.number == self.current else " ", "bold"), ("≡  ", "dim"), (step.title, style))
         if step.number == self.current:
             mark, style = CURRENT, "bold"
         elif step.number in self.done:

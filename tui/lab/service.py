@@ -13,6 +13,7 @@ import copy
 import itertools
 import secrets
 import logging
+import re
 import threading
 import time
 import warnings
@@ -25,6 +26,7 @@ from tui.lab.cluster import Cluster, ClusterOptions, ClusterStatus, make_cluster
 from tui.lab.datasets import DataResolver, ResolvedData
 from tui.lab.errors import ClusterError, DataError, LabError, TrainingError
 from tui.lab.frames import FrameInfo, frame_info_from_summary
+from tui.lab.params import ParamMeta, h2o_field, metas_from_builder, to_rest
 from tui.lab.quiet import quiet_h2o
 from tui.lab.rest import ClusterUnreachable
 from tui.lab.steps import Step
@@ -37,6 +39,7 @@ from tui.lab.training import (
     Run,
     RunSpec,
     ScoringHistory,
+    Table,
     metrics_from_json,
 )
 
@@ -88,6 +91,7 @@ class Lab:
         self._ids = itertools.count(1)
         self._closed = False
         self._session = secrets.token_hex(3)
+        self._metas: list[ParamMeta] | None = None
 
     # -- cluster ------------------------------------------------------------------------------
     @property
@@ -250,6 +254,55 @@ class Lab:
             train, valid = self._frames[key]
         return train, valid
 
+    def split_sizes(self, spec: RunSpec) -> list[int]:
+        """Rows in the training and validation frames of ``spec`` (one number without a split)."""
+        train, valid = self._training_frames(spec)
+        return [int(train.nrows)] + ([int(valid.nrows)] if valid is not None else [])
+
+    # -- parameters ---------------------------------------------------------------------------
+    def param_metas(self) -> list[ParamMeta]:
+        """The Deep Learning parameters as H2O describes them (fetched once per cluster)."""
+        if self._metas is None:
+            builder = self._rest().get("/3/ModelBuilders/deeplearning", timeout=30)
+            self._metas = metas_from_builder(builder)
+        return self._metas
+
+    def check_params(self, spec: RunSpec) -> "ParamCheck":
+        """H2O's own check of the parameters (``POST /3/ModelBuilders/deeplearning/parameters``)."""
+        rest = self._rest()
+        train, valid = self._training_frames(spec)
+        columns = list(train.names)
+        data = {
+            "training_frame": train.frame_id,
+            "response_column": spec.response,
+            "ignored_columns": to_rest([f'"{c}"' for c in columns if c not in spec.predictors and c != spec.response]),
+        }
+        if valid is not None:
+            data["validation_frame"] = valid.frame_id
+        for name, value in spec.params.items():
+            if value is not None:
+                data[name] = to_rest(value)
+        result = ParamCheck()
+        try:
+            answer = rest.post("/3/ModelBuilders/deeplearning/parameters", data=data, timeout=60)
+        except ClusterUnreachable:
+            raise
+        except ClusterError as exc:
+            # HTTP 400/412: a value H2O could not even read (a bad enum, a non-number).
+            text = _h2o_message(exc.detail) or exc.message
+            field = _field_in(text, list(spec.params))
+            result.errors[field or "_"] = text
+            return result
+        for message in answer.get("messages") or []:
+            kind = message.get("message_type")
+            field = h2o_field(str(message.get("field_name") or "")) or "_"
+            text = str(message.get("message") or "")
+            if kind == "ERRR":
+                result.errors.setdefault(field, text)
+            elif kind == "WARN":
+                result.warnings.setdefault(field, text)
+        return result
+
     # -- training -----------------------------------------------------------------------------
     def new_run(self, spec: RunSpec) -> Run:
         run = Run(run_id=f"run-{next(self._ids)}", spec=copy.deepcopy(spec))
@@ -274,6 +327,8 @@ class Lab:
         job = estimator._job
         run.job_key = job.job_key
         run.model_id = job.dest_key
+        run.checkpoint_of = self._run_of_model(spec.params.get("checkpoint"))
+        run.split_rows = [int(train.nrows)] + ([int(valid.nrows)] if valid is not None else [])
         run.warnings = [str(w.message) for w in caught]
         with self._lock:
             self._estimators[run.run_id] = estimator
@@ -309,6 +364,14 @@ class Lab:
             run.error = explain_failure(str(job.get("exception") or ""), str(job.get("stacktrace") or ""))
             self._finish(run, FAILED)
         return run
+
+    def _run_of_model(self, model_id: Any) -> str:
+        if not model_id:
+            return ""
+        return next((r.run_id for r in self.runs if r.model_id == model_id), str(model_id))
+
+    def find_run(self, run_id: str) -> Run | None:
+        return next((r for r in self.runs if r.run_id == run_id), None)
 
     def cancel_run(self, run: Run, wait: float = 10.0) -> Run:
         """Ask H2O to stop the job; the partial model stays and is marked cancelled."""
@@ -382,6 +445,9 @@ class Lab:
             run.actual_params = {
                 p["name"]: p.get("actual_value") for p in model.get("parameters") or [] if "name" in p
             }
+            run.layers = Table.from_two_dim(output.get("model_summary"))
+            run.layers_note = run.layers.description if run.layers else ""
+            run.cv_summary = Table.from_two_dim(output.get("cross_validation_metrics_summary"))
         run.status = status
         run.progress = 1.0 if status == DONE else run.progress
         run.finished_at = time.time()
@@ -426,7 +492,47 @@ def explain_failure(exception: str, stacktrace: str = "") -> str:
         )
     if "outofmemory" in low or "out of memory" in low:
         return "The cluster ran out of memory. Train on fewer rows or start h2o-lab with a larger --max-mem."
-    return "H2O stopped the job: " + _first_line(text) if text else "H2O stopped the job without a reason."
+    if not text:
+        return "H2O stopped the job without a reason."
+    # Drop Java's exception class names: the sentence after them is the reason.
+    plain = re.sub(r"^([\w$]+\.)+[\w$]*(Exception|Error):\s*", "", _first_line(text))
+    plain = re.sub(r"^Illegal argument\(s\) for DeepLearning model: \S+\s+Details:\s*", "", plain)
+    plain = re.sub(r"ERRR on field: _?(\w+):", r"\1:", plain)
+    return "H2O stopped the job: " + plain
+
+
+@dataclass
+class ParamCheck:
+    """H2O's verdict on a set of parameters: errors and warnings by field ("_" for the whole form)."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _h2o_message(detail: str) -> str:
+    """The sentence inside H2O's error text (after 'ERROR MESSAGE:')."""
+    text = detail or ""
+    if "ERROR MESSAGE:" in text:
+        text = text.split("ERROR MESSAGE:", 1)[1]
+    return _first_line(text)
+
+
+def _field_in(text: str, names: list[str]) -> str:
+    """Which field an H2O error sentence is about."""
+    low = text.lower()
+    match = re.search(r"field:\s*_?(\w+)", text)
+    if match:
+        return match.group(1)
+    if "activation" in low:
+        return "activation"
+    for name in sorted(names, key=len, reverse=True):
+        if name.lower() in low:
+            return name
+    return ""
 
 
 def _first_line(text: str) -> str:

@@ -32,6 +32,7 @@ class Step:
     dataset: str = ""
     split: bool = False  # train on the 80/20 split with a validation frame
     metric_hint: str = ""
+    taught: tuple[str, ...] = ()  # the form's fields this step is about, shown first
 
     def spec(self) -> RunSpec:
         """The run this step trains with its preset values (the scoring parameters included)."""
@@ -83,6 +84,7 @@ STEPS: list[Step] = [
         predictors=tuple(CARS_PREDICTORS),
         params={"activation": None},
         scoring={"score_each_iteration": True},
+        taught=("activation", "hidden", "epochs"),
         scoring_reason=(
             "By default H2O scores a model every few seconds, which on 406 rows gives only three points. "
             "Scoring after every iteration draws the learning curve as the network trains; it changes what "
@@ -98,7 +100,142 @@ STEPS: list[Step] = [
     ),
 ]
 
-BY_NUMBER = {s.number: s for s in STEPS}
+_SCORING_REASON = (
+    "By default H2O scores a model every few seconds; on a few hundred rows that gives two or three points. "
+    "Scoring after every iteration draws the curves as the network learns; it changes what is measured, "
+    "not what is learned."
+)
+_STEP5 = {
+    "activation": "TanhWithDropout",
+    "epochs": 20,
+    "hidden": [200, 200],
+    "hidden_dropout_ratios": [0.5, 0.5],
+    "seed": 1234,
+}
+
+
+def _cars_step(number: int, key: str, title: str, heading: str, params: dict, taught: tuple, lesson: str) -> Step:
+    return Step(
+        number=number,
+        key=key,
+        title=title,
+        heading=heading,
+        kind="train",
+        dataset="cars",
+        response="cylinders",
+        predictors=tuple(CARS_PREDICTORS),
+        params=params,
+        scoring={"score_each_iteration": True},
+        scoring_reason=_SCORING_REASON,
+        split=True,
+        taught=taught,
+        metric_hint="MSE on the training rows and on the 20% held back (validation); lower is better.",
+        lesson=lesson,
+    )
+
+
+STEPS += [
+    _cars_step(
+        4,
+        "validation",
+        "Validation",
+        "Hold data back, and try tanh",
+        {"activation": "Tanh", "epochs": 15, "seed": 1234},
+        ("activation", "epochs", "seed"),
+        "Step 3 judged the network on the rows it learned from. Here the frame is split at random, 80% to "
+        "train on and 20% held back (seed 1234 makes the split the same every time), and the network is "
+        "scored on both. The activation changes to tanh, an S-curve that squashes every value into -1..1. "
+        "The validation curve is the honest one: it shows how the network does on cars it has never seen.",
+    ),
+    _cars_step(
+        5,
+        "dropout",
+        "Dropout",
+        "A wider network with dropout",
+        dict(_STEP5),
+        ("activation", "hidden", "hidden_dropout_ratios", "epochs"),
+        "More units can learn more, and can also memorise the training rows. Dropout works against that: "
+        "while training, each hidden unit is switched off at random for each row (half of them with a ratio "
+        "of 0.5), so no unit can be relied on alone. It needs an activation 'with dropout', and one ratio per "
+        "hidden layer. Compare the gap between the two curves with step 4.",
+    ),
+    _cars_step(
+        6,
+        "mini-batch",
+        "Mini-batches",
+        "Mini-batches",
+        {**_STEP5, "mini_batch_size": 32},
+        ("mini_batch_size",),
+        "Many libraries update the weights once per small batch of rows. H2O's Deep Learning accepts "
+        "mini_batch_size but trains one row at a time on every thread at once (a scheme called Hogwild!), so "
+        "a value above 1 changes nothing: after the run, the layer table says 'mini-batch size 1'. The "
+        "walkthrough sets 32; the lab keeps it so you can see this for yourself.",
+    ),
+    _cars_step(
+        7,
+        "learning-rate",
+        "Learning rate",
+        "The learning rate",
+        {**_STEP5, "mini_batch_size": 32, "rate": 0.01},
+        ("rate", "adaptive_rate"),
+        "The learning rate sets the size of each weight update: too large and training jumps about or blows "
+        "up, too small and it crawls. By default H2O adapts the rate for every weight by itself (ADADELTA, "
+        "adaptive_rate on) and ignores rate, so the walkthrough's rate=0.01 does nothing until adaptive_rate "
+        "is turned off. The form offers to do it; try both and compare the runs.",
+    ),
+    _cars_step(
+        8,
+        "regularisation",
+        "L1 and L2",
+        "Regularisation: L1 and L2",
+        {**_STEP5, "mini_batch_size": 32, "rate": 0.01, "l1": 1e-5},
+        ("l1", "l2"),
+        "Regularisation keeps the weights small so the network fits the pattern rather than the noise. L1 "
+        "adds the sum of the weights' sizes to the error, which drives many weights to exactly zero; L2 adds "
+        "the sum of their squares, which shrinks all of them a little and zeroes none. The walkthrough uses "
+        "l1 = 1e-5; try l2 instead, then compare validation error in the run table.",
+    ),
+    _cars_step(
+        9,
+        "advanced",
+        "Advanced",
+        "Initial weights, cross-validation, ADADELTA, checkpoints",
+        {
+            **_STEP5,
+            "l1": 1e-5,
+            "initial_weight_distribution": "Normal",
+            "initial_weight_scale": 0.1,
+            "nfolds": 3,
+            "adaptive_rate": True,
+            "rho": 0.99,
+            "epsilon": 1e-8,
+        },
+        ("initial_weight_distribution", "initial_weight_scale", "nfolds", "adaptive_rate", "rho", "epsilon"),
+        "Four tools. Initial weights: where training starts, here a normal spread of scale 0.1 (try 1: with "
+        "200 inputs per unit, tanh saturates and the network barely learns). "
+        "Cross-validation (nfolds): k extra networks, each tested on a different k-th of the rows, give an "
+        "estimate that does not hang on one split. ADADELTA's own knobs: rho, how long past updates are "
+        "remembered, and epsilon, which keeps the first steps stable. Checkpoints: continue a finished run "
+        "for more epochs instead of starting again (Continue, on any run's results).",
+    ),
+]
+
+# Pages beside the walkthrough's steps, listed after them in the sidebar.
+RUNS = Step(
+    number=99,
+    key="runs",
+    title="All runs",
+    heading="Every run of this session",
+    kind="runs",
+    lesson=(
+        "Every model trained in this session, with what made it different from its step's values. Mark two "
+        "runs with space to compare their settings and their validation curves; press l to put a run's "
+        "values back into its step's form and try a variation."
+    ),
+)
+PAGES = [RUNS]
+
+BY_NUMBER = {s.number: s for s in STEPS + PAGES}
 BY_KEY = {s.key: s for s in STEPS}
 
 

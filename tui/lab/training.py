@@ -129,6 +129,26 @@ def _clean(value: Any) -> Any:
 
 
 @dataclass
+class Table:
+    """A small table from H2O (a TwoDimTable), row by row."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    description: str = ""
+
+    @classmethod
+    def from_two_dim(cls, table: dict | None) -> "Table | None":
+        if not table:
+            return None
+        history = ScoringHistory.from_table(table)
+        return cls(history.columns, history.rows, str(table.get("description") or ""))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Table":
+        return cls(list(data.get("columns", [])), [list(r) for r in data.get("rows", [])], data.get("description", ""))
+
+
+@dataclass
 class Run:
     """One training run, as the screens and the journal know it."""
 
@@ -148,6 +168,16 @@ class Run:
     finished_at: float | None = None
     model_category: str = ""
     actual_params: dict[str, Any] = field(default_factory=dict)
+    layers: Table | None = None  # H2O's "Status of Neuron Layers"
+    layers_note: str = ""  # its description line (weights, training samples, mini-batch size)
+    cv_summary: Table | None = None  # cross-validation metrics: mean, sd and one column per fold
+    checkpoint_of: str = ""  # the run this one continues
+    split_rows: list[int] = field(default_factory=list)  # training and validation rows
+
+    @property
+    def epochs_done(self) -> float:
+        epochs = [e for e in self.history.column("epochs") if e is not None]
+        return float(epochs[-1]) if epochs else 0.0
 
     @property
     def finished(self) -> bool:
@@ -187,6 +217,9 @@ class Run:
         data = dict(data)
         data["spec"] = RunSpec.from_dict(data["spec"])
         data["history"] = ScoringHistory.from_dict(data.get("history"))
+        for key in ("layers", "cv_summary"):
+            if data.get(key):
+                data[key] = Table.from_dict(data[key])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 

@@ -1,0 +1,454 @@
+"""The parameter form, built from H2O's own description of the Deep Learning parameters.
+
+The step's own fields come first, then the other values the step sets, then every other
+parameter grouped by H2O's levels (critical, secondary, expert), as H2O Flow groups them.
+Values are checked as they are typed; each message stands at its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Collapsible, Input, Label, Select, Static, Switch
+
+from tui.lab.params import (
+    LEVELS,
+    ParamError,
+    ParamMeta,
+    advice,
+    format_value,
+    parse_value,
+    validate,
+)
+
+# Advice that comes with a one-key fix: (field to change, value, button label).
+FIXES = {
+    name: ("adaptive_rate", False, "Turn adaptive_rate off")
+    for name in ("rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable")
+}
+
+REPRODUCIBLE_NOTE = (
+    "A seed fixes the random start, but H2O trains on every core at once and the threads update the "
+    "weights in whatever order they finish, so two runs still differ. reproducible uses one thread: "
+    "the same seed then gives the same network, only slower."
+)
+
+
+def _short(value: Any, meta: ParamMeta) -> str:
+    text = format_value(meta, value)
+    return text if text else "not set"
+
+
+class ParamField(Vertical):
+    """One parameter: its name, an input of its type, a hint line and a message line."""
+
+    DEFAULT_CSS = """
+    ParamField {
+        height: auto;
+        margin-bottom: 0;
+    }
+    ParamField > Horizontal {
+        height: 1;
+    }
+    ParamField .name {
+        width: 26;
+        height: 1;
+    }
+    ParamField Input, ParamField Select {
+        width: 1fr;
+    }
+    ParamField Switch {
+        border: none;
+        height: 1;
+        padding: 0;
+        width: auto;
+    }
+    ParamField Switch:focus {
+        border: none;
+        background-tint: $foreground 10%;
+    }
+    ParamField .hint {
+        height: auto;
+        color: $text-muted;
+        padding-left: 2;
+    }
+    ParamField .hint.changed {
+        color: $accent;
+    }
+    ParamField .message {
+        height: auto;
+        padding-left: 2;
+        display: none;
+    }
+    ParamField.error .message {
+        display: block;
+        color: $error;
+    }
+    ParamField.warning .message {
+        display: block;
+        color: $warning;
+    }
+    ParamField.error .name {
+        color: $error;
+        text-style: bold;
+    }
+    ParamField .fix {
+        margin-left: 2;
+        display: none;
+    }
+    ParamField.fixable .fix {
+        display: block;
+    }
+    """
+
+    def __init__(self, meta: ParamMeta, value: Any, previous: Any, previous_label: str) -> None:
+        super().__init__(id=f"field-{meta.name}", classes="param-field")
+        self.meta = meta
+        self.initial = value
+        self.previous = previous
+        self.previous_label = previous_label
+        self.fix: tuple[str, Any, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        meta = self.meta
+        with Horizontal():
+            yield Label(meta.name, classes="name")
+            yield from self._input()
+        yield Static(self._hint_text(self.initial), classes="hint")
+        yield Static("", classes="message")
+        yield Button("", classes="fix", compact=True)
+
+    def _input(self) -> ComposeResult:
+        meta = self.meta
+        if meta.type == "boolean":
+            value = self.initial if self.initial is not None else bool(meta.default)
+            yield Switch(value=bool(value), id=f"input-{meta.name}", tooltip=meta.help or None)
+        elif meta.type == "enum":
+            options = [(v, v) for v in meta.values]
+            prompt = f"default ({meta.default})" if meta.default is not None else "not set"
+            value = self.initial if self.initial in meta.values else Select.NULL
+            yield Select(options, value=value, prompt=prompt, allow_blank=True, compact=True, id=f"input-{meta.name}")
+        else:
+            placeholder = f"default {format_value(meta, meta.default)}" if meta.default is not None else "not set"
+            yield Input(
+                value=format_value(meta, self.initial),
+                placeholder=placeholder,
+                compact=True,
+                id=f"input-{meta.name}",
+                tooltip=meta.help or None,
+            )
+
+    def _hint_text(self, value: Any) -> Text:
+        meta = self.meta
+        text = Text()
+        default = format_value(meta, meta.default)
+        text.append(f"default {default}" if default else "no default")
+        if self.previous_label:
+            if _same(value, self.previous):
+                text.append(f" · as in {self.previous_label}")
+            elif self.previous is None:
+                text.append(f" · new: not set in {self.previous_label}", style="bold")
+            else:
+                text.append(f" · changed: {_short(self.previous, meta)} in {self.previous_label}", style="bold")
+        return text
+
+    # -- value ------------------------------------------------------------------------------
+    def raw(self) -> str | bool | None:
+        widget = self.query_one(f"#input-{self.meta.name}")
+        if isinstance(widget, Switch):
+            return widget.value
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else str(widget.value)
+        return widget.value  # type: ignore[union-attr]
+
+    def parsed(self) -> Any:
+        raw = self.raw()
+        if isinstance(raw, bool) or raw is None:
+            return raw
+        return parse_value(self.meta, raw)
+
+    def set_value(self, value: Any) -> None:
+        widget = self.query_one(f"#input-{self.meta.name}")
+        if isinstance(widget, Switch):
+            widget.value = bool(value if value is not None else self.meta.default)
+        elif isinstance(widget, Select):
+            widget.value = value if value in self.meta.values else Select.NULL
+        else:
+            widget.value = format_value(self.meta, value)  # type: ignore[union-attr]
+
+    def show(self, value: Any, error: str | None, warning: str | None, fix: tuple[str, Any, str] | None) -> None:
+        hint = self.query_one(".hint", Static)
+        hint.update(self._hint_text(value))
+        hint.set_class(bool(self.previous_label) and not _same(value, self.previous), "changed")
+        message = self.query_one(".message", Static)
+        self.set_class(bool(error), "error")
+        self.set_class(bool(warning) and not error, "warning")
+        message.update(error or warning or "")
+        self.fix = fix if (warning and not error) else None
+        self.set_class(self.fix is not None, "fixable")
+        if self.fix is not None:
+            self.query_one(".fix", Button).label = f"{self.fix[2]} (f)"
+
+    def focus_input(self) -> None:
+        self.query_one(f"#input-{self.meta.name}").focus()
+
+
+def _same(a: Any, b: Any) -> bool:
+    def norm(v: Any) -> Any:
+        if isinstance(v, str):
+            return v.lower()
+        if isinstance(v, (list, tuple)):
+            return [float(x) for x in v]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+        return v
+
+    return norm(a) == norm(b)
+
+
+class ParamForm(Vertical):
+    """The form. It keeps the values set explicitly; reading it never loses what was typed."""
+
+    DEFAULT_CSS = """
+    ParamForm {
+        height: auto;
+        padding: 0 1;
+    }
+    ParamForm .group {
+        text-style: bold;
+        color: $accent;
+        height: 1;
+        margin-top: 1;
+    }
+    ParamForm .note {
+        color: $text-muted;
+        height: auto;
+        padding-left: 2;
+    }
+    ParamForm #form-banner {
+        height: auto;
+        display: none;
+        border-left: thick $warning;
+        padding: 0 1;
+    }
+    ParamForm #form-banner.shown {
+        display: block;
+    }
+    ParamForm #form-summary {
+        height: auto;
+        color: $error;
+    }
+    ParamForm Collapsible {
+        padding: 0;
+        border: none;
+    }
+    """
+
+    class Changed(Message):
+        """The values changed (``valid`` says whether they pass the checks as typed)."""
+
+        def __init__(self, form: "ParamForm", valid: bool) -> None:
+            super().__init__()
+            self.form = form
+            self.valid = valid
+
+    def __init__(
+        self,
+        metas: list[ParamMeta],
+        values: dict[str, Any],
+        taught: tuple[str, ...],
+        previous: dict[str, Any] | None = None,
+        previous_label: str = "",
+        hidden: tuple[str, ...] = (),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.metas = {m.name: m for m in metas}
+        self.order = [m.name for m in metas]
+        self.values: dict[str, Any] = dict(values)
+        self.taught = tuple(n for n in taught if n in self.metas)
+        self.previous = previous
+        self.previous_label = previous_label
+        self.hidden = set(hidden)  # shown elsewhere (the lab's scoring settings)
+        self.field_errors: dict[str, str] = {}  # typing errors, by field
+        self.server_errors: dict[str, str] = {}
+        self.server_warnings: dict[str, str] = {}
+        self.extra_errors: dict[str, str] = {}  # from other checks (checkpoint rules)
+        self._mounted_levels: set[str] = set()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="form-banner")
+        yield Static(id="form-summary")
+        first = list(self.taught)
+        also = [n for n in self.order if n in self.values and n not in first and n not in self.hidden and n != "reproducible"]
+        yield Static("What this step is about", classes="group")
+        for name in first:
+            yield self._field(name)
+        if also:
+            yield Static("Also set in this step", classes="group")
+            for name in also:
+                yield self._field(name)
+        if "reproducible" in self.metas and "reproducible" not in first:
+            yield Static("Repeatable results", classes="group")
+            yield self._field("reproducible")
+            yield Static(REPRODUCIBLE_NOTE, classes="note")
+        shown = set(first) | set(also) | {"reproducible"} | self.hidden
+        with Collapsible(title="All parameters, by H2O's levels", id="all-params"):
+            for level in LEVELS:
+                names = [n for n in self.order if self.metas[n].level == level and n not in shown]
+                if names:
+                    with Collapsible(title=f"{level} ({len(names)})", id=f"level-{level}"):
+                        yield Vertical(id=f"level-body-{level}")
+
+    def _field(self, name: str) -> ParamField:
+        meta = self.metas[name]
+        previous = self.previous.get(name) if self.previous is not None else None
+        return ParamField(meta, self.values.get(name), previous, self.previous_label)
+
+    @on(Collapsible.Expanded)
+    def _expand_level(self, event: Collapsible.Expanded) -> None:
+        collapsible_id = event.collapsible.id or ""
+        if not collapsible_id.startswith("level-"):
+            return
+        level = collapsible_id.removeprefix("level-")
+        if level in self._mounted_levels:
+            return
+        self._mounted_levels.add(level)
+        shown = {f.meta.name for f in self.query(ParamField)}
+        names = [n for n in self.order if self.metas[n].level == level and n not in shown and n not in self.hidden]
+        body = self.query_one(f"#level-body-{level}", Vertical)
+        body.mount_all([self._field(n) for n in names])
+        self.call_after_refresh(self.refresh_messages)
+
+    def on_mount(self) -> None:
+        self.refresh_messages()
+
+    # -- values ---------------------------------------------------------------------------------
+    def field(self, name: str) -> ParamField | None:
+        try:
+            return self.query_one(f"#field-{name}", ParamField)
+        except Exception:
+            return None
+
+    def _read(self, field: ParamField) -> None:
+        name = field.meta.name
+        try:
+            value = field.parsed()
+        except ParamError as exc:
+            self.field_errors[name] = str(exc)
+            return
+        self.field_errors.pop(name, None)
+        if value is None:
+            self.values.pop(name, None)
+        else:
+            self.values[name] = value
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        control = getattr(event, "control", None) or getattr(event, "switch", None) or getattr(event, "select", None)
+        field = next((a for a in control.ancestors if isinstance(a, ParamField)), None) if control else None
+        if field is None:
+            return
+        if isinstance(event, Select.Changed) and event.value is Select.NULL and field.meta.name not in self.values:
+            return
+        self._read(field)
+        # H2O's verdict was about the old values.
+        self.server_errors.pop(field.meta.name, None)
+        self.server_warnings.pop(field.meta.name, None)
+        self.server_errors.pop("_", None)
+        self.refresh_messages()
+        self.post_message(self.Changed(self, self.valid))
+
+    @on(Button.Pressed, ".fix")
+    def _fix_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        field = next((a for a in event.button.ancestors if isinstance(a, ParamField)), None)
+        if field is not None and field.fix is not None:
+            self.apply_fix(field.fix)
+
+    def apply_fix(self, fix: tuple[str, Any, str]) -> None:
+        name, value, _label = fix
+        self.set_values({**self.values, name: value})
+        target = self.field(name)
+        if target is not None:
+            target.focus_input()
+        self.post_message(self.Changed(self, self.valid))
+
+    def first_fix(self) -> tuple[str, Any, str] | None:
+        return next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Replace every value (loading a run, a preset, a fix) and redraw the fields."""
+        self.values = dict(values)
+        self.field_errors.clear()
+        self.server_errors.clear()
+        self.server_warnings.clear()
+        with self.prevent(Input.Changed, Select.Changed, Switch.Changed):
+            for field in self.query(ParamField):
+                field.set_value(self.values.get(field.meta.name))
+        self.refresh_messages()
+
+    # -- checks ---------------------------------------------------------------------------------
+    def errors(self) -> dict[str, str]:
+        errors = dict(validate(self.values, self.metas))
+        errors.update(self.extra_errors)
+        errors.update(self.field_errors)
+        for name, text in self.server_errors.items():
+            errors.setdefault(name, f"H2O: {text}")
+        return errors
+
+    @property
+    def valid(self) -> bool:
+        return not (set(validate(self.values, self.metas)) | set(self.field_errors) | set(self.extra_errors))
+
+    def warnings(self) -> dict[str, str]:
+        notes = advice(self.values)
+        for name, text in self.server_warnings.items():
+            notes.setdefault(name, f"H2O: {text}")
+        return notes
+
+    def set_server_check(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
+        self.server_errors = dict(errors)
+        self.server_warnings = dict(warnings)
+        self.refresh_messages()
+
+    def set_extra_errors(self, errors: dict[str, str]) -> None:
+        self.extra_errors = dict(errors)
+        self.refresh_messages()
+
+    def refresh_messages(self) -> None:
+        errors = self.errors()
+        notes = self.warnings()
+        for field in self.query(ParamField):
+            name = field.meta.name
+            fix = FIXES.get(name) if name in notes and self.values.get("adaptive_rate", True) is not False else None
+            field.show(self.values.get(name), errors.get(name), notes.get(name), fix)
+        # Errors on fields that are not on screen (collapsed groups) or on the whole form.
+        visible = {f.meta.name for f in self.query(ParamField)}
+        elsewhere = {n: t for n, t in errors.items() if n not in visible}
+        summary = self.query_one("#form-summary", Static)
+        lines = [f"{n}: {t}" if n != "_" else t for n, t in elsewhere.items()]
+        summary.update("\n".join(lines))
+        summary.display = bool(lines)
+
+    def focus_first_error(self) -> None:
+        errors = self.errors()
+        for field in self.query(ParamField):
+            if field.meta.name in errors:
+                field.focus_input()
+                self.scroll_to_widget(field)
+                return
+
+    def set_banner(self, text: Text | str | None) -> None:
+        banner = self.query_one("#form-banner", Static)
+        banner.update(text or "")
+        banner.set_class(bool(text), "shown")
