@@ -425,7 +425,7 @@ class TrainView(StepView):
         base = self.checkpoint
         same = base.spec.response == self.spec.response and base.spec.split == self.spec.split and base.spec.dataset == self.spec.dataset
         problems = checkpoint_problems(
-            form.values, form.metas, base.actual_params, base.epochs_done, base_label=base.run_id, same_frames=same
+            form.values, form.metas, base.spec.params, base.epochs_done, base_label=base.run_id, same_frames=same
         )
         form.set_extra_errors(problems)
 

@@ -104,3 +104,106 @@ async def test_a_cluster_that_cannot_start_is_explained_in_the_app(tmp_path):
         assert rendered(view.query_one("#cluster-log")).strip()
         await asyncio.sleep(0)
     lab.close()
+
+
+async def test_train_step5_cancel_step6_and_compare(lab):
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(5)
+        await pilot.pause()
+        five = app.lab_screen.view(5)
+        await wait_for(pilot, lambda: five.form is not None, what="step 5's form")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: five.run is not None and five.run.finished, what="step 5 to finish")
+        assert five.run.status == "done"
+
+        app.show_step(6)
+        await pilot.pause()
+        six = app.lab_screen.view(6)
+        await wait_for(pilot, lambda: six.form is not None, what="step 6's form")
+        six.load_values({**six.step.spec().params, "epochs": 500})
+        await pilot.press("t")
+        await wait_for(pilot, lambda: six.training and len(six.run.history) >= 3, what="step 6 to score")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: six.run.finished, what="step 6 to stop")
+        assert six.run.status == "cancelled"
+        assert 0 < six.run.progress < 1 and len(six.run.history) >= 3
+        assert "Cancelled" in rendered(six.query_one("#run-status"))
+
+        app.show_step(99)
+        await pilot.pause()
+        runs = app.lab_screen.view(99)
+        table = runs.query_one("#runs-table")
+        ids = [five.run.run_id, six.run.run_id]
+        for run_id in ids:
+            table.move_cursor(row=table.get_row_index(run_id))
+            await pilot.press("space")
+        await pilot.pause()
+        assert runs.marked == ids
+        assert runs.query_one("#compare").has_class("shown")
+        compare = runs.query_one("#compare-params")
+        names = [str(compare.get_row_at(i)[0]) for i in range(compare.row_count)]
+        assert "mini_batch_size" in names and "epochs" in names
+        statuses = {str(table.get_row(r)[1]): str(table.get_row(r)[5]) for r in ids}
+        assert statuses == {five.run.run_id: "done", six.run.run_id: "cancelled"}
+        chart = runs.query_one("#compare-chart")
+        assert [name for name, _xs, _ys in chart._series] == [f"{i} validation MSE" for i in ids]
+
+        # A run goes back into its step's form.
+        table.move_cursor(row=table.get_row_index(six.run.run_id))
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.current_step == 6 and six.form.values["epochs"] == 500
+
+
+async def test_form_errors_stop_the_job_and_the_fix_key(lab):
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(7)
+        await pilot.pause()
+        view = app.lab_screen.view(7)
+        await wait_for(pilot, lambda: view.form is not None, what="step 7's form")
+        form = view.form
+        rate = form.field("rate")
+        assert rate.has_class("warning") and rate.has_class("fixable")
+        await pilot.press("f")
+        await pilot.pause()
+        assert form.values["adaptive_rate"] is False
+        assert not form.field("rate").has_class("warning")
+
+        runs_before = len(lab.runs)
+        form.field("hidden_dropout_ratios").query_one("Input").value = "0.5"
+        await pilot.pause()
+        assert form.field("hidden_dropout_ratios").has_class("error")
+        assert "one ratio per hidden layer" in rendered(form.field("hidden_dropout_ratios").query_one(".message"))
+        await pilot.press("t")
+        await pilot.pause(0.5)
+        assert len(lab.runs) == runs_before, "a job started despite an error"
+        assert form.values["hidden_dropout_ratios"] == [0.5], "what the learner typed is kept"
+
+
+async def test_h2o_rejects_a_value_the_form_let_through(lab):
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(4)
+        await pilot.pause()
+        view = app.lab_screen.view(4)
+        await wait_for(pilot, lambda: view.form is not None, what="step 4's form")
+        values = {**view.step.spec().params, "stopping_metric": "logloss", "stopping_rounds": 3}
+        view.load_values(values)
+        await pilot.pause()
+        assert view.form.valid
+        runs_before = len(lab.runs)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "stopping_metric" in view.form.server_errors, what="H2O's verdict")
+        await wait_for(pilot, lambda: view.form.field("stopping_metric") is not None, what="the field to be shown")
+        field = view.form.field("stopping_metric")
+        await pilot.pause(0.3)
+        assert field.has_class("error")
+        assert "cannot be logloss for regression" in rendered(field.query_one(".message"))
+        assert len(lab.runs) == runs_before
+        assert view.form.values["stopping_metric"] == "logloss"
+        assert not view.training

@@ -65,3 +65,106 @@ def test_cancel_keeps_the_partial_model(lab, cars):
     assert len(run.history) >= 2
     model = h2o.get_model(run.model_id)
     assert model is not None and model.mse() is not None
+
+
+def _same(actual, wanted) -> bool:
+    if isinstance(wanted, (list, tuple)):
+        return [float(v) for v in actual] == [float(v) for v in wanted]
+    if isinstance(wanted, bool) or isinstance(wanted, str):
+        return actual == wanted
+    return float(actual) == pytest.approx(float(wanted))
+
+
+@pytest.fixture(scope="module")
+def metas(lab):
+    return {m.name: m for m in lab.param_metas()}
+
+
+@pytest.fixture(scope="module")
+def preset_runs(lab, cars, metas):
+    from tui.lab.params import canonical
+
+    runs = {}
+    for number in (4, 5, 6, 7, 8, 9):
+        spec = step(number).spec()
+        spec.params = canonical(spec.params, metas)
+        runs[number] = lab.train(spec)
+    return runs
+
+
+@pytest.mark.parametrize("number", [4, 5, 6, 7, 8, 9])
+def test_each_preset_trains_with_the_forms_values(preset_runs, number):
+    run = preset_runs[number]
+    assert run.status == DONE, run.error
+    for name, wanted in run.spec.params.items():
+        actual = run.actual_params[name]
+        if name == "epochs":
+            # H2O may run a little past the asked epochs (it stops at an iteration's end); with
+            # cross-validation the final model trains for the folds' mean number of epochs.
+            low = wanted * 0.9 if run.spec.params.get("nfolds") else wanted
+            assert low <= actual <= wanted * 1.1, (actual, wanted)
+            continue
+        assert _same(actual, wanted), (name, actual, wanted)
+    assert run.metric("MSE", "validation") is not None
+    assert len(run.history.series("mse", "validation")[0]) >= 10
+    assert run.layers is not None and run.layers.rows
+    assert run.split_rows and sum(run.split_rows) == 406
+
+
+def test_mini_batches_are_accepted_but_h2o_trains_row_by_row(preset_runs):
+    run = preset_runs[6]
+    assert run.actual_params["mini_batch_size"] == 32
+    assert "mini-batch size 1" in run.layers_note
+
+
+def test_cross_validation_gives_fold_metrics(preset_runs):
+    run = preset_runs[9]
+    summary = run.cv_summary
+    assert summary is not None
+    assert summary.columns[1:3] == ["mean", "sd"]
+    assert [c for c in summary.columns if c.startswith("cv_")] == ["cv_1_valid", "cv_2_valid", "cv_3_valid"]
+    mse = next(row for row in summary.rows if row[0] == "mse")
+    folds = [float(v) for v in mse[3:]]
+    assert float(mse[1]) == pytest.approx(sum(folds) / len(folds), rel=1e-4)
+    assert run.metric("MSE", "cross_validation") is not None
+
+
+def test_checkpoint_continues_the_same_network(lab, preset_runs, metas):
+    import h2o
+
+    from tui.lab.params import checkpoint_problems
+
+    base = preset_runs[5]
+    params = dict(base.spec.params)
+    params["epochs"] = base.epochs_done + 10
+    params["l1"] = 1e-4  # regularisation may change on a restart
+    assert checkpoint_problems(params, metas, base.spec.params, base.epochs_done, base_label=base.run_id) == {}
+    spec = step(9).spec()
+    spec.params = {**params, "checkpoint": base.model_id}
+    run = lab.train(spec)
+    assert run.status == DONE, run.error
+    assert run.checkpoint_of == base.run_id
+    assert run.epochs_done > base.epochs_done
+    # The continued model carries the first run's scores, then adds its own after them.
+    epochs = [e for e in run.history.column("epochs") if e is not None]
+    assert any(e <= base.epochs_done for e in epochs) and any(e > base.epochs_done for e in epochs)
+    assert epochs == sorted(epochs)
+    assert h2o.get_model(run.model_id).actual_params["checkpoint"]["name"] == base.model_id
+
+
+def test_a_checkpoint_h2o_refuses_fails_with_its_reason_in_plain_words(lab, preset_runs):
+    base = preset_runs[5]
+    spec = step(9).spec()
+    spec.params = {**base.spec.params, "hidden": [50, 50], "epochs": base.epochs_done + 5, "checkpoint": base.model_id}
+    run = lab.train(spec)
+    assert run.status == "failed"
+    assert "Hidden layers" in run.error and "Exception" not in run.error
+
+
+def test_a_job_that_dies_of_numerical_instability_says_so(lab, cars):
+    spec = step(4).spec()
+    spec.params.update({"adaptive_rate": False, "rate": -1.0, "epochs": 2})  # H2O's check lets this through
+    assert lab.check_params(spec).ok
+    run = lab.train(spec)
+    assert run.status == "failed"
+    assert "numerically unstable" in run.error or "H2O stopped the job" in run.error

@@ -39,6 +39,9 @@ REPRODUCIBLE_NOTE = (
 )
 
 
+_UNSET = object()
+
+
 def _short(value: Any, meta: ParamMeta) -> str:
     text = format_value(meta, value)
     return text if text else "not set"
@@ -358,9 +361,11 @@ class ParamForm(Vertical):
         field = next((a for a in control.ancestors if isinstance(a, ParamField)), None) if control else None
         if field is None:
             return
-        if isinstance(event, Select.Changed) and event.value is Select.NULL and field.meta.name not in self.values:
-            return
+        name = field.meta.name
+        before = (self.values.get(name, _UNSET), self.field_errors.get(name))
         self._read(field)
+        if (self.values.get(name, _UNSET), self.field_errors.get(name)) == before:
+            return  # a widget settling on its first value, not an edit
         # H2O's verdict was about the old values.
         self.server_errors.pop(field.meta.name, None)
         self.server_warnings.pop(field.meta.name, None)
@@ -445,8 +450,28 @@ class ParamForm(Vertical):
         for field in self.query(ParamField):
             if field.meta.name in errors:
                 field.focus_input()
-                self.scroll_to_widget(field)
+                field.scroll_visible()
                 return
+        hidden = next((n for n in self.order if n in errors), None)
+        if hidden is not None:
+            self.reveal(hidden)
+
+    def reveal(self, name: str) -> None:
+        """Open the group holding a field that is not on screen yet, then focus it."""
+        meta = self.metas.get(name)
+        if meta is None:
+            return
+        self.query_one("#all-params", Collapsible).collapsed = False
+        level = self.query_one(f"#level-{meta.level}", Collapsible)
+        level.collapsed = False
+
+        def focus() -> None:
+            field = self.field(name)
+            if field is not None:
+                field.focus_input()
+                field.scroll_visible()
+
+        self.set_timer(0.2, focus)
 
     def set_banner(self, text: Text | str | None) -> None:
         banner = self.query_one("#form-banner", Static)

@@ -408,14 +408,16 @@ def checkpoint_problems(
 ) -> dict[str, str]:
     """H2O's rules for continuing a finished run, checked before the job starts.
 
-    ``base_params`` are the finished run's actual parameters (as H2O reports them).
+    ``base_params`` are the parameters the finished run was given (H2O compares what was asked
+    for, defaults included, not what it resolved them to: ``distribution`` AUTO stays AUTO).
     """
     problems: dict[str, str] = {}
     now = effective(values, metas)
+    then = effective({k: v for k, v in base_params.items() if k != "checkpoint"}, metas)
     for name in CHECKPOINT_FIXED:
-        if name not in metas or name not in base_params:
+        if name not in metas:
             continue
-        before = base_params.get(name)
+        before = then.get(name)
         if _norm(now.get(name)) != _norm(before):
             problems[name] = (
                 f"cannot change when continuing {base_label}: it was {format_value(metas[name], before) or 'not set'}"

@@ -296,7 +296,7 @@ class Lab:
         for message in answer.get("messages") or []:
             kind = message.get("message_type")
             field = h2o_field(str(message.get("field_name") or "")) or "_"
-            text = str(message.get("message") or "")
+            text = _first_line(str(message.get("message") or ""))
             if kind == "ERRR":
                 result.errors.setdefault(field, text)
             elif kind == "WARN":
