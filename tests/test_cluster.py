@@ -118,13 +118,17 @@ def test_reaper_stops_the_jvm_when_the_app_process_dies(tmp_path):
         "print(c.name, c._private_dir, flush=True)\n"
         "time.sleep(600)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
-        name, private = proc.stdout.readline().split()
+        line = proc.stdout.readline()
+        assert line.strip(), proc.stderr.read() if proc.poll() is not None else "no output"
+        name, private = line.split()
         assert jvms_with(name)
         proc.kill()
         proc.wait()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while jvms_with(name) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert jvms_with(name) == []
