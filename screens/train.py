@@ -10,18 +10,33 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, ProgressBar, Select, Static, TabbedContent, TabPane
+from textual.containers import Grid
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    ProgressBar,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from screens.base import StepView
 from tui.lab import fmt
 from tui.lab.codegen import py
 from tui.lab.errors import LabError
+from tui.lab.mnist import confusion_totals, estimate_seconds
 from tui.lab.params import ParamMeta, canonical, checkpoint_problems
 from tui.lab.steps import BY_NUMBER, Step
-from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec
-from tui.messages import DataLoaded, DataProgress, ParamsChecked, RunFailed, RunUpdated
+from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
+from tui.messages import DataLoaded, DataProgress, MistakesFound, MnistLoaded, ParamsChecked, RunFailed, RunUpdated, SpeedMeasured
 from widgets.chart import ScoringChart
 from widgets.code import CodePanel
+from widgets.digits import DigitCard
 from widgets.param_form import ParamForm
 from widgets.table import PairsView
 
@@ -39,7 +54,19 @@ PARAM_NOTES = {
     "activation": "None: H2O's default, Rectifier (ReLU)",
 }
 
-METRIC_ROWS = [("MSE", "MSE"), ("RMSE", "RMSE"), ("mae", "MAE"), ("r2", "R²"), ("mean_residual_deviance", "deviance"), ("logloss", "logloss"), ("AUC", "AUC"), ("pr_auc", "AUCPR")]
+METRIC_ROWS = [
+    ("error", "error rate"),
+    ("accuracy", "accuracy"),
+    ("logloss", "logloss"),
+    ("mean_per_class_error", "mean per-class error"),
+    ("MSE", "MSE"),
+    ("RMSE", "RMSE"),
+    ("mae", "MAE"),
+    ("r2", "R²"),
+    ("mean_residual_deviance", "deviance"),
+    ("AUC", "AUC"),
+    ("pr_auc", "AUCPR"),
+]
 LAYER_COLUMNS = [
     ("layer", "layer"),
     ("units", "units"),
@@ -91,7 +118,10 @@ def metrics_text(run: Run) -> Text:
             text.append("\n")
         text.append(f"{label}: ", style="bold")
         parts = []
-        for key, name in (("MSE", "MSE"), ("RMSE", "RMSE"), ("mae", "MAE"), ("r2", "R²"), ("logloss", "logloss"), ("AUC", "AUC")):
+        keys = (("error", "error"), ("accuracy", "accuracy"), ("logloss", "logloss")) if "error" in values else (
+            ("MSE", "MSE"), ("RMSE", "RMSE"), ("mae", "MAE"), ("r2", "R²"), ("logloss", "logloss"), ("AUC", "AUC")
+        )
+        for key, name in keys:
             if key in values:
                 parts.append(f"{name} {fmt.number(values[key])}")
         text.append("  ".join(parts))
@@ -180,7 +210,7 @@ class TrainView(StepView):
         padding-right: 1;
     }
     TrainView #chart-metric {
-        width: 22;
+        width: 28;
     }
     TrainView #run-pane > Vertical {
         height: 1fr;
@@ -194,6 +224,39 @@ class TrainView(StepView):
         height: auto;
         padding: 0 1;
         text-style: bold;
+    }
+    TrainView #results-confusion {
+        max-height: 16;
+    }
+    TrainView #rows-choice {
+        height: auto;
+        padding: 0 1;
+    }
+    TrainView #rows-choice RadioSet {
+        border: none;
+        padding: 0;
+        width: auto;
+    }
+    TrainView #rows-count {
+        width: 14;
+        margin-left: 4;
+    }
+    TrainView #rows-error {
+        height: auto;
+        padding-left: 4;
+    }
+    TrainView #estimate {
+        height: auto;
+        padding: 0 1 1 1;
+    }
+    TrainView #mistakes-news {
+        height: auto;
+        padding: 0 1 1 1;
+    }
+    TrainView #mistakes-grid {
+        height: auto;
+        grid-size: 1;
+        padding: 0 1;
     }
     TrainView #results-status {
         height: auto;
@@ -210,7 +273,9 @@ class TrainView(StepView):
         super().__init__(step)
         self.spec = step.spec()
         self.run: Run | None = None
-        self.metric = "mse"
+        self.metric = "classification_error" if step.dataset == "mnist" else "mse"
+        self.sample_rows: int | None = None
+        self.mistakes: tuple[str, int, list] | None = None
         self.checkpoint: Run | None = None  # the run this form continues, if any
         self._cancel = threading.Event()
         self._metas: list[ParamMeta] | None = None
@@ -238,8 +303,15 @@ class TrainView(StepView):
             widget.display = False
         if self._metas is not None:
             await self._mount_form()
+        for widget in self.query(".class-only"):
+            widget.display = False
         if self.run is not None:
             self.show_run(self.run)
+        if self.mistakes is not None:
+            self.show_mistakes(*self.mistakes)
+        if self.classifier:
+            self.query_one("#rows-count", Input).display = True
+            self.show_estimate()
         self.show_tab(self._tab)
         self.refresh_code()
 
@@ -255,6 +327,8 @@ class TrainView(StepView):
                 with VerticalScroll(id="setup-scroll"):
                     yield from self.compose_intro()
                     yield Static(self._frames_text(), id="setup-news")
+                    if self.classifier:
+                        yield from self._compose_rows_choice()
                     yield PairsView(id="settings", classes="settings")
                     if self.step.scoring_reason:
                         yield Static(self.step.scoring_reason, classes="reason")
@@ -269,8 +343,8 @@ class TrainView(StepView):
                     with Horizontal(id="chart-bar"):
                         yield Static("Chart:")
                         yield Select(
-                            [(label, key) for key, label in CHART_METRICS.items() if key in ("mse", "rmse", "mae", "deviance")],
-                            value="mse",
+                            [(CHART_METRICS[key], key) for key in self.chart_metrics],
+                            value=self.metric,
                             allow_blank=False,
                             compact=True,
                             id="chart-metric",
@@ -285,6 +359,10 @@ class TrainView(StepView):
                     yield Static("No finished run yet.", id="results-status")
                     yield Static("Metrics", classes="caption")
                     yield DataTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
+                    yield Static("Confusion matrix (rows: the true digit, columns: the prediction)", classes="caption class-only")
+                    yield DataTable(id="results-confusion", classes="class-only", cursor_type="cell", zebra_stripes=False)
+                    yield Static("Top-k hit ratios: how often the true digit is among the k likeliest", classes="caption class-only")
+                    yield DataTable(id="results-hits", classes="class-only", cursor_type="row", zebra_stripes=True)
                     yield Static("Cross-validation, fold by fold", classes="caption cv-only")
                     yield DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True)
                     yield Static("Status of Neuron Layers", classes="caption")
@@ -292,6 +370,11 @@ class TrainView(StepView):
                     yield Static(id="results-note")
                     with Horizontal(classes="buttons"):
                         yield Button("Continue this run (k)", id="continue", compact=True, disabled=True)
+            if self.classifier:
+                with TabPane("Mistakes", id="mistakes-pane"):
+                    with VerticalScroll(id="mistakes-scroll"):
+                        yield Static("After a run, the test digits it gets wrong appear here.", id="mistakes-news")
+                        yield Grid(id="mistakes-grid")
             with TabPane("Code", id="code-pane"):
                 yield CodePanel(id="train-code", filename=f"h2o_lab_step{self.step.number}.py")
 
@@ -300,7 +383,129 @@ class TrainView(StepView):
         if metas:
             self._metas = metas
 
+    # -- MNIST: how many rows, and how long ------------------------------------------------------
+    @property
+    def classifier(self) -> bool:
+        return self.spec.dataset == "mnist"
+
+    @property
+    def chart_metrics(self) -> tuple[str, ...]:
+        return ("classification_error", "logloss", "rmse") if self.classifier else ("mse", "rmse", "mae", "deviance")
+
+    def _compose_rows_choice(self) -> ComposeResult:
+        with Vertical(id="rows-choice"):
+            yield Static("Training rows", classes="heading")
+            with RadioSet(id="rows-kind"):
+                yield RadioButton("all 60,000 rows", value=self.sample_rows is None, id="rows-all")
+                yield RadioButton("only the first rows:", value=self.sample_rows is not None, id="rows-sample")
+            yield Input(value=str(self.sample_rows or 5000), id="rows-count", compact=True, placeholder="rows")
+            yield Static(id="rows-error")
+            yield Static(
+                "A small sample trains in a fraction of the time but reaches a lower accuracy: the network sees "
+                "fewer ways of writing each digit.",
+                classes="reason",
+            )
+            yield Static(id="estimate")
+
+    def rows_error(self) -> str | None:
+        """The sample size's message, or None when it is usable."""
+        if not self._built or not self.classifier:
+            return None
+        if self.query_one("#rows-all", RadioButton).value:
+            return None
+        text = self.query_one("#rows-count", Input).value.strip().replace(",", "").replace("_", "")
+        total = self.app.mnist.train.rows if getattr(self.app, "mnist", None) else 60000  # type: ignore[attr-defined]
+        if not text.isdigit():
+            return "give a whole number of rows"
+        rows = int(text)
+        if rows <= 0:
+            return "a sample needs at least one row"
+        if rows > total:
+            return f"the training frame has {total:,} rows; give at most that, or choose all rows"
+        return None
+
+    def _read_rows(self) -> None:
+        if not self._built or not self.classifier:
+            return
+        error = self.rows_error()
+        self.query_one("#rows-error", Static).update(Text(error, style="red") if error else "")
+        if error:
+            return
+        if self.query_one("#rows-all", RadioButton).value:
+            self.sample_rows = None
+        else:
+            self.sample_rows = int(self.query_one("#rows-count", Input).value.strip().replace(",", "").replace("_", ""))
+        self.show_estimate()
+
+    @on(RadioSet.Changed, "#rows-kind")
+    @on(Input.Changed, "#rows-count")
+    def _rows_changed(self, event: Message) -> None:
+        event.stop()
+        self._read_rows()
+        self.refresh_code()
+
+    def training_rows(self) -> int:
+        total = self.app.mnist.train.rows if getattr(self.app, "mnist", None) else 60000  # type: ignore[attr-defined]
+        return min(self.sample_rows or total, total)
+
+    def estimate(self) -> tuple[float, float] | None:
+        """(seconds, samples per second) for the form's values, when this cluster's speed is known."""
+        speed = self.app.speed_for(self.current_spec())  # type: ignore[attr-defined]
+        if not speed:
+            return None
+        epochs = float(self.current_spec().params.get("epochs") or 10)
+        return estimate_seconds(self.training_rows(), epochs, speed), speed
+
+    def _scoring_advice(self) -> None:
+        """With few samples per iteration the chart gets few points: say so at the field that decides it."""
+        form = self.form
+        if form is None or not self.classifier:
+            return
+        params = self.current_spec().params
+        per_iteration = params.get("train_samples_per_iteration")
+        epochs = float(params.get("epochs") or 10)
+        notes = {}
+        if isinstance(per_iteration, int) and per_iteration > 0 and not params.get("score_each_iteration"):
+            iterations = int(self.training_rows() * epochs // per_iteration)
+            if iterations < 10:
+                notes["train_samples_per_iteration"] = (
+                    f"{self.training_rows():,} rows × {fmt.number(epochs)} epochs makes {iterations} iteration"
+                    f"{'s' if iterations != 1 else ''} of {per_iteration:,} samples. H2O scores at most once per "
+                    "iteration (and by default at most every 5 s), so the chart gets few points: lower this value "
+                    "or turn on score_each_iteration for more"
+                )
+        form.set_extra_warnings(notes)
+
+    def show_estimate(self) -> None:
+        self._scoring_advice()
+        if not self._built or not self.classifier:
+            return
+        widget = self.query_one("#estimate", Static)
+        found = self.estimate()
+        epochs = float(self.current_spec().params.get("epochs") or 10)
+        rows = self.training_rows()
+        if found is None:
+            widget.update(
+                Text.assemble(
+                    ("Time: ", "bold"),
+                    f"{rows:,} rows × {fmt.number(epochs)} epochs. This cluster's speed is not known yet: "
+                    "pressing t first measures it with a few seconds of training, then tells you how long.",
+                )
+            )
+            return
+        seconds, speed = found
+        widget.update(
+            Text.assemble(
+                ("Time: about ", "bold"),
+                (fmt.duration(seconds), "bold"),
+                f" for {rows:,} rows × {fmt.number(epochs)} epochs, at {speed:,.0f} samples/s measured on this "
+                "cluster (scoring included).",
+            )
+        )
+
     def _frames_text(self) -> Text:
+        if self.classifier:
+            return Text("Training frame: the MNIST training digits; validation frame: the 10,000 test digits.")
         if not self.spec.split:
             return Text("Training frame: the whole cars frame, 406 rows.", style="dim")
         sizes = getattr(self.app, "split_sizes", None) if self.is_attached else None
@@ -363,10 +568,12 @@ class TrainView(StepView):
         self._show_checkpoint_banner()
         self._check_checkpoint()
         self.refresh_code()
+        self.show_estimate()
 
     def current_spec(self) -> RunSpec:
         form = self.form
         params = dict(form.values) if form is not None else dict(self.spec.params)
+        sample = self.sample_rows if self.classifier else None
         if self.checkpoint is not None:
             params["checkpoint"] = self.checkpoint.model_id
         params = {k: v for k, v in params.items() if v is not None or k == "activation"}
@@ -377,6 +584,7 @@ class TrainView(StepView):
             predictors=list(self.spec.predictors),
             dataset=self.spec.dataset,
             split=self.spec.split,
+            sample_rows=sample,
         )
 
     @on(ParamForm.Changed)
@@ -384,6 +592,7 @@ class TrainView(StepView):
         event.stop()
         self._check_checkpoint()
         self.refresh_code()
+        self.show_estimate()
 
     def load_values(self, params: dict[str, Any], checkpoint: Run | None = None) -> None:
         """Put a run's values (or the preset) back into the form."""
@@ -492,10 +701,91 @@ class TrainView(StepView):
                 count = len(errors)
                 self.notify(f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error")
                 return
+        if self.classifier:
+            error = self.rows_error()
+            if error:
+                self.show_tab("setup-pane")
+                self.query_one("#rows-count", Input).focus()
+                self.notify(f"Training rows: {error}.", severity="error")
+                return
+            if self.estimate() is None:
+                self._set_running(True)
+                self.query_one("#run-status", Static).update(Text("Measuring this cluster's speed…", style="bold yellow"))
+                self.query_one("#estimate", Static).update(Text("Measuring this cluster's speed (a few seconds of training)…", style="yellow"))
+                self._measure_worker(self.current_spec())
+                return
+            self._confirm_and_train()
+            return
+        self._start(self.current_spec())
+
+    def _confirm_and_train(self) -> None:
+        found = self.estimate()
+        spec = self.current_spec()
+        if found is None or found[0] < 60:
+            self._start(spec)
+            return
+        seconds, _speed = found
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._start(spec)
+            else:
+                self._set_running(False)
+                self.query_one("#run-status", Static).update("Not started. A sample of rows or fewer epochs trains faster.")
+
+        from screens.dialogs import ConfirmDialog  # noqa: PLC0415
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Train now?",
+                f"This run should take about {fmt.duration(seconds)} on this cluster "
+                f"({self.training_rows():,} rows × {fmt.number(float(spec.params.get('epochs') or 10))} epochs). "
+                "You can cancel it at any time and keep the partial model.",
+                yes="Train",
+                no="Not now",
+            ),
+            answer,
+        )
+
+    def _start(self, spec: RunSpec) -> None:
         self._cancel.clear()
         self._set_running(True)
         self.query_one("#run-status", Static).update(Text("Checking the parameters with H2O…", style="bold yellow"))
-        self._train_worker(self.current_spec())
+        self._train_worker(spec)
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _measure_worker(self, spec: RunSpec) -> None:
+        lab = self.app.lab  # type: ignore[attr-defined]
+        try:
+            self._ensure_data(lab, spec)
+            speed = lab.measure_speed(spec)
+        except LabError as exc:
+            self.post_message(RunFailed(spec.step, exc))
+            return
+        except Exception as exc:
+            log.exception("speed trial failed")
+            self.post_message(RunFailed(spec.step, LabError(f"The speed trial stopped unexpectedly: {exc}")))
+            return
+        self.post_message(SpeedMeasured(speed_key(spec), speed))
+
+    @on(SpeedMeasured)
+    def _on_speed(self, message: SpeedMeasured) -> None:
+        message.stop()
+        self.app.speeds[message.key] = message.speed  # type: ignore[attr-defined]
+        self._set_running(False)
+        self.query_one("#run-status", Static).update("Not trained yet. Press t to train.")
+        self.show_estimate()
+        self._confirm_and_train()
+
+    def _ensure_data(self, lab, spec: RunSpec) -> None:
+        """Import the step's data first if the learner skipped its step (from a worker)."""
+        if spec.dataset == "mnist":
+            if lab.mnist is None:
+                info = lab.load_mnist(lambda text: self.app.post_message(DataProgress("mnist", text)))
+                self.app.post_message(MnistLoaded(info))
+        elif lab.frame_info(spec.dataset) is None:
+            info = lab.load_cars(lambda text: self.app.post_message(DataProgress("cars", text)))
+            self.app.post_message(DataLoaded(info))
 
     def action_cancel(self) -> None:
         if self.training:
@@ -522,9 +812,7 @@ class TrainView(StepView):
     def _train_worker(self, spec: RunSpec) -> None:
         lab = self.app.lab  # type: ignore[attr-defined]
         try:
-            if lab.frame_info(spec.dataset) is None:
-                info = lab.load_cars(lambda text: self.app.post_message(DataProgress("cars", text)))
-                self.app.post_message(DataLoaded(info))
+            self._ensure_data(lab, spec)
             check = lab.check_params(spec)
             self.post_message(ParamsChecked(spec.step, check.errors, check.warnings, lab.split_sizes(spec)))
             if not check.ok:
@@ -567,6 +855,40 @@ class TrainView(StepView):
         message.stop()
         self.show_run(message.run)
         self.app.run_updated(message.run)  # type: ignore[attr-defined]
+        if message.run.finished and self.classifier and message.run.model_id and message.run.status in (DONE, CANCELLED):
+            self.show_estimate()
+            self.query_one("#mistakes-news", Static).update("Scoring the test digits to find the mistakes…")
+            self._mistakes_worker(message.run)
+
+    @work(thread=True, exclusive=True, group="mistakes", exit_on_error=False)
+    def _mistakes_worker(self, run: Run) -> None:
+        try:
+            count, digits = self.app.lab.mistakes(run)  # type: ignore[attr-defined]
+        except LabError as exc:
+            self.app.call_from_thread(self.query_one("#mistakes-news", Static).update, Text(exc.message, style="red"))
+            return
+        self.post_message(MistakesFound(run.run_id, count, digits))
+
+    @on(MistakesFound)
+    def _on_mistakes(self, message: MistakesFound) -> None:
+        message.stop()
+        self.show_mistakes(message.run_id, message.count, message.digits)
+
+    def show_mistakes(self, run_id: str, count: int, digits: list) -> None:
+        self.mistakes = (run_id, count, digits)
+        if not self._built:
+            return
+        total = self.app.mnist.test.rows if getattr(self.app, "mnist", None) else 10000  # type: ignore[attr-defined]
+        news = Text.assemble(
+            (f"{run_id} gets {count:,} of the {total:,} test digits wrong", "bold"),
+            f" ({count / total:.1%}).",
+        )
+        if digits:
+            news.append(f" The first {len(digits)}, with what the network said and how sure it was:")
+        self.query_one("#mistakes-news", Static).update(news)
+        grid = self.query_one("#mistakes-grid", Grid)
+        grid.remove_children()
+        grid.mount_all([DigitCard(d) for d in digits])
 
     @on(RunFailed)
     def _on_run_failed(self, message: RunFailed) -> None:
@@ -611,6 +933,50 @@ class TrainView(StepView):
         if run.finished:
             self.show_results(run)
 
+    def _show_confusion(self, run: Run) -> None:
+        assert run.confusion is not None
+        table = self.query_one("#results-confusion", DataTable)
+        table.clear(columns=True)
+        columns = run.confusion.columns
+        rows = run.confusion.rows
+        if columns and columns[0] == "":
+            columns, rows = columns[1:], [r[1:] for r in rows]
+        totals = confusion_totals(columns, rows)
+        classes = totals["classes"]
+        table.add_columns("true", *classes, "error")
+        for index, name in enumerate(classes):
+            if index >= len(rows):
+                break
+            counts = [int(float(v or 0)) for v in rows[index][: len(classes)]]
+            n = sum(counts) or 1
+            cells = []
+            for j, count in enumerate(counts):
+                share = count / n
+                if j == index:
+                    style = f"bold on rgb(0,{60 + int(140 * share)},0)"
+                elif count:
+                    style = f"on rgb({60 + int(195 * min(1.0, share * 8))},0,0)"
+                else:
+                    style = "dim"
+                cells.append(Text(str(count) if count else "·", style=style, justify="right"))
+            table.add_row(Text(name, style="bold"), *cells, Text(f"{totals['per_class'][name]:.1%}", justify="right"))
+        table.add_row(
+            Text("all", style="bold"),
+            *[Text("") for _ in classes],
+            Text(f"{totals['error']:.1%}", style="bold", justify="right"),
+        )
+        hits = self.query_one("#results-hits", DataTable)
+        hits.clear(columns=True)
+        if run.hit_ratios is not None:
+            hits.add_columns("k", "hit ratio")
+            for row in run.hit_ratios.rows[:5]:
+                hits.add_row(str(row[0]), _cell(row[1]))
+
+    def on_resize(self) -> None:
+        if self._built and self.classifier:
+            grid = self.query_one("#mistakes-grid", Grid)
+            grid.styles.grid_size_columns = max(1, (self.size.width - 2) // 32)
+
     def show_results(self, run: Run) -> None:
         self.query_one("#results-status", Static).update(status_text(run))
         table = self.query_one("#results-metrics", DataTable)
@@ -620,6 +986,12 @@ class TrainView(StepView):
         for key, label in METRIC_ROWS:
             if any(key in run.metrics[c] for c in columns):
                 table.add_row(label, *[_cell(run.metrics[c].get(key)) for c in columns])
+
+        show_class = run.confusion is not None
+        for widget in self.query(".class-only"):
+            widget.display = show_class
+        if run.confusion is not None:
+            self._show_confusion(run)
 
         cv = self.query_one("#results-cv", DataTable)
         show_cv = run.cv_summary is not None and bool(run.cv_summary.rows)

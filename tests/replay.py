@@ -12,7 +12,8 @@ from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.training import Run
 from tui.lab.params import ParamMeta
-from tui.messages import ClusterReady, DataLoaded, MetasLoaded
+from tui.lab.mnist import Digit, MnistInfo
+from tui.messages import ClusterReady, DataLoaded, MetasLoaded, MistakesFound, MnistLoaded
 
 
 def fixture(name: str) -> dict:
@@ -78,3 +79,39 @@ async def all_runs(pilot, marked: tuple[str, ...] = ()) -> None:
         table.move_cursor(row=table.get_row_index(run_id))
         view.action_mark()
     await pilot.pause()
+
+
+def mnist_info() -> MnistInfo:
+    return MnistInfo.from_dict(fixture("mnist_info.json"))
+
+
+def digits() -> list[Digit]:
+    return [Digit.from_dict(d) for d in fixture("mnist_digits.json")["digits"]]
+
+
+async def mnist_loaded(pilot) -> None:
+    await ready(pilot)
+    app = pilot.app
+    app.show_step(10)
+    await pilot.pause()
+    from screens.mnist import DigitBrowser
+
+    app.lab_screen.view(10).query_one(DigitBrowser).put(digits())
+    app.post_message(MnistLoaded(mnist_info()))
+    await pilot.pause()
+
+
+async def mnist_run(pilot, tab: str) -> None:
+    await mnist_loaded(pilot)
+    app = pilot.app
+    app.show_step(11)
+    await pilot.pause()
+    view = app.lab_screen.view(11)
+    recorded = run(11)
+    view.show_tab(tab)
+    view.show_run(recorded)
+    app.run_updated(recorded)
+    found = fixture("mistakes_step11.json")
+    view.post_message(MistakesFound(recorded.run_id, found["count"], [Digit.from_dict(d) for d in found["digits"]]))
+    await pilot.pause()
+    await pilot.pause(0.2)

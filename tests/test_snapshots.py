@@ -122,3 +122,50 @@ def test_run_comparison(snap_compare, size):
         await replay.all_runs(pilot, marked=("run-4", "run-5"))
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_mnist_data_screen(snap_compare, size):
+    async def before(pilot):
+        await replay.mnist_loaded(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_digit_viewer(snap_compare, size):
+    async def before(pilot):
+        await replay.mnist_loaded(pilot)
+        from screens.mnist import DigitBrowser
+
+        browser = pilot.app.lab_screen.view(10).query_one(DigitBrowser)
+        browser.focus()
+        browser.scroll_visible(animate=False, top=True)
+        await pilot.press("right", "right", "v", "right")  # train row 2, then test row 3
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_mnist_finished_run(snap_compare, size):
+    async def before(pilot):
+        await replay.mnist_run(pilot, "results-pane")
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_mnist_training_curves(snap_compare, size):
+    async def before(pilot):
+        await replay.mnist_run(pilot, "run-pane")
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_mnist_mistakes(snap_compare, size):
+    async def before(pilot):
+        await replay.mnist_run(pilot, "mistakes-pane")
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)

@@ -22,7 +22,7 @@ from tui.lab.errors import ClusterError, LabError
 from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import PAGES, STEPS
-from tui.lab.training import DONE, RUNNING, Run
+from tui.lab.training import DONE, RUNNING, Run, speed_key
 from tui.messages import (
     ClusterFailed,
     ClusterLost,
@@ -33,6 +33,7 @@ from tui.messages import (
     DataLoaded,
     DataProgress,
     MetasLoaded,
+    MnistLoaded,
 )
 
 log = logging.getLogger("h2o-lab")
@@ -76,9 +77,11 @@ class LabApp(App):
         self.runs: dict[str, Run] = {}
         self._runs_shown: set[str] = set()
         self.metas: list | None = None
+        self.speeds: dict[tuple, float] = {}
         self.split_sizes: list[int] | None = None
         self.cluster_error: tuple[LabError, str] | None = None
-        self.data_error: LabError | None = None
+        self.data_errors: dict[str, LabError] = {}
+        self.mnist = None
         self._screen_ready = False
         self.news: list[str] = []
         self.started_at = time.monotonic()
@@ -252,29 +255,39 @@ class LabApp(App):
             return
         self._data_worker(name)
 
-    @work(thread=True, exclusive=True, group="data", exit_on_error=False)
+    @work(thread=True, exclusive=False, group="data", exit_on_error=False)
     def _data_worker(self, name: str) -> None:
+        say = lambda text: self.post_message(DataProgress(name, text))  # noqa: E731
         try:
-            info = self.lab.load_cars(lambda text: self.post_message(DataProgress(name, text)))
+            if name == "mnist":
+                self.post_message(MnistLoaded(self.lab.load_mnist(say)))
+            else:
+                self.post_message(DataLoaded(self.lab.load_cars(say)))
         except LabError as exc:
             self.post_message(DataFailed(name, exc))
-            return
         except Exception as exc:
             log.exception("data import failed")
             self.post_message(DataFailed(name, LabError(f"The import stopped unexpectedly: {exc}")))
-            return
-        self.post_message(DataLoaded(info))
 
     @on(DataProgress)
     def _on_data_progress(self, message: DataProgress) -> None:
-        view = self._view(2)
+        view = self._view(10 if message.name == "mnist" else 2)
         if view is not None:
             view.show_progress(message.text)
+
+    @on(MnistLoaded)
+    def _on_mnist_loaded(self, message: MnistLoaded) -> None:
+        self.mnist = message.info
+        self.data_errors.pop("mnist", None)
+        self.done.add(10)
+        self._show_data()
+        self.refresh_chrome()
+        self._refresh_code()
 
     @on(DataLoaded)
     def _on_data_loaded(self, message: DataLoaded) -> None:
         self.frames[message.info.name] = message.info
-        self.data_error = None
+        self.data_errors.pop(message.info.name, None)
         self.done.add(2)
         self._show_data()
         self.refresh_chrome()
@@ -282,22 +295,32 @@ class LabApp(App):
 
     @on(DataFailed)
     def _on_data_failed(self, message: DataFailed) -> None:
-        self.data_error = message.error
+        self.data_errors[message.name] = message.error
         self._show_data()
 
     def _show_data(self) -> None:
         view = self._view(2)
-        if view is None:
-            return
-        if "cars" in self.frames:
-            view.show_frame(self.frames["cars"])
-        elif self.data_error is not None:
-            view.show_failure(self.data_error)
+        if view is not None:
+            if "cars" in self.frames:
+                view.show_frame(self.frames["cars"])
+            elif "cars" in self.data_errors:
+                view.show_failure(self.data_errors["cars"])
+        view = self._view(10)
+        if view is not None:
+            if self.mnist is not None:
+                view.show_mnist(self.mnist)
+            elif "mnist" in self.data_errors:
+                view.show_failure(self.data_errors["mnist"])
 
     # -- runs ---------------------------------------------------------------------------------
+    def speed_for(self, spec) -> float | None:
+        return self.speeds.get(speed_key(spec))
+
     def run_updated(self, run: Run) -> None:
         """Every view's run news comes through here, so the run table stays complete."""
         self.runs[run.run_id] = run
+        if run.status == DONE and run.measured_speed:
+            self.speeds[speed_key(run.spec)] = run.measured_speed
         if run.status == DONE:
             self.done.add(run.spec.step)
         if run.finished or run.run_id not in self._runs_shown:
@@ -387,8 +410,15 @@ class LabApp(App):
         if number not in {s.number for s in self.steps}:
             return
         self.current_step = number
-        if self._view(number) is not None:
+        view = self._view(number)
+        if view is not None:
             self.lab_screen.show_step(number)
+            focused = self.focused
+            if focused is not None and focused is not view and view not in focused.ancestors:
+                from widgets.steps import StepList  # noqa: PLC0415
+
+                if not isinstance(focused, StepList):
+                    self.lab_screen.query_one(StepList).focus()
         self.refresh_chrome()
 
     def action_step(self, delta: int) -> None:
@@ -533,6 +563,14 @@ class LabApp(App):
         else:
             code = codegen.import_cars_code(spec.url, spec.url)
         screen.view(2).set_code(code)  # type: ignore[attr-defined]
+        mnist_view = self._view(10)
+        if mnist_view is not None:
+            train_url = self.lab.resolver.spec("mnist-train").url
+            test_url = self.lab.resolver.spec("mnist-test").url
+            paths = [train_url, test_url]
+            if self.mnist is not None:
+                paths = [f.source.path if f.source.source != "download" else u for f, u in ((self.mnist.train, train_url), (self.mnist.test, test_url))]
+            mnist_view.set_code(codegen.import_mnist_code(paths[0], paths[1], train_url, test_url))
         for view in self.training_views():
             view.refresh_code()
 

@@ -119,3 +119,28 @@ class MetasLoaded(Message):
     def __init__(self, metas: list) -> None:
         super().__init__()
         self.metas = metas
+
+
+class MnistLoaded(Message):
+    def __init__(self, info) -> None:
+        super().__init__()
+        self.info = info
+
+
+class SpeedMeasured(Message):
+    """This cluster's training speed for a network, from a short trial."""
+
+    def __init__(self, key: tuple, speed: float) -> None:
+        super().__init__()
+        self.key = key
+        self.speed = speed
+
+
+class MistakesFound(Message):
+    """The test digits a run's model gets wrong: how many, and the first of them."""
+
+    def __init__(self, run_id: str, count: int, digits: list) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.count = count
+        self.digits = digits

@@ -101,7 +101,7 @@ class ScoringChart(PlotextPlot):
         if vx:
             vx, vy = thin(vx, vy)
             plt.plot(vx, vy, label=f"validation {label}", marker="x")
-        plt.title(f"{label} by epoch ({self.points} scores)")
+        plt.title(f"{label} by epoch ({self.points} score{'s' if self.points != 1 else ''})")
         plt.xlabel("epochs")
         self.refresh()
 
@@ -120,4 +120,41 @@ class ScoringChart(PlotextPlot):
             plt.plot([0.0], [0.0], marker=" ")
         plt.title(self._series_title)
         plt.xlabel("epochs")
+        self.refresh()
+
+
+class CountsChart(PlotextPlot):
+    """A bar chart of counts by label (digits per class)."""
+
+    DEFAULT_CSS = """
+    CountsChart {
+        height: 12;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.labels: list[str] = []
+        self.counts: list[int] = []
+        self.title = ""
+
+    def on_mount(self) -> None:
+        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
+            self.theme = "clear"
+        self._draw()
+
+    def show(self, labels: list[str], counts: list[int], title: str) -> None:
+        self.labels, self.counts, self.title = list(labels), list(counts), title
+        self._draw()
+
+    def _draw(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if self.counts:
+            plt.bar(self.labels, self.counts, marker="sd")
+            plt.title(self.title)
+            top = max(self.counts)
+            ticks = [round(top * i / 4) for i in range(5)]
+            plt.yticks(ticks, [f"{t:,}" for t in ticks])
         self.refresh()

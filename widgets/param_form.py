@@ -282,6 +282,7 @@ class ParamForm(Vertical):
         self.server_errors: dict[str, str] = {}
         self.server_warnings: dict[str, str] = {}
         self.extra_errors: dict[str, str] = {}  # from other checks (checkpoint rules)
+        self.extra_warnings: dict[str, str] = {}  # from the step (what the chart will show)
         self._mounted_levels: set[str] = set()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -417,6 +418,7 @@ class ParamForm(Vertical):
 
     def warnings(self) -> dict[str, str]:
         notes = advice(self.values)
+        notes.update(self.extra_warnings)
         for name, text in self.server_warnings.items():
             notes.setdefault(name, f"H2O: {text}")
         return notes
@@ -425,6 +427,11 @@ class ParamForm(Vertical):
         self.server_errors = dict(errors)
         self.server_warnings = dict(warnings)
         self.refresh_messages()
+
+    def set_extra_warnings(self, notes: dict[str, str]) -> None:
+        if notes != self.extra_warnings:
+            self.extra_warnings = dict(notes)
+            self.refresh_messages()
 
     def set_extra_errors(self, errors: dict[str, str]) -> None:
         self.extra_errors = dict(errors)

@@ -48,6 +48,23 @@ def import_cars_code(path: str, official_url: str, standin: bool = False) -> str
     return "\n".join(lines)
 
 
+def import_mnist_code(train_path: str, test_path: str, train_url: str, test_url: str) -> str:
+    lines = []
+    for var, path, url in (("train", train_path, train_url), ("test", test_path, test_url)):
+        if path != url:
+            lines.append(f"# a copy of {url}")
+        lines.append(f'{var} = h2o.import_file("{path}")')
+    lines += [
+        "",
+        "predictors = list(range(0, 784))  # the 784 pixels",
+        "resp = 784  # the label, in the last column",
+        "train[resp] = train[resp].asfactor()",
+        "test[resp] = test[resp].asfactor()",
+        "nclasses = train[resp].nlevels()[0]",
+    ]
+    return "\n".join(lines)
+
+
 def estimator_code(params: dict[str, Any], comments: dict[str, str] | None = None, var: str = "model") -> str:
     comments = comments or {}
     if not params:
@@ -75,6 +92,17 @@ def run_code(
 ) -> str:
     """A complete script that repeats the run: connect, import, (split,) train, report."""
     parts = [connect_code(own, url, user, estimator=True), ""]
+    if spec.dataset == "mnist":
+        train_path, test_path = data_path.split("\n") if "\n" in data_path else (data_path, data_path)
+        train_url, test_url = official_url.split("\n") if "\n" in official_url else (official_url, official_url)
+        parts.append(import_mnist_code(train_path, test_path, train_url, test_url))
+        if spec.sample_rows:
+            parts.append(f"train = train[0:{spec.sample_rows}, :]  # the first {spec.sample_rows:,} rows only")
+        parts.append("")
+        parts.append(estimator_code(spec.params, comments))
+        parts.append("model.train(x=predictors, y=resp, training_frame=train, validation_frame=test)")
+        parts.append("print(model.model_performance(valid=True))")
+        return "\n".join(parts) + "\n"
     parts.append(import_cars_code(data_path, official_url, standin))
     parts.append("")
     parts.append("predictors = [" + ", ".join(f'"{p}"' for p in spec.predictors) + "]")

@@ -9,6 +9,7 @@ h2o-py keeps one connection per process, so a process has one :class:`Lab` at a 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import secrets
@@ -26,6 +27,8 @@ from tui.lab.cluster import Cluster, ClusterOptions, ClusterStatus, make_cluster
 from tui.lab.datasets import DataResolver, ResolvedData
 from tui.lab.errors import ClusterError, DataError, LabError, TrainingError
 from tui.lab.frames import FrameInfo, frame_info_from_summary
+from tui.lab.mnist import LABEL as MNIST_LABEL
+from tui.lab.mnist import MIN_FREE_MEMORY, Digit, MnistFrame, MnistInfo, digit_from_row
 from tui.lab.params import ParamMeta, h2o_field, metas_from_builder, to_rest
 from tui.lab.quiet import quiet_h2o
 from tui.lab.rest import ClusterUnreachable
@@ -92,6 +95,7 @@ class Lab:
         self._closed = False
         self._session = secrets.token_hex(3)
         self._metas: list[ParamMeta] | None = None
+        self._mnist: MnistInfo | None = None
 
     # -- cluster ------------------------------------------------------------------------------
     @property
@@ -237,7 +241,138 @@ class Lab:
             return f"{name}.hex"
         return f"{name}_h2o_lab_{self._session}.hex"
 
+    def _mnist_code(self, spec: RunSpec, step: Step | None, info: Any) -> str:
+        mnist = info if isinstance(info, MnistInfo) else self._mnist
+        train_url = self.resolver.spec("mnist-train").url
+        test_url = self.resolver.spec("mnist-test").url
+        train_path = _local_or_url(mnist.train.source if mnist else None, train_url)
+        test_path = _local_or_url(mnist.test.source if mnist else None, test_url)
+        opts = self.config.cluster
+        code_spec = copy.deepcopy(spec)
+        code_spec.params = {k: v for k, v in spec.params.items()}
+        return codegen.run_code(
+            code_spec,
+            data_path=f"{train_path}\n{test_path}",
+            official_url=f"{train_url}\n{test_url}",
+            own=opts.own,
+            url=opts.url or "",
+            user=opts.user,
+        )
+
+    # -- MNIST --------------------------------------------------------------------------------
+    @property
+    def mnist(self) -> MnistInfo | None:
+        return self._mnist
+
+    def load_mnist(self, say: Say | None = None) -> MnistInfo:
+        """Import the training and test digits, make the label a factor, count the classes."""
+        say = say or (lambda _m: None)
+        with self._lock:
+            if self._mnist is not None:
+                return self._mnist
+        started = time.monotonic()
+        sources = {}
+        for name in ("mnist-train", "mnist-test"):
+            say(f"Looking for {self.resolver.spec(name).title}")
+
+            def download(done: int, total: int | None, name: str = name) -> None:
+                what = self.resolver.spec(name).filename
+                say(f"Downloading {what}: {done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"Downloading {what}: {done / 1e6:.1f} MB")
+
+            sources[name] = self.resolve(name, download)
+        status = self.cluster_status(timeout=10)
+        if status.free_mem and status.free_mem < MIN_FREE_MEMORY:
+            raise DataError(
+                f"The cluster has {status.free_mem / 2**20:.0f} MiB of free memory; MNIST needs about "
+                f"{MIN_FREE_MEMORY / 2**20:.0f} MiB to be read.",
+                hint="Start h2o-lab with a larger heap, for example --max-mem 2g (or free memory on the cluster).",
+            )
+        import h2o  # noqa: PLC0415
+
+        frames = {}
+        for name, key in (("mnist-train", "mnist_train"), ("mnist-test", "mnist_test")):
+            source = sources[name]
+            title = self.resolver.spec(name).title
+            destination = self._frame_key(key)
+            say(f"H2O is reading {title} ({source.path})")
+            try:
+                with quiet_h2o(), self._job_progress(destination, lambda p, t=title: say(f"H2O is reading {t}: {p:.0%}")):
+                    if self.own_cluster:
+                        frame = h2o.import_file(source.path, destination_frame=destination, header=-1)
+                    else:
+                        frame = h2o.upload_file(source.path, destination_frame=destination, header=-1)
+                    frame[MNIST_LABEL] = frame[MNIST_LABEL].asfactor()
+                    frame = h2o.assign(frame, destination)
+            except Exception as exc:
+                raise _memory_or(exc, f"H2O could not read {source.path}") from None
+            frames[name] = frame
+        rest = self._rest()
+        info_frames = {}
+        levels: list[str] = []
+        for name, label in (("mnist-train", "train"), ("mnist-test", "test")):
+            frame = frames[name]
+            summary = rest.get(
+                f"/3/Frames/{frame.frame_id}/summary", params={"column_offset": 784, "column_count": 1}, timeout=60
+            )
+            column = summary["frames"][0]["columns"][0]
+            levels = list(column.get("domain") or levels)
+            info_frames[label] = MnistFrame(
+                name=label,
+                frame_id=frame.frame_id,
+                rows=int(frame.nrows),
+                cols=int(frame.ncols),
+                source=sources[name],
+                counts=[int(c) for c in column.get("histogram_bins") or []],
+            )
+        info = MnistInfo(info_frames["train"], info_frames["test"], levels, time.monotonic() - started)
+        with self._lock:
+            self._frames["mnist-train"] = frames["mnist-train"]
+            self._frames["mnist-test"] = frames["mnist-test"]
+            self._mnist = info
+        return info
+
+    @contextlib.contextmanager
+    def _job_progress(self, destination: str, report: Callable[[float], None]):
+        """While a blocking h2o-py call runs, report the progress of the H2O job writing ``destination``."""
+        done = threading.Event()
+        rest = self._rest()
+
+        def watch() -> None:
+            while not done.wait(0.3):
+                try:
+                    jobs = rest.get("/3/Jobs", timeout=2).get("jobs") or []
+                except ClusterError:
+                    continue
+                for job in jobs:
+                    if job.get("status") == "RUNNING" and (job.get("dest") or {}).get("name") == destination:
+                        report(float(job.get("progress") or 0.0))
+
+        watcher = threading.Thread(target=watch, daemon=True, name="job-progress")
+        watcher.start()
+        try:
+            yield
+        finally:
+            done.set()
+            watcher.join(timeout=2)
+
+    def digits(self, which: str, rows: list[int]) -> list[Digit]:
+        """Rows of the MNIST ``train`` or ``test`` frame as digits (pixels and label)."""
+        frame = self._frames.get(f"mnist-{which}")
+        if frame is None:
+            raise DataError("The MNIST data is not imported yet.", hint="Import it on step 10.")
+        wanted = [r for r in rows if 0 <= r < frame.nrows]
+        if not wanted:
+            return []
+        try:
+            with quiet_h2o():
+                values = frame[wanted, :].as_data_frame(use_pandas=False, header=False)
+        except Exception as exc:
+            raise _as_lab_error(exc, "H2O could not send the digits") from None
+        return [digit_from_row(v, which, r) for r, v in zip(wanted, values)]
+
     def _training_frames(self, spec: RunSpec) -> tuple[Any, Any]:
+        if spec.dataset == "mnist":
+            return self._mnist_frames(spec)
         if spec.dataset not in self._frames:
             if spec.dataset == "cars":
                 self.load_cars()
@@ -253,6 +388,80 @@ class Lab:
                     self._frames[key] = frame.split_frame(ratios=[spec.split_ratio], seed=spec.split_seed)
             train, valid = self._frames[key]
         return train, valid
+
+    def _mnist_frames(self, spec: RunSpec) -> tuple[Any, Any]:
+        if self._mnist is None:
+            self.load_mnist()
+        train = self._frames["mnist-train"]
+        test = self._frames["mnist-test"]
+        rows = spec.sample_rows
+        if rows is None or rows >= train.nrows:
+            if rows is not None and rows > train.nrows:
+                raise DataError(f"The sample ({rows:,} rows) is larger than the training frame ({train.nrows:,} rows).")
+            return train, test
+        if rows <= 0:
+            raise DataError("A sample needs at least one row.")
+        key = f"mnist-train/first/{rows}"
+        with self._lock:
+            if key not in self._frames:
+                with quiet_h2o():
+                    self._frames[key] = train[0:rows, :]
+            return self._frames[key], test
+
+    def measure_speed(self, spec: RunSpec, rows: int = 2000, epochs: float = 2.0) -> float:
+        """Samples per second this cluster trains ``spec``'s network at, from a short trial job."""
+        trial = copy.deepcopy(spec)
+        trial.sample_rows = rows
+        trial.params = {k: v for k, v in spec.params.items() if k not in ("checkpoint", "nfolds")}
+        trial.params.update({"epochs": epochs, "score_training_samples": 500})
+        train, _valid = self._training_frames(trial)
+        from h2o.estimators import H2ODeepLearningEstimator  # noqa: PLC0415
+
+        started = time.monotonic()
+        try:
+            with quiet_h2o(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the trial's warnings repeat the real run's
+                model = H2ODeepLearningEstimator(**trial.params)
+                model.train(x=list(trial.predictors), y=trial.response, training_frame=train)
+                history = ScoringHistory.from_table(
+                    self._rest().get(f"/3/Models/{model.model_id}", params={"_exclude_fields": _POLL_EXCLUDE})["models"][0]["output"]["scoring_history"]
+                )
+        except Exception as exc:
+            raise _as_lab_error(exc, "The speed trial failed") from None
+        probe = Run(run_id="speed-trial", spec=trial, history=history)
+        speed = probe.measured_speed
+        if not speed:
+            speed = rows * epochs / max(0.1, time.monotonic() - started)
+        log.info("measured %.0f samples/s", speed)
+        return speed
+
+    def mistakes(self, run: Run, limit: int = 24) -> tuple[int, list[Digit]]:
+        """How many test digits the run's model gets wrong, and the first ``limit`` of them."""
+        import h2o  # noqa: PLC0415
+
+        test = self._frames.get("mnist-test")
+        if test is None:
+            raise DataError("The MNIST test digits are not imported.", hint="Import them on step 10.")
+        try:
+            with quiet_h2o():
+                model = h2o.get_model(run.model_id)
+                predictions = model.predict(test)
+                wrong = (predictions["predict"] != test[MNIST_LABEL]).which()
+                count = int(wrong.nrows)
+                ids = [int(float(r[0])) for r in wrong[0 : min(limit, count), :].as_data_frame(use_pandas=False, header=False)] if count else []
+                table = predictions[ids, :].as_data_frame(use_pandas=False, header=True) if ids else [[]]
+        except Exception as exc:
+            raise _as_lab_error(exc, "H2O could not score the test digits") from None
+        header, rows = table[0], table[1:]
+        digits = self.digits("test", ids)
+        for digit, row in zip(digits, rows):
+            values = dict(zip(header, row))
+            digit.predicted = str(values.get("predict", ""))
+            try:
+                digit.probability = float(values.get(f"p{digit.predicted}", "nan"))
+            except ValueError:
+                digit.probability = None
+        return count, digits
 
     def split_sizes(self, spec: RunSpec) -> list[int]:
         """Rows in the training and validation frames of ``spec`` (one number without a split)."""
@@ -448,6 +657,13 @@ class Lab:
             run.layers = Table.from_two_dim(output.get("model_summary"))
             run.layers_note = run.layers.description if run.layers else ""
             run.cv_summary = Table.from_two_dim(output.get("cross_validation_metrics_summary"))
+            for block_name in ("validation_metrics", "training_metrics"):
+                block = output.get(block_name) or {}
+                cm = (block.get("cm") or {}).get("table")
+                if cm:
+                    run.confusion = Table.from_two_dim(cm)
+                    run.hit_ratios = Table.from_two_dim(block.get("hit_ratio_table"))
+                    break
         run.status = status
         run.progress = 1.0 if status == DONE else run.progress
         run.finished_at = time.time()
@@ -460,6 +676,8 @@ class Lab:
     # -- code ---------------------------------------------------------------------------------
     def code_for(self, spec: RunSpec, step: Step | None = None, info: FrameInfo | None = None) -> str:
         """The h2o-py script for ``spec``, importing the file this lab loaded (or would load)."""
+        if spec.dataset == "mnist":
+            return self._mnist_code(spec, step, info)
         info = info or self._frame_info.get(spec.dataset)
         source = info.source if info else None
         official = source.url if source else self.resolver.spec(spec.dataset).url
@@ -479,6 +697,10 @@ class Lab:
             user=opts.user,
             comments=comments,
         )
+
+
+def _local_or_url(source: ResolvedData | None, url: str) -> str:
+    return source.path if source is not None and source.source != "download" else url
 
 
 def explain_failure(exception: str, stacktrace: str = "") -> str:
@@ -541,6 +763,17 @@ def _first_line(text: str) -> str:
         if line:
             return line[:400]
     return ""
+
+
+def _memory_or(exc: BaseException, what: str) -> LabError:
+    text = str(exc)
+    if "OutOfMemory" in text or "Java heap space" in text or "not enough memory" in text.lower():
+        return DataError(
+            f"{what}: the cluster ran out of memory.",
+            hint="Start h2o-lab with a larger heap, for example --max-mem 2g.",
+            detail=text,
+        )
+    return _as_lab_error(exc, what)
 
 
 def _as_lab_error(exc: BaseException, what: str) -> LabError:

@@ -220,6 +220,59 @@ STEPS += [
     ),
 ]
 
+MNIST_PRESET = {
+    "activation": "RectifierWithDropout",
+    "adaptive_rate": False,
+    "rate": 0.01,
+    "rate_decay": 0.9,
+    "rate_annealing": 1e-6,
+    "momentum_start": 0.95,
+    "momentum_ramp": 1e5,
+    "momentum_stable": 0.99,
+    "nesterov_accelerated_gradient": False,
+    "input_dropout_ratio": 0.2,
+    "train_samples_per_iteration": 20000,
+    "classification_stop": -1,
+    "l1": 1e-5,
+}
+
+STEPS += [
+    Step(
+        number=10,
+        key="mnist-data",
+        title="MNIST data",
+        heading="Import the MNIST digits",
+        kind="mnist-data",
+        dataset="mnist",
+        lesson=(
+            "MNIST holds 70,000 handwritten digits: 60,000 to train on and 10,000 to test with. Each is a 28 by "
+            "28 grey picture stored as 784 numbers from 0 (blank) to 255 (ink), followed by the digit it shows. "
+            "The files have no header, so H2O names the columns C1 to C785 and the label is C785. H2O reads the "
+            "label as a number; as a factor it becomes 10 classes, and a model then gives a probability for each."
+        ),
+    ),
+    Step(
+        number=11,
+        key="mnist-network",
+        title="MNIST network",
+        heading="A network that reads digits",
+        kind="train",
+        dataset="mnist",
+        response="C785",
+        predictors=tuple(f"C{i}" for i in range(1, 785)),
+        params=dict(MNIST_PRESET),
+        taught=tuple(MNIST_PRESET) + ("epochs", "hidden", "l2"),
+        metric_hint="classification error and logloss, on the training rows and on the 10,000 test digits",
+        lesson=(
+            "Ten classes from 784 pixels, with the walkthrough's settings: rectifier units with dropout, and "
+            "20% of the input pixels dropped at random too; a hand-set learning rate that shrinks as training "
+            "goes on (rate, rate_annealing, rate_decay); momentum that grows from 0.95 to 0.99; and L1. The "
+            "10,000 test digits are the validation frame. Change one value at a time and compare the runs: "
+            "the error on the test digits is the figure that counts."
+        ),
+    ),
+]
+
 # Pages beside the walkthrough's steps, listed after them in the sidebar.
 RUNS = Step(
     number=99,

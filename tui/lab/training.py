@@ -45,6 +45,7 @@ class RunSpec:
     split: bool = False
     split_ratio: float = 0.8
     split_seed: int = 1234
+    sample_rows: int | None = None  # train on the first N rows only (MNIST)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -173,6 +174,8 @@ class Run:
     cv_summary: Table | None = None  # cross-validation metrics: mean, sd and one column per fold
     checkpoint_of: str = ""  # the run this one continues
     split_rows: list[int] = field(default_factory=list)  # training and validation rows
+    confusion: Table | None = None  # H2O's confusion matrix (validation, else training)
+    hit_ratios: Table | None = None  # top-k hit ratios (validation, else training)
 
     @property
     def epochs_done(self) -> float:
@@ -206,6 +209,20 @@ class Run:
     def metric(self, name: str, which: str = "training") -> Any:
         return self.metrics.get(which, {}).get(name)
 
+    @property
+    def scored_on(self) -> str:
+        """Where the classification results come from: the validation frame when there is one."""
+        return "validation" if self.metrics.get("validation") else "training"
+
+    @property
+    def measured_speed(self) -> float | None:
+        """Samples per second H2O reported in the last row of the scoring history."""
+        for value in reversed(self.history.column("training_speed")):
+            match = re.search(r"([\d.,]+)\s*obs/sec", str(value or ""))
+            if match:
+                return float(match.group(1).replace(",", ""))
+        return self.speed
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["spec"] = self.spec.to_dict()
@@ -217,7 +234,7 @@ class Run:
         data = dict(data)
         data["spec"] = RunSpec.from_dict(data["spec"])
         data["history"] = ScoringHistory.from_dict(data.get("history"))
-        for key in ("layers", "cv_summary"):
+        for key in ("layers", "cv_summary", "confusion", "hit_ratios"):
             if data.get(key):
                 data[key] = Table.from_dict(data[key])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
@@ -234,11 +251,13 @@ METRIC_FIELDS = [
     ("AUC", "AUC"),
     ("pr_auc", "AUCPR"),
     ("mean_per_class_error", "mean per-class error"),
+    ("error", "error rate"),
+    ("accuracy", "accuracy"),
 ]
 
 
 def metrics_from_json(block: dict | None) -> dict[str, Any]:
-    """The scalar metrics of a ModelMetrics JSON block."""
+    """The scalar metrics of a ModelMetrics JSON block (for classifiers, with error and accuracy)."""
     if not block:
         return {}
     out: dict[str, Any] = {}
@@ -246,4 +265,20 @@ def metrics_from_json(block: dict | None) -> dict[str, Any]:
         value = block.get(key)
         if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
             out[key] = value
+    cm = (block.get("cm") or {}).get("table")
+    if cm and str(block.get("model_category", "")).lower() == "multinomial":
+        from tui.lab.mnist import confusion_totals  # noqa: PLC0415
+
+        table = Table.from_two_dim(cm)
+        if table is not None:
+            totals = confusion_totals(table.columns, table.rows)
+            out["error"] = totals["error"]
+            out["accuracy"] = 1.0 - totals["error"]
+            out["nobs"] = totals["rows"]
     return out
+
+
+def speed_key(spec: RunSpec) -> tuple:
+    """What a training speed depends on: the data, the network's shape, and threads."""
+    hidden = spec.params.get("hidden") or [200, 200]
+    return (spec.dataset, tuple(int(h) for h in hidden), str(spec.params.get("activation")), bool(spec.params.get("reproducible")))

@@ -1,0 +1,252 @@
+"""Step 10: import the MNIST digits, count the classes, and look at the pictures."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from screens.base import StepView
+from tui.lab import fmt
+from tui.lab.errors import LabError
+from tui.lab.mnist import Digit, MnistInfo
+from widgets.chart import CountsChart
+from widgets.code import CodePanel
+from widgets.digits import DigitPicture
+
+PAGE = 16
+
+
+class DigitsFetched(Message):
+    def __init__(self, which: str, digits: list[Digit]) -> None:
+        super().__init__()
+        self.which = which
+        self.digits = digits
+
+
+class DigitBrowser(Vertical, can_focus=True):
+    """A digit with its label; the arrow keys go through the rows."""
+
+    DEFAULT_CSS = """
+    DigitBrowser {
+        height: auto;
+        width: 1fr;
+        padding: 0 1;
+        border: round $panel-lighten-2;
+    }
+    DigitBrowser:focus {
+        border: round $accent;
+    }
+    DigitBrowser > Horizontal {
+        height: 14;
+    }
+    DigitBrowser #digit-about {
+        width: 1fr;
+        padding-left: 2;
+    }
+    """
+
+    BINDINGS = [
+        Binding("right", "move(1)", "Next digit", id="digits.next"),
+        Binding("left", "move(-1)", "Previous digit", id="digits.prev"),
+        Binding("pagedown", "move(100)", "+100", show=False),
+        Binding("pageup", "move(-100)", "-100", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("v", "switch", "Train/test", id="digits.switch"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="digit-browser")
+        self.which = "train"
+        self.row = 0
+        self.rows = {"train": 0, "test": 0}
+        self.cache: dict[tuple[str, int], Digit] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield DigitPicture(id="digit-picture")
+            yield Static(id="digit-about")
+
+    def set_sizes(self, train_rows: int, test_rows: int) -> None:
+        self.rows = {"train": train_rows, "test": test_rows}
+        self.show()
+
+    def action_move(self, delta: int) -> None:
+        total = self.rows.get(self.which, 0)
+        if total:
+            self.row = max(0, min(total - 1, self.row + delta))
+            self.show()
+
+    def action_first(self) -> None:
+        self.row = 0
+        self.show()
+
+    def action_switch(self) -> None:
+        self.which = "test" if self.which == "train" else "train"
+        self.row = min(self.row, max(0, self.rows.get(self.which, 1) - 1))
+        self.show()
+
+    def show(self) -> None:
+        digit = self.cache.get((self.which, self.row))
+        about = Text()
+        about.append(f"{self.which} row {self.row:,}", style="bold")
+        about.append(f" of {self.rows.get(self.which, 0):,}\n\n")
+        if digit is not None:
+            about.append("label ", style="dim")
+            about.append(digit.label, style="bold green")
+        else:
+            about.append("fetching…", style="dim")
+        about.append("\n\n← → previous / next\nPgUp PgDn ±100\nv  train / test", style="dim")
+        self.query_one("#digit-about", Static).update(about)
+        self.query_one("#digit-picture", DigitPicture).show(digit)
+        if digit is None and self.rows.get(self.which):
+            self._fetch(self.which, self.row)
+
+    @work(thread=True, exclusive=True, group="digits", exit_on_error=False)
+    def _fetch(self, which: str, row: int) -> None:
+        start = max(0, row - PAGE // 2)
+        rows = [r for r in range(start, start + PAGE) if (which, r) not in self.cache]
+        try:
+            digits = self.app.lab.digits(which, rows)  # type: ignore[attr-defined]
+        except LabError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.post_message(DigitsFetched(which, digits))
+
+    @on(DigitsFetched)
+    def _fetched(self, message: DigitsFetched) -> None:
+        message.stop()
+        for digit in message.digits:
+            self.cache[(message.which, digit.row)] = digit
+        self.show()
+
+    def put(self, digits: list[Digit]) -> None:
+        """Digits known already (recorded, or fetched elsewhere)."""
+        for digit in digits:
+            self.cache[(digit.frame, digit.row)] = digit
+        if self.is_mounted:
+            self.show()
+
+
+class MnistDataView(StepView):
+    DEFAULT_CSS = """
+    MnistDataView .bar {
+        height: auto;
+        padding: 0 1;
+    }
+    MnistDataView #mnist-news {
+        height: auto;
+        padding: 0 1;
+        width: 1fr;
+    }
+    MnistDataView #mnist-summary {
+        height: auto;
+        padding: 1 1 0 1;
+    }
+    MnistDataView #mnist-counts {
+        margin: 1 1 0 1;
+    }
+    MnistDataView #mnist-count-table {
+        height: auto;
+        padding: 0 1;
+    }
+    MnistDataView .caption {
+        height: auto;
+        padding: 1 1 0 1;
+        text-style: bold;
+    }
+    MnistDataView #mnist-code {
+        height: auto;
+        max-height: 12;
+        margin: 0 1;
+    }
+    MnistDataView DigitBrowser {
+        margin: 0 1;
+    }
+    MnistDataView .loaded-only {
+        display: none;
+    }
+    MnistDataView.loaded .loaded-only {
+        display: block;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield from self.compose_intro()
+            with Horizontal(classes="bar"):
+                yield Button("Import MNIST (i)", id="import-mnist", variant="primary", compact=True)
+                yield Static("Not imported yet.", id="mnist-news")
+            yield Static(id="mnist-summary", classes="loaded-only")
+            yield CountsChart(id="mnist-counts", classes="loaded-only")
+            yield Static(id="mnist-count-table", classes="loaded-only")
+            yield Static("Look at the digits", classes="caption loaded-only")
+            yield DigitBrowser()
+            yield Static("The same in h2o-py:", classes="lesson")
+            yield CodePanel(id="mnist-code", filename="h2o_lab_step10.py")
+
+    def on_mount(self) -> None:
+        self.query_one(DigitBrowser).display = False
+
+    @property
+    def loaded(self) -> bool:
+        return self.has_class("loaded")
+
+    def set_code(self, code: str) -> None:
+        self.query_one("#mnist-code", CodePanel).set_code(code)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "import-mnist":
+            event.stop()
+            self.action_import_data()
+
+    def action_import_data(self) -> None:
+        if not self.loaded:
+            self.app.load_data("mnist")  # type: ignore[attr-defined]
+
+    def show_progress(self, text: str) -> None:
+        self.query_one("#mnist-news", Static).update(text)
+        self.query_one("#import-mnist", Button).disabled = True
+
+    def show_failure(self, error: LabError) -> None:
+        self.query_one("#import-mnist", Button).disabled = False
+        text = Text(error.message, style="bold red")
+        if error.hint:
+            text.append("\n" + error.hint, style="italic")
+        self.query_one("#mnist-news", Static).update(text)
+
+    def show_mnist(self, info: MnistInfo) -> None:
+        self.add_class("loaded")
+        button = self.query_one("#import-mnist", Button)
+        button.disabled = True
+        button.label = "Imported"
+        self.query_one("#mnist-news", Static).update(f"Imported in {fmt.duration(info.seconds)}.")
+        summary = Text()
+        for frame in (info.train, info.test):
+            summary.append(f"{frame.name}: ", style="bold")
+            summary.append(f"{frame.rows:,} rows × {frame.cols} columns, frame {frame.frame_id}\n")
+            summary.append(f"  from {frame.source.describe()}\n", style="dim")
+        summary.append("C785", style="bold")
+        summary.append(" (the label) is now a factor: ")
+        summary.append(f"nclasses = {info.nclasses}", style="bold green")
+        summary.append(f" (levels {', '.join(info.levels)}).")
+        self.query_one("#mnist-summary", Static).update(summary)
+        self.query_one("#mnist-counts", CountsChart).show(
+            info.levels, info.train.counts, f"Digits per class in the training frame ({info.train.rows:,} rows)"
+        )
+        counts = Table.grid(padding=(0, 1))
+        counts.add_column(style="bold")
+        for _ in info.levels:
+            counts.add_column(justify="right")
+        counts.add_row("digit", *info.levels)
+        counts.add_row("train", *[str(c) for c in info.train.counts])
+        counts.add_row("test", *[str(c) for c in info.test.counts])
+        self.query_one("#mnist-count-table", Static).update(counts)
+        browser = self.query_one(DigitBrowser)
+        browser.display = True
+        browser.set_sizes(info.train.rows, info.test.rows)

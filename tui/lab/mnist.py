@@ -1,0 +1,118 @@
+"""MNIST: the digits' frames, single digits to look at, and how a classifier did on them.
+
+Plain data and pure helpers; the calls to H2O live in :mod:`tui.lab.service`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tui.lab.datasets import ResolvedData
+
+LABEL = "C785"  # H2O names the columns of a file without a header C1, C2, ...; the label is the last
+PIXELS = [f"C{i}" for i in range(1, 785)]
+SIDE = 28
+# Rough size of both frames in the cluster, with room for parsing: below this, the import is refused.
+MIN_FREE_MEMORY = 400 * 1024 * 1024
+
+
+@dataclass
+class MnistFrame:
+    name: str  # "train" or "test"
+    frame_id: str
+    rows: int
+    cols: int
+    source: ResolvedData
+    counts: list[int] = field(default_factory=list)  # rows per class, in the order of the levels
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["source"] = self.source.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "MnistFrame":
+        data = dict(data)
+        data["source"] = ResolvedData.from_dict(data["source"])
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class MnistInfo:
+    train: MnistFrame
+    test: MnistFrame
+    levels: list[str]  # the label's levels once it is a factor
+    seconds: float = 0.0
+
+    @property
+    def nclasses(self) -> int:
+        return len(self.levels)
+
+    def to_dict(self) -> dict:
+        return {"train": self.train.to_dict(), "test": self.test.to_dict(), "levels": list(self.levels), "seconds": self.seconds}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "MnistInfo":
+        return cls(MnistFrame.from_dict(data["train"]), MnistFrame.from_dict(data["test"]), list(data["levels"]), data.get("seconds", 0.0))
+
+
+@dataclass
+class Digit:
+    """One row: 784 pixel values (0-255, row by row) and its label; for a mistake, what was predicted."""
+
+    frame: str
+    row: int
+    label: str
+    pixels: list[int]
+    predicted: str = ""
+    probability: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Digit":
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def digit_from_row(values: list[Any], frame: str, row: int) -> Digit:
+    """A row as h2o-py gives it (text values; the label last)."""
+    pixels = []
+    for v in values[:784]:
+        try:
+            pixels.append(max(0, min(255, int(float(v)))))
+        except (TypeError, ValueError):
+            pixels.append(0)
+    label = str(values[784]) if len(values) > 784 else "?"
+    if label.endswith(".0"):
+        label = label[:-2]
+    return Digit(frame=frame, row=row, label=label, pixels=pixels)
+
+
+def confusion_totals(columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
+    """From H2O's confusion matrix (one row per actual class, then Totals; columns: the predicted
+    classes, Error, Rate): the rows scored, the errors, and the error of every class."""
+    if columns and columns[0] == "":
+        columns = columns[1:]
+        rows = [row[1:] for row in rows]
+    classes = [c for c in columns if c not in ("Error", "Rate")]
+    per_class: dict[str, float] = {}
+    total = wrong = 0
+    for index, name in enumerate(classes):
+        if index >= len(rows):
+            break
+        counts = [int(float(v or 0)) for v in rows[index][: len(classes)]]
+        n = sum(counts)
+        miss = n - counts[index]
+        per_class[name] = miss / n if n else 0.0
+        total += n
+        wrong += miss
+    return {"classes": classes, "rows": total, "errors": wrong, "per_class": per_class, "error": wrong / total if total else 0.0}
+
+
+def estimate_seconds(rows: int, epochs: float, speed: float, scoring_share: float = 0.1) -> float:
+    """Time to train ``epochs`` passes over ``rows`` at ``speed`` samples per second, scoring included."""
+    if speed <= 0:
+        return float("inf")
+    return rows * epochs / speed * (1 + scoring_share)
