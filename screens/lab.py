@@ -10,6 +10,7 @@ from textual.widgets import ContentSwitcher, Footer
 from screens.base import StepView
 from screens.cluster import ClusterView
 from screens.data import DataView
+from screens.evaluate import EvalView
 from screens.mnist import MnistDataView
 from screens.runs import RunsView
 from screens.train import TrainView
@@ -17,7 +18,7 @@ from tui.lab.steps import PAGES, STEPS, Step
 from widgets.header import LabHeader
 from widgets.steps import StepList
 
-VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "mnist-data": MnistDataView, "train": TrainView, "runs": RunsView}
+VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "mnist-data": MnistDataView, "train": TrainView, "evaluation": EvalView, "runs": RunsView}
 
 
 def make_view(step: Step) -> StepView:

@@ -144,6 +144,10 @@ class MnistDataView(StepView):
         padding: 0 1;
         width: 1fr;
     }
+    MnistDataView #mnist-error {
+        height: auto;
+        padding: 0 1;
+    }
     MnistDataView #mnist-summary {
         height: auto;
         padding: 1 1 0 1;
@@ -182,6 +186,7 @@ class MnistDataView(StepView):
             with Horizontal(classes="bar"):
                 yield Button("Import MNIST (i)", id="import-mnist", variant="primary", compact=True)
                 yield Static("Not imported yet.", id="mnist-news")
+            yield Static(id="mnist-error")
             yield Static(id="mnist-summary", classes="loaded-only")
             yield CountsChart(id="mnist-counts", classes="loaded-only")
             yield Static(id="mnist-count-table", classes="loaded-only")
@@ -211,6 +216,7 @@ class MnistDataView(StepView):
 
     def show_progress(self, text: str) -> None:
         self.query_one("#mnist-news", Static).update(text)
+        self.query_one("#mnist-error", Static).update("")
         self.query_one("#import-mnist", Button).disabled = True
 
     def show_failure(self, error: LabError) -> None:
@@ -218,7 +224,8 @@ class MnistDataView(StepView):
         text = Text(error.message, style="bold red")
         if error.hint:
             text.append("\n" + error.hint, style="italic")
-        self.query_one("#mnist-news", Static).update(text)
+        self.query_one("#mnist-news", Static).update("Import failed.")
+        self.query_one("#mnist-error", Static).update(text)
 
     def show_mnist(self, info: MnistInfo) -> None:
         self.add_class("loaded")
@@ -226,6 +233,7 @@ class MnistDataView(StepView):
         button.disabled = True
         button.label = "Imported"
         self.query_one("#mnist-news", Static).update(f"Imported in {fmt.duration(info.seconds)}.")
+        self.query_one("#mnist-error", Static).update("")
         summary = Text()
         for frame in (info.train, info.test):
             summary.append(f"{frame.name}: ", style="bold")

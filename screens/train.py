@@ -50,6 +50,12 @@ STATUS_STYLE = {
     INTERRUPTED: ("Interrupted: the cluster went away", "bold red"),
 }
 
+CHART_CHOICES = {
+    "Regression": ("mse", "rmse", "mae", "deviance"),
+    "Multinomial": ("classification_error", "logloss", "rmse"),
+    "Binomial": ("logloss", "auc", "classification_error", "rmse"),
+}
+
 PARAM_NOTES = {
     "activation": "None: H2O's default, Rectifier (ReLU)",
 }
@@ -273,7 +279,7 @@ class TrainView(StepView):
         super().__init__(step)
         self.spec = step.spec()
         self.run: Run | None = None
-        self.metric = "classification_error" if step.dataset == "mnist" else "mse"
+        self.metric = CHART_CHOICES.get(step.category, CHART_CHOICES["Regression"])[0]
         self.sample_rows: int | None = None
         self.mistakes: tuple[str, int, list] | None = None
         self.checkpoint: Run | None = None  # the run this form continues, if any
@@ -309,7 +315,7 @@ class TrainView(StepView):
             self.show_run(self.run)
         if self.mistakes is not None:
             self.show_mistakes(*self.mistakes)
-        if self.classifier:
+        if self.is_mnist:
             self.query_one("#rows-count", Input).display = True
             self.show_estimate()
         self.show_tab(self._tab)
@@ -327,7 +333,7 @@ class TrainView(StepView):
                 with VerticalScroll(id="setup-scroll"):
                     yield from self.compose_intro()
                     yield Static(self._frames_text(), id="setup-news")
-                    if self.classifier:
+                    if self.is_mnist:
                         yield from self._compose_rows_choice()
                     yield PairsView(id="settings", classes="settings")
                     if self.step.scoring_reason:
@@ -370,11 +376,12 @@ class TrainView(StepView):
                     yield Static(id="results-note")
                     with Horizontal(classes="buttons"):
                         yield Button("Continue this run (k)", id="continue", compact=True, disabled=True)
-            if self.classifier:
+            if self.is_mnist:
                 with TabPane("Mistakes", id="mistakes-pane"):
                     with VerticalScroll(id="mistakes-scroll"):
                         yield Static("After a run, the test digits it gets wrong appear here.", id="mistakes-news")
                         yield Grid(id="mistakes-grid")
+            yield from self._extra_panes()
             with TabPane("Code", id="code-pane"):
                 yield CodePanel(id="train-code", filename=f"h2o_lab_step{self.step.number}.py")
 
@@ -383,14 +390,18 @@ class TrainView(StepView):
         if metas:
             self._metas = metas
 
+    def _extra_panes(self) -> ComposeResult:
+        """More tabs, before the code (the evaluation step adds its own)."""
+        yield from ()
+
     # -- MNIST: how many rows, and how long ------------------------------------------------------
     @property
-    def classifier(self) -> bool:
+    def is_mnist(self) -> bool:
         return self.spec.dataset == "mnist"
 
     @property
     def chart_metrics(self) -> tuple[str, ...]:
-        return ("classification_error", "logloss", "rmse") if self.classifier else ("mse", "rmse", "mae", "deviance")
+        return CHART_CHOICES.get(self.step.category, CHART_CHOICES["Regression"])
 
     def _compose_rows_choice(self) -> ComposeResult:
         with Vertical(id="rows-choice"):
@@ -409,7 +420,7 @@ class TrainView(StepView):
 
     def rows_error(self) -> str | None:
         """The sample size's message, or None when it is usable."""
-        if not self._built or not self.classifier:
+        if not self._built or not self.is_mnist:
             return None
         if self.query_one("#rows-all", RadioButton).value:
             return None
@@ -425,7 +436,7 @@ class TrainView(StepView):
         return None
 
     def _read_rows(self) -> None:
-        if not self._built or not self.classifier:
+        if not self._built or not self.is_mnist:
             return
         error = self.rows_error()
         self.query_one("#rows-error", Static).update(Text(error, style="red") if error else "")
@@ -459,7 +470,7 @@ class TrainView(StepView):
     def _scoring_advice(self) -> None:
         """With few samples per iteration the chart gets few points: say so at the field that decides it."""
         form = self.form
-        if form is None or not self.classifier:
+        if form is None or not self.is_mnist:
             return
         params = self.current_spec().params
         per_iteration = params.get("train_samples_per_iteration")
@@ -478,7 +489,7 @@ class TrainView(StepView):
 
     def show_estimate(self) -> None:
         self._scoring_advice()
-        if not self._built or not self.classifier:
+        if not self._built or not self.is_mnist:
             return
         widget = self.query_one("#estimate", Static)
         found = self.estimate()
@@ -504,7 +515,7 @@ class TrainView(StepView):
         )
 
     def _frames_text(self) -> Text:
-        if self.classifier:
+        if self.is_mnist:
             return Text("Training frame: the MNIST training digits; validation frame: the 10,000 test digits.")
         if not self.spec.split:
             return Text("Training frame: the whole cars frame, 406 rows.", style="dim")
@@ -573,7 +584,7 @@ class TrainView(StepView):
     def current_spec(self) -> RunSpec:
         form = self.form
         params = dict(form.values) if form is not None else dict(self.spec.params)
-        sample = self.sample_rows if self.classifier else None
+        sample = self.sample_rows if self.is_mnist else None
         if self.checkpoint is not None:
             params["checkpoint"] = self.checkpoint.model_id
         params = {k: v for k, v in params.items() if v is not None or k == "activation"}
@@ -701,7 +712,7 @@ class TrainView(StepView):
                 count = len(errors)
                 self.notify(f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error")
                 return
-        if self.classifier:
+        if self.is_mnist:
             error = self.rows_error()
             if error:
                 self.show_tab("setup-pane")
@@ -855,7 +866,7 @@ class TrainView(StepView):
         message.stop()
         self.show_run(message.run)
         self.app.run_updated(message.run)  # type: ignore[attr-defined]
-        if message.run.finished and self.classifier and message.run.model_id and message.run.status in (DONE, CANCELLED):
+        if message.run.finished and self.is_mnist and message.run.model_id and message.run.status in (DONE, CANCELLED):
             self.show_estimate()
             self.query_one("#mistakes-news", Static).update("Scoring the test digits to find the mistakes…")
             self._mistakes_worker(message.run)
@@ -973,7 +984,7 @@ class TrainView(StepView):
                 hits.add_row(str(row[0]), _cell(row[1]))
 
     def on_resize(self) -> None:
-        if self._built and self.classifier:
+        if self._built and self.is_mnist:
             grid = self.query_one("#mistakes-grid", Grid)
             grid.styles.grid_size_columns = max(1, (self.size.width - 2) // 32)
 

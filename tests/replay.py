@@ -115,3 +115,30 @@ async def mnist_run(pilot, tab: str) -> None:
     view.post_message(MistakesFound(recorded.run_id, found["count"], [Digit.from_dict(d) for d in found["digits"]]))
     await pilot.pause()
     await pilot.pause(0.2)
+
+
+async def evaluated(pilot, tab: str = "eval-pane", moves: tuple[str, ...] = ()) -> None:
+    from tui.lab.evaluation import Evaluation
+
+    await loaded(pilot)
+    app = pilot.app
+    app.show_step(12)
+    await pilot.pause()
+    view = app.lab_screen.view(12)
+    recorded = run(12)
+    app.run_updated(recorded)
+    evaluation = Evaluation.from_dict(fixture("evaluation_step12.json"))
+    view.evaluation = evaluation  # recorded: with no cluster, nothing is evaluated again
+    view.show_tab(tab)
+    view.show_run(recorded)
+    await pilot.pause()
+    view.show_evaluation(evaluation)
+    await pilot.pause()
+    await pilot.pause(0.2)
+    if moves:
+        from screens.evaluate import ThresholdExplorer
+
+        explorer = view.query_one(ThresholdExplorer)
+        explorer.focus()
+        await pilot.press(*moves)
+        await pilot.pause()

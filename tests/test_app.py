@@ -16,12 +16,23 @@ async def wait_for(pilot, condition, timeout: float = 90.0, what: str = "conditi
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
         await pilot.pause(0.1)
 
 
 def rendered(widget) -> str:
-    return str(widget.render())
+    """What a widget shows, as plain text (rich tables included)."""
+    import io
+
+    from rich.console import Console
+
+    shown = widget.render()
+    renderable = getattr(shown, "_renderable", shown)
+    if isinstance(renderable, str):
+        return renderable
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
 
 
 async def test_launch_to_a_finished_step3_model(lab):
@@ -207,3 +218,115 @@ async def test_h2o_rejects_a_value_the_form_let_through(lab):
         assert len(lab.runs) == runs_before
         assert view.form.values["stopping_metric"] == "logloss"
         assert not view.training
+
+
+async def test_mnist_from_import_to_mistakes(lab):
+    from tests.helpers import SHARED_DATA
+
+    if not (SHARED_DATA / "mnist" / "test.csv.gz").exists():
+        pytest.skip("the MNIST files are not on this machine")
+    from screens.mnist import DigitBrowser
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(10)
+        await pilot.pause()
+        await pilot.press("i")
+        await wait_for(pilot, lambda: 10 in app.done, what="MNIST import", timeout=180)
+        view = app.lab_screen.view(10)
+        assert "nclasses = 10" in rendered(view.query_one("#mnist-summary"))
+        browser = view.query_one(DigitBrowser)
+        browser.focus()
+        await wait_for(pilot, lambda: ("train", 0) in browser.cache, what="the first digit")
+        await pilot.press("right", "right")
+        await wait_for(pilot, lambda: ("train", 2) in browser.cache, what="the third digit")
+        assert browser.row == 2 and browser.cache[("train", 2)].label == "4"
+        assert "label 4" in rendered(browser.query_one("#digit-about"))
+
+        app.show_step(11)
+        await pilot.pause()
+        eleven = app.lab_screen.view(11)
+        await wait_for(pilot, lambda: eleven.form is not None, what="step 11's form")
+        # A sample larger than the frame is refused at its field.
+        eleven.query_one("#rows-sample").value = True
+        eleven.query_one("#rows-count").value = "70000"
+        await pilot.pause()
+        assert "at most" in rendered(eleven.query_one("#rows-error"))
+        runs_before = len(lab.runs)
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        assert len(lab.runs) == runs_before
+        eleven.query_one("#rows-count").value = "2000"
+        await pilot.pause()
+        assert eleven.sample_rows == 2000
+        eleven.load_values({**eleven.step.spec().params, "epochs": 2, "train_samples_per_iteration": 1000})
+        await pilot.pause()
+        app.lab_screen.query_one("#steps").focus()  # the refused press left the focus in the rows field
+        await pilot.pause()
+        await pilot.press("t")
+        # No speed known yet: a short trial measures it, then the estimate is shown before the job starts.
+        await wait_for(
+            pilot,
+            lambda: eleven.estimate() is not None,
+            what=lambda: "the speed trial: " + rendered(eleven.query_one("#run-status")),
+            timeout=120,
+        )
+        assert "Time: about" in rendered(eleven.query_one("#estimate"))
+        await wait_for(pilot, lambda: eleven.run is not None and eleven.run.finished, what="the MNIST run", timeout=180)
+        assert eleven.run.status == "done"
+        assert eleven.run.spec.sample_rows == 2000 and eleven.run.split_rows == [2000, 10000]
+        await wait_for(pilot, lambda: eleven.mistakes is not None, what="the mistakes", timeout=60)
+        run_id, count, digits = eleven.mistakes
+        assert count > 0 and digits and all(d.label != d.predicted for d in digits)
+        assert "train = train[0:2000, :]" in eleven.query_one("#train-code").code
+
+
+async def test_evaluation_screen(lab):
+    from screens.evaluate import ThresholdExplorer
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(12)
+        await pilot.pause()
+        view = app.lab_screen.view(12)
+        await wait_for(pilot, lambda: view.form is not None, what="step 12's form")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: view.run is not None and view.run.finished, what="the binary classifier")
+        await wait_for(pilot, lambda: view.evaluation is not None, what="the evaluation")
+        evaluation = view.evaluation
+        assert evaluation.run_id == view.run.run_id and evaluation.scored_on == "validation"
+        view.show_tab("eval-pane")
+        await pilot.pause()
+        figures = rendered(view.query_one("#eval-figures"))
+        assert f"{evaluation.auc_h2o:.4f}" in figures and f"{evaluation.aucpr_h2o:.4f}" in figures
+        explorer = view.query_one(ThresholdExplorer)
+        assert explorer.index == evaluation.max_f1_index
+        explorer.focus()
+        await pilot.press("right", "right")
+        await pilot.pause()
+        expected = min(evaluation.max_f1_index + 2, len(evaluation.thresholds.rows) - 1)
+        assert explorer.index == expected
+        row = evaluation.row(expected)
+        body = rendered(explorer.query_one("#explorer-body"))
+        assert f"{float(row['threshold']):.4f}" in body
+        await pilot.press("m")
+        assert explorer.index == evaluation.max_f1_index
+
+        # Any other run can be picked; a regression run is explained, not drawn.
+        regression = next((r for r in app.runs.values() if r.model_category == "Regression" and r.finished), None)
+        if regression is None:
+            app.show_step(4)
+            await pilot.pause()
+            four = app.lab_screen.view(4)
+            await wait_for(pilot, lambda: four.form is not None, what="step 4's form")
+            four.load_values({**four.step.spec().params, "epochs": 1})
+            await pilot.press("t")
+            await wait_for(pilot, lambda: four.run is not None and four.run.finished, what="a regression run")
+            regression = four.run
+            app.show_step(12)
+            await pilot.pause()
+        view.query_one("#eval-run").value = regression.run_id
+        await wait_for(pilot, lambda: "exactly two classes" in rendered(view.query_one("#eval-news")), what="the explanation")
+        assert not view.has_class("evaluated")

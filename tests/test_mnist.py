@@ -91,7 +91,7 @@ def test_the_gallery_shows_only_misclassified_digits(lab, small_run):
 def test_speed_is_measured_and_gives_an_estimate(lab, mnist):
     spec = step(11).spec()
     spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
-    speed = lab.measure_speed(spec, rows=1000, epochs=1)
+    speed = lab.measure_speed(spec, rows=1000, iterations=2)
     assert speed > 10
     assert estimate_seconds(60000, 10, speed) > estimate_seconds(5000, 10, speed) > 0
 

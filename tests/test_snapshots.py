@@ -169,3 +169,49 @@ def test_mnist_mistakes(snap_compare, size):
         await replay.mnist_run(pilot, "mistakes-pane")
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_mnist_missing_offline(snap_compare, size):
+    """No MNIST files and no network: step 10 says which file, where the lab looked, and how to stage it."""
+    from pathlib import Path
+
+    from tui.lab.datasets import DataResolver
+    from tui.lab.errors import DataError
+    from tui.messages import DataFailed
+
+    resolver = DataResolver(Path("/srv/lab-data"), Path("/home/learner/.cache/h2o-lab/data"), download=False)
+    try:
+        resolver.resolve("mnist-train")
+    except DataError as exc:
+        error = exc
+    else:  # pragma: no cover
+        raise AssertionError("the resolver found a file that should not exist")
+
+    async def before(pilot):
+        await replay.ready(pilot)
+        pilot.app.show_step(10)
+        pilot.app.post_message(DataFailed("mnist", error))
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_evaluation_screen(snap_compare, size):
+    async def before(pilot):
+        await replay.evaluated(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_threshold_explorer_moved(snap_compare, size):
+    async def before(pilot):
+        await replay.evaluated(pilot, moves=("right", "right", "right"))
+        from screens.evaluate import ThresholdExplorer
+
+        pilot.app.lab_screen.view(12).query_one(ThresholdExplorer).scroll_visible(animate=False, top=True)
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)

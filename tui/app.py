@@ -326,6 +326,10 @@ class LabApp(App):
         if run.finished or run.run_id not in self._runs_shown:
             self._runs_shown.add(run.run_id)
             self._show_runs()
+            if run.finished:
+                for view in self.training_views():
+                    if hasattr(view, "refresh_runs"):
+                        view.refresh_runs()
         self.refresh_chrome()
 
     def _show_runs(self) -> None:

@@ -26,6 +26,7 @@ from tui.lab import codegen, paths
 from tui.lab.cluster import Cluster, ClusterOptions, ClusterStatus, make_cluster
 from tui.lab.datasets import DataResolver, ResolvedData
 from tui.lab.errors import ClusterError, DataError, LabError, TrainingError
+from tui.lab.evaluation import Evaluation, pr_auc, roc_auc, thresholds_from_metrics
 from tui.lab.frames import FrameInfo, frame_info_from_summary
 from tui.lab.mnist import LABEL as MNIST_LABEL
 from tui.lab.mnist import MIN_FREE_MEMORY, Digit, MnistFrame, MnistInfo, digit_from_row
@@ -408,30 +409,47 @@ class Lab:
                     self._frames[key] = train[0:rows, :]
             return self._frames[key], test
 
-    def measure_speed(self, spec: RunSpec, rows: int = 2000, epochs: float = 2.0) -> float:
-        """Samples per second this cluster trains ``spec``'s network at, from a short trial job."""
+    def measure_speed(self, spec: RunSpec, rows: int | None = None, iterations: int = 2) -> float:
+        """Samples per second this cluster trains ``spec``'s network at, from a short trial job.
+
+        Speed depends on how many samples an iteration holds (each iteration ends with the
+        threads' work being merged), so the trial's iterations are as large as the run's, up to
+        20,000 samples. It times the iterations after the first only: the first one also pays
+        for setting the network up, which a long run pays once.
+        """
+        if rows is None:
+            per_iteration = spec.params.get("train_samples_per_iteration")
+            per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else 10000
+            train, _valid = self._training_frames(spec)
+            rows = min(per_iteration, int(train.nrows), 20000)
         trial = copy.deepcopy(spec)
         trial.sample_rows = rows
         trial.params = {k: v for k, v in spec.params.items() if k not in ("checkpoint", "nfolds")}
-        trial.params.update({"epochs": epochs, "score_training_samples": 500})
-        train, _valid = self._training_frames(trial)
-        from h2o.estimators import H2ODeepLearningEstimator  # noqa: PLC0415
-
+        trial.params.update(
+            {
+                "epochs": float(iterations),
+                "train_samples_per_iteration": rows,
+                "score_each_iteration": True,
+                "score_training_samples": 200,
+                "score_validation_samples": 200,
+            }
+        )
         started = time.monotonic()
-        try:
-            with quiet_h2o(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the trial's warnings repeat the real run's
-                model = H2ODeepLearningEstimator(**trial.params)
-                model.train(x=list(trial.predictors), y=trial.response, training_frame=train)
-                history = ScoringHistory.from_table(
-                    self._rest().get(f"/3/Models/{model.model_id}", params={"_exclude_fields": _POLL_EXCLUDE})["models"][0]["output"]["scoring_history"]
-                )
-        except Exception as exc:
-            raise _as_lab_error(exc, "The speed trial failed") from None
-        probe = Run(run_id="speed-trial", spec=trial, history=history)
-        speed = probe.measured_speed
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the trial's warnings repeat the real run's
+            probe = self.start_run(trial, record=False)
+        deadline = time.monotonic() + 300
+        while not probe.finished:
+            if time.monotonic() > deadline:
+                self.cancel_run(probe)
+                raise TrainingError("The speed trial took more than 5 minutes; the cluster is very busy or very small.")
+            time.sleep(0.25)
+            self.poll_run(probe)
+        if probe.status != DONE:
+            raise TrainingError(f"The speed trial did not finish: {probe.error or probe.status}.")
+        speed = steady_speed(probe.history) or probe.measured_speed
         if not speed:
-            speed = rows * epochs / max(0.1, time.monotonic() - started)
+            speed = rows * iterations / max(0.1, time.monotonic() - started)
         log.info("measured %.0f samples/s", speed)
         return speed
 
@@ -462,6 +480,56 @@ class Lab:
             except ValueError:
                 digit.probability = None
         return count, digits
+
+    def evaluate(self, run: Run) -> Evaluation:
+        """H2O's AUC, AUCPR and thresholds for a binomial run, and the same two figures computed again
+        from the model's predictions (on the validation frame, else on the training frame)."""
+        if run.model_category and run.model_category != "Binomial":
+            raise TrainingError(
+                f"{run.run_id} is a {run.model_category.lower()} model: AUC, AUCPR and their curves need a "
+                "response with exactly two classes.",
+                hint="Pick a run of step 12, which predicts economy_20mpg (0 or 1).",
+            )
+        rest = self._rest()
+        model = rest.get(f"/3/Models/{run.model_id}", timeout=60)["models"][0]
+        output = model.get("output") or {}
+        scored_on = "validation" if output.get("validation_metrics") else "training"
+        block = output.get(f"{scored_on}_metrics") or {}
+        if not block.get("thresholds_and_metric_scores"):
+            raise TrainingError(f"H2O has no thresholds for {run.run_id}: it is not a finished binary classifier.")
+        table, best = thresholds_from_metrics(block)
+        domain = (output.get("domains") or [[]])[-1] or ["0", "1"]
+        positive = str(domain[-1])
+        train, valid = self._training_frames(run.spec)
+        frame = valid if scored_on == "validation" and valid is not None else train
+        import h2o  # noqa: PLC0415
+
+        try:
+            with quiet_h2o():
+                predictions = h2o.get_model(run.model_id).predict(frame)
+                both = predictions[f"p{positive}"].cbind(frame[run.spec.response])
+                rows = both.as_data_frame(use_pandas=False, header=False)
+        except Exception as exc:
+            raise _as_lab_error(exc, f"H2O could not score {run.run_id}") from None
+        labels, scores = [], []
+        for score, actual in rows:
+            if actual in ("", None, "NA") or score in ("", None, "NA"):
+                continue  # H2O leaves rows without an answer out of its metrics too
+            labels.append(1 if str(actual).removesuffix(".0") == positive else 0)
+            scores.append(float(score))
+        return Evaluation(
+            run_id=run.run_id,
+            scored_on=scored_on,
+            positive=positive,
+            rows=len(labels),
+            positives=int(sum(labels)),
+            auc_h2o=float(block.get("AUC")),
+            aucpr_h2o=float(block.get("pr_auc")),
+            auc_own=roc_auc(labels, scores),
+            aucpr_own=pr_auc(labels, scores),
+            thresholds=table,
+            max_f1_index=best,
+        )
 
     def split_sizes(self, spec: RunSpec) -> list[int]:
         """Rows in the training and validation frames of ``spec`` (one number without a split)."""
@@ -518,9 +586,12 @@ class Lab:
         run.code = self.code_for(spec)
         return run
 
-    def start_run(self, spec: RunSpec) -> Run:
-        """Launch a Deep Learning job; returns at once with the run marked running."""
-        run = self.new_run(spec)
+    def start_run(self, spec: RunSpec, record: bool = True) -> Run:
+        """Launch a Deep Learning job; returns at once with the run marked running.
+
+        ``record=False`` is for the lab's own trials: they stay out of the learner's run table.
+        """
+        run = self.new_run(spec) if record else Run(run_id=f"trial-{secrets.token_hex(3)}", spec=copy.deepcopy(spec))
         train, valid = self._training_frames(spec)
         from h2o.estimators import H2ODeepLearningEstimator  # noqa: PLC0415
 
@@ -541,7 +612,8 @@ class Lab:
         run.warnings = [str(w.message) for w in caught]
         with self._lock:
             self._estimators[run.run_id] = estimator
-            self.runs.append(run)
+            if record:
+                self.runs.append(run)
         log.info("started %s (%s) for step %s", run.run_id, run.model_id, spec.step)
         return run
 
@@ -697,6 +769,30 @@ class Lab:
             user=opts.user,
             comments=comments,
         )
+
+
+def steady_speed(history: ScoringHistory) -> float | None:
+    """Samples per second between the last scores of a history, after the first iteration."""
+    samples = history.column("samples")
+    durations = [_seconds(d) for d in history.column("duration")]
+    points = [(s, d) for s, d in zip(samples, durations) if s is not None and d is not None]
+    if len(points) < 3:
+        return None
+    (s0, d0), (s1, d1) = points[1], points[-1]
+    return (float(s1) - float(s0)) / (d1 - d0) if d1 > d0 else None
+
+
+def _seconds(text: Any) -> float | None:
+    """H2O's durations: ' 3.123 sec', ' 1 min  2.500 sec', ' 1:02:03.456'."""
+    if text is None:
+        return None
+    value = str(text).strip()
+    total = 0.0
+    found = False
+    for amount, unit in re.findall(r"([\d.]+)\s*(ms|sec|min|hour|day)", value):
+        total += float(amount) * {"ms": 0.001, "sec": 1, "min": 60, "hour": 3600, "day": 86400}[unit]
+        found = True
+    return total if found else None
 
 
 def _local_or_url(source: ResolvedData | None, url: str) -> str:

@@ -33,6 +33,7 @@ class Step:
     split: bool = False  # train on the 80/20 split with a validation frame
     metric_hint: str = ""
     taught: tuple[str, ...] = ()  # the form's fields this step is about, shown first
+    category: str = "Regression"  # what H2O will make of the response: Regression, Binomial, Multinomial
 
     def spec(self) -> RunSpec:
         """The run this step trains with its preset values (the scoring parameters included)."""
@@ -262,6 +263,7 @@ STEPS += [
         predictors=tuple(f"C{i}" for i in range(1, 785)),
         params=dict(MNIST_PRESET),
         taught=tuple(MNIST_PRESET) + ("epochs", "hidden", "l2"),
+        category="Multinomial",
         metric_hint="classification error and logloss, on the training rows and on the 10,000 test digits",
         lesson=(
             "Ten classes from 784 pixels, with the walkthrough's settings: rectifier units with dropout, and "
@@ -269,6 +271,35 @@ STEPS += [
             "goes on (rate, rate_annealing, rate_decay); momentum that grows from 0.95 to 0.99; and L1. The "
             "10,000 test digits are the validation frame. Change one value at a time and compare the runs: "
             "the error on the test digits is the figure that counts."
+        ),
+    ),
+]
+
+STEPS += [
+    Step(
+        number=12,
+        key="evaluation",
+        title="Evaluation",
+        heading="Evaluate a binary classifier: AUC, AUCPR, ROC and PR curves",
+        kind="evaluation",
+        dataset="cars",
+        response="economy_20mpg",
+        predictors=tuple(CARS_PREDICTORS),
+        params=dict(_STEP5),
+        scoring={"score_each_iteration": True},
+        scoring_reason=_SCORING_REASON,
+        split=True,
+        taught=("activation", "hidden", "epochs"),
+        category="Binomial",
+        metric_hint="logloss and AUC on the training rows and on the 20% held back",
+        lesson=(
+            "A yes/no question this time: does a car do more than 20 miles per gallon (economy_20mpg)? The "
+            "network gives each car a probability; a threshold turns it into yes or no. AUC is the chance that "
+            "a random car that does 20 mpg gets a higher probability than a random car that does not: 0.5 is a "
+            "coin toss, 1 is perfect, and no threshold is involved. AUCPR looks only at the cars the model says "
+            "yes to and at the real yeses: how precise it stays as it finds more of them. Its baseline is the "
+            "share of yeses, so when positives are rare it shows weaknesses that AUC, buoyed by the many easy "
+            "noes, hides."
         ),
     ),
 ]

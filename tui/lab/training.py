@@ -27,6 +27,7 @@ CHART_METRICS = {
     "deviance": "deviance",
     "logloss": "logloss",
     "classification_error": "classification error",
+    "auc": "AUC",
 }
 
 _SPEED = re.compile(r"Speed:\s*([\d.,]+)\s*samples/sec", re.I)

@@ -1,0 +1,374 @@
+"""Step 12: a binary classifier read properly: AUC and AUCPR, their curves, and a threshold explorer."""
+
+from __future__ import annotations
+
+import logging
+
+from rich.table import Table as RichTable
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Select, Static, TabPane
+
+from screens.train import TrainView
+from tui.lab import fmt
+from tui.lab.errors import LabError
+from tui.lab.evaluation import Evaluation
+from tui.lab.training import CANCELLED, DONE, Run
+from widgets.curves import CurveChart
+
+log = logging.getLogger("h2o-lab")
+
+AUC_LESSON = (
+    "Read the two curves from left to right as the threshold falls: each step says yes to more cars. The ROC "
+    "curve plots the share of real yeses found (true positive rate) against the share of noes wrongly called "
+    "yes (false positive rate); the diagonal is guessing, and AUC is the area under the curve. The "
+    "precision-recall curve plots how many of the yeses are right (precision) against the share of real "
+    "yeses found (recall); its baseline is the share of yeses in the data, and AUCPR is its area."
+)
+
+
+class Evaluated(Message):
+    def __init__(self, evaluation: Evaluation | None, error: LabError | None = None, run_id: str = "") -> None:
+        super().__init__()
+        self.evaluation = evaluation
+        self.error = error
+        self.run_id = run_id
+
+
+class ThresholdExplorer(Vertical, can_focus=True):
+    """Moves along H2O's thresholds table; everything else follows."""
+
+    DEFAULT_CSS = """
+    ThresholdExplorer {
+        height: auto;
+        border: round $panel-lighten-2;
+        padding: 0 1;
+    }
+    ThresholdExplorer:focus {
+        border: round $accent;
+    }
+    """
+
+    BINDINGS = [
+        Binding("right", "move(1)", "Lower threshold", id="explorer.lower"),
+        Binding("left", "move(-1)", "Higher threshold", id="explorer.higher"),
+        Binding("shift+right,pagedown", "move(10)", "-10 rows", show=False),
+        Binding("shift+left,pageup", "move(-10)", "+10 rows", show=False),
+        Binding("m", "best", "Max F1", id="explorer.best"),
+    ]
+
+    class Moved(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self) -> None:
+        super().__init__(id="explorer")
+        self.evaluation: Evaluation | None = None
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="explorer-body")
+
+    def show(self, evaluation: Evaluation, index: int | None = None) -> None:
+        self.evaluation = evaluation
+        self.index = evaluation.max_f1_index if index is None else index
+        self._draw()
+
+    def action_move(self, delta: int) -> None:
+        if self.evaluation is None:
+            return
+        rows = len(self.evaluation.thresholds.rows)
+        self.index = max(0, min(rows - 1, self.index + delta))
+        self._draw()
+        self.post_message(self.Moved(self.index))
+
+    def action_best(self) -> None:
+        if self.evaluation is not None:
+            self.index = self.evaluation.max_f1_index
+            self._draw()
+            self.post_message(self.Moved(self.index))
+
+    def _draw(self) -> None:
+        evaluation = self.evaluation
+        if evaluation is None:
+            return
+        row = evaluation.row(self.index)
+        tn, fp, fn, tp = (int(float(row[k])) for k in ("tns", "fps", "fns", "tps"))
+        head = Text.assemble(
+            ("Threshold ", "bold"),
+            (f"{float(row['threshold']):.4f}", "bold cyan"),
+            f"  (row {self.index + 1} of {len(evaluation.thresholds.rows)}",
+            (", H2O's max-F1 threshold" if self.index == evaluation.max_f1_index else ""),
+            "): a car is called ",
+            (f"'{evaluation.positive}'", "bold"),
+            " when its probability is at least this.",
+        )
+        matrix = RichTable(box=None, padding=(0, 2), show_header=True, header_style="bold")
+        matrix.add_column("")
+        matrix.add_column("said no", justify="right")
+        matrix.add_column("said yes", justify="right")
+        matrix.add_row(Text("really no", style="bold"), Text(str(tn), style="green"), Text(str(fp), style="red"))
+        matrix.add_row(Text("really yes", style="bold"), Text(str(fn), style="red"), Text(str(tp), style="green"))
+        figures = RichTable.grid(padding=(0, 2))
+        figures.add_column(style="bold")
+        figures.add_column(justify="right")
+        for key, label in (("precision", "precision"), ("recall", "recall"), ("f1", "F1"), ("accuracy", "accuracy"), ("fpr", "false pos. rate")):
+            figures.add_row(label, fmt.number(float(row[key])))
+        grid = RichTable.grid(padding=(0, 4))
+        grid.add_column()
+        grid.add_column()
+        grid.add_row(matrix, figures)
+        keys = Text("← → move the threshold (→ lower: more yeses) · PgUp PgDn by 10 · m back to max F1", style="dim")
+        body = RichTable.grid()
+        body.add_column()
+        body.add_row(head)
+        body.add_row(grid)
+        body.add_row(keys)
+        self.query_one("#explorer-body", Static).update(body)
+
+
+class EvalView(TrainView):
+    """The training view of step 12, with an Evaluation tab."""
+
+    DEFAULT_CSS = """
+    EvalView #eval-scroll {
+        padding: 0 1;
+    }
+    EvalView #eval-pick {
+        height: 1;
+    }
+    EvalView #eval-pick Static {
+        width: auto;
+        padding-right: 1;
+    }
+    EvalView #eval-run {
+        width: 40;
+    }
+    EvalView #eval-news {
+        height: auto;
+        margin-top: 1;
+    }
+    EvalView #eval-figures {
+        height: auto;
+        margin-top: 1;
+    }
+    EvalView #eval-curves {
+        height: auto;
+        grid-size: 1;
+        grid-gutter: 1 2;
+        margin-top: 1;
+    }
+    EvalView CurveChart {
+        height: 16;
+    }
+    EvalView #eval-legend {
+        height: auto;
+        color: $text-muted;
+    }
+    EvalView .eval-lesson {
+        height: auto;
+        color: $text-muted;
+        margin-top: 1;
+    }
+    EvalView .eval-only {
+        display: none;
+    }
+    EvalView.evaluated .eval-only {
+        display: block;
+    }
+    EvalView.evaluated #eval-curves {
+        display: block;
+    }
+    """
+
+    def __init__(self, step) -> None:
+        super().__init__(step)
+        self.evaluation: Evaluation | None = None
+        self.picked: str | None = None  # the run the screen evaluates; None: the screen's own latest
+        self._eval_note: Text | None = None
+
+    def _extra_panes(self) -> ComposeResult:
+        with TabPane("Evaluation", id="eval-pane"):
+            with VerticalScroll(id="eval-scroll"):
+                with Horizontal(id="eval-pick"):
+                    yield Static("Run:")
+                    yield Select([], prompt="this step's latest run", allow_blank=True, compact=True, id="eval-run")
+                yield Static("Train the step's model (t) to evaluate it, or pick a run.", id="eval-news")
+                yield Static(id="eval-figures", classes="eval-only")
+                with Grid(id="eval-curves", classes="eval-only"):
+                    yield CurveChart(id="roc-chart")
+                    yield CurveChart(id="pr-chart")
+                yield Static(
+                    "The stepped line: the curve · the straight line: its baseline (guessing for ROC, the share of yeses for "
+                    "precision-recall) · ●: the threshold below",
+                    id="eval-legend",
+                    classes="eval-only",
+                )
+                yield ThresholdExplorer()
+                yield Static(AUC_LESSON, classes="eval-lesson")
+
+    async def _build(self) -> None:
+        await super()._build()
+        self.query_one(ThresholdExplorer).display = False
+        self.refresh_runs()
+        if self.evaluation is not None:
+            self.show_evaluation(self.evaluation)
+        elif self._eval_note is not None:
+            self.query_one("#eval-news", Static).update(self._eval_note)
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self._built:
+            self.query_one("#eval-curves", Grid).styles.grid_size_columns = 2 if self.size.width >= 100 else 1
+
+    # -- which run ----------------------------------------------------------------------------
+    def refresh_runs(self) -> None:
+        if not self._built:
+            return
+        runs = [r for r in self.app.runs.values() if r.finished and r.model_id]  # type: ignore[attr-defined]
+        select = self.query_one("#eval-run", Select)
+        options = [(f"{r.run_id} · step {r.spec.step} · {(r.model_category or 'unknown').lower()}", r.run_id) for r in runs]
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if current is not Select.NULL and any(v == current for _l, v in options):
+                select.value = current
+
+    @on(Select.Changed, "#eval-run")
+    def _picked(self, event: Select.Changed) -> None:
+        event.stop()
+        self.picked = None if event.value is Select.NULL else str(event.value)
+        run = self.app.runs.get(self.picked) if self.picked else self.run  # type: ignore[attr-defined]
+        if run is not None:
+            self.evaluate(run)
+
+    def evaluate(self, run: Run) -> None:
+        note = Text(f"Evaluating {run.run_id}…", style="yellow")
+        self._eval_note = note
+        if self._built:
+            self.remove_class("evaluated")
+            self.query_one("#eval-news", Static).update(note)
+            self.query_one(ThresholdExplorer).display = False
+        self._evaluate_worker(run)
+
+    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
+    def _evaluate_worker(self, run: Run) -> None:
+        try:
+            evaluation = self.app.lab.evaluate(run)  # type: ignore[attr-defined]
+        except LabError as exc:
+            self.post_message(Evaluated(None, exc, run.run_id))
+            return
+        except Exception as exc:
+            log.exception("evaluation failed")
+            self.post_message(Evaluated(None, LabError(f"The evaluation stopped unexpectedly: {exc}"), run.run_id))
+            return
+        self.post_message(Evaluated(evaluation))
+
+    @on(Evaluated)
+    def _on_evaluated(self, message: Evaluated) -> None:
+        message.stop()
+        if message.error is not None:
+            self.evaluation = None
+            text = Text(message.error.message, style="bold red")
+            if message.error.hint:
+                text.append("\n" + message.error.hint, style="italic")
+            self._eval_note = text
+            if self._built:
+                self.remove_class("evaluated")
+                self.query_one("#eval-news", Static).update(text)
+                self.query_one(ThresholdExplorer).display = False
+            return
+        assert message.evaluation is not None
+        self.show_evaluation(message.evaluation)
+
+    def show_run(self, run: Run) -> None:
+        super().show_run(run)
+        if run.finished and run.status in (DONE, CANCELLED) and run.model_id and self.picked is None:
+            if run.model_category == "Binomial" and (self.evaluation is None or self.evaluation.run_id != run.run_id):
+                self.evaluate(run)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def show_evaluation(self, evaluation: Evaluation, index: int | None = None) -> None:
+        self.evaluation = evaluation
+        if not self._built:
+            return
+        self.add_class("evaluated")
+        source = "the validation frame" if evaluation.scored_on == "validation" else "the training frame"
+        news = Text.assemble(
+            ("Evaluating ", ""),
+            (evaluation.run_id, "bold"),
+            f" on {source}: {evaluation.rows} cars, {evaluation.positives} of them '{evaluation.positive}' "
+            f"(positive rate {evaluation.positive_rate:.3f}).",
+        )
+        if evaluation.scored_on == "training":
+            news.append(
+                "\nThis run has no validation frame, so these are training figures: the model has seen these cars, "
+                "and the numbers flatter it.",
+                style="yellow",
+            )
+        self._eval_note = news
+        self.query_one("#eval-news", Static).update(news)
+
+        figures = RichTable(box=None, padding=(0, 2), header_style="bold")
+        figures.add_column("")
+        figures.add_column("H2O", justify="right")
+        figures.add_column("computed here", justify="right")
+        figures.add_column("difference", justify="right")
+        figures.add_column("baseline", justify="right")
+        for label, ours, theirs, base in (
+            ("AUC", evaluation.auc_own, evaluation.auc_h2o, 0.5),
+            ("AUCPR", evaluation.aucpr_own, evaluation.aucpr_h2o, evaluation.positive_rate),
+        ):
+            figures.add_row(
+                Text(label, style="bold"), f"{theirs:.4f}", f"{ours:.4f}", f"{ours - theirs:+.4f}", f"{base:.3f}"
+            )
+        caption = Text(
+            "'computed here' comes from the model's probabilities on the same rows with numpy alone: the trapezoid "
+            "rule over the ROC points, and H2O's interpolated area for precision-recall.",
+            style="dim",
+        )
+        box = RichTable.grid()
+        box.add_column()
+        box.add_row(figures)
+        box.add_row(caption)
+        self.query_one("#eval-figures", Static).update(box)
+        explorer = self.query_one(ThresholdExplorer)
+        explorer.display = True
+        explorer.show(evaluation, index)
+        self._draw_curves(explorer.index)
+
+    @on(ThresholdExplorer.Moved)
+    def _moved(self, message: ThresholdExplorer.Moved) -> None:
+        message.stop()
+        self._draw_curves(message.index)
+
+    def _draw_curves(self, index: int) -> None:
+        evaluation = self.evaluation
+        if evaluation is None:
+            return
+        fpr, tpr = evaluation.column("fpr"), evaluation.column("tpr")
+        recall, precision = evaluation.column("recall"), evaluation.column("precision")
+        # Anchor the curves at their ends, as the areas are computed.
+        roc_x, roc_y = [0.0] + fpr + [1.0], [0.0] + tpr + [1.0]
+        pr_points = [(r, p) for r, p in zip(recall, precision) if p == p]
+        self.query_one("#roc-chart", CurveChart).draw(
+            f"ROC · AUC {evaluation.auc_h2o:.4f}",
+            "false positive rate",
+            "true positive rate",
+            (roc_x, roc_y, "ROC"),
+            ([0.0, 1.0], [0.0, 1.0], "guessing, AUC 0.5"),
+            (fpr[index], tpr[index]),
+        )
+        self.query_one("#pr-chart", CurveChart).draw(
+            f"Precision-recall · AUCPR {evaluation.aucpr_h2o:.4f}",
+            "recall",
+            "precision",
+            ([p[0] for p in pr_points], [p[1] for p in pr_points], "precision-recall"),
+            ([0.0, 1.0], [evaluation.positive_rate] * 2, f"baseline {evaluation.positive_rate:.3f}"),
+            (recall[index], precision[index]),
+        )

@@ -1,0 +1,118 @@
+"""AUC and AUCPR: the independent computation, and H2O's figures for a real binary classifier."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.lab.errors import LabError
+from tui.lab.evaluation import nearest_threshold_index, pr_auc, roc_auc
+from tui.lab.params import canonical
+from tui.lab.steps import step
+from tui.lab.training import DONE
+
+
+def pairwise_auc(labels, scores) -> float:
+    """The probability that a random positive outscores a random negative (ties count half)."""
+    pos = [s for s, y in zip(scores, labels) if y == 1]
+    neg = [s for s, y in zip(scores, labels) if y == 0]
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def test_perfect_and_reversed_and_random():
+    assert roc_auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 1.0
+    assert roc_auc([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]) == 0.0
+    assert roc_auc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.5
+    assert pr_auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == pytest.approx(1.0)
+    assert math.isnan(roc_auc([1, 1], [0.2, 0.3]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 20)), min_size=2, max_size=60))
+def test_trapezoid_auc_equals_the_pairwise_definition(pairs):
+    labels = [y for y, _ in pairs]
+    scores = [s / 20 for _, s in pairs]
+    if 0 < sum(labels) < len(labels):
+        assert roc_auc(labels, scores) == pytest.approx(pairwise_auc(labels, scores))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 20)), min_size=2, max_size=60))
+def test_aucpr_lies_between_zero_and_one(pairs):
+    labels = [y for y, _ in pairs]
+    scores = [s / 20 for _, s in pairs]
+    if 0 < sum(labels) < len(labels):
+        assert 0.0 <= pr_auc(labels, scores) <= 1.0 + 1e-9
+
+
+@pytest.fixture(scope="module")
+def binomial_run(lab, cars):
+    spec = step(12).spec()
+    spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
+    run = lab.train(spec)
+    assert run.status == DONE, run.error
+    return run
+
+
+@pytest.fixture(scope="module")
+def evaluation(lab, binomial_run):
+    return lab.evaluate(binomial_run)
+
+
+def test_the_figures_shown_are_h2os(binomial_run, evaluation):
+    import h2o
+
+    model = h2o.get_model(binomial_run.model_id)
+    assert binomial_run.model_category == "Binomial"
+    assert evaluation.scored_on == "validation"
+    assert evaluation.auc_h2o == pytest.approx(model.auc(valid=True), rel=1e-12)
+    assert evaluation.aucpr_h2o == pytest.approx(model.aucpr(valid=True), rel=1e-12)
+    assert evaluation.rows == binomial_run.split_rows[1] - (binomial_run.split_rows[1] - evaluation.rows)
+    assert 0 < evaluation.positives < evaluation.rows
+
+
+def test_the_independent_figures_agree_with_h2o(evaluation):
+    assert abs(evaluation.auc_own - evaluation.auc_h2o) < 0.005
+    assert abs(evaluation.aucpr_own - evaluation.aucpr_h2o) < 0.005
+
+
+def test_the_explorer_starts_at_max_f1_and_its_matrix_is_h2os(binomial_run, evaluation):
+    import h2o
+
+    performance = h2o.get_model(binomial_run.model_id).model_performance(valid=True)
+    f1s = evaluation.column("f1")
+    assert f1s[evaluation.max_f1_index] == pytest.approx(max(f1s))
+    for index in (evaluation.max_f1_index, 0, len(f1s) // 2, len(f1s) - 1):
+        row = evaluation.row(index)
+        threshold = float(row["threshold"])
+        assert nearest_threshold_index(evaluation, threshold) == index
+        cm = performance.confusion_matrix(thresholds=threshold).to_list()
+        assert [[int(float(row["tns"])), int(float(row["fps"]))], [int(float(row["fns"])), int(float(row["tps"]))]] == [
+            [int(v) for v in cm[0]],
+            [int(v) for v in cm[1]],
+        ]
+
+
+def test_a_regression_run_is_explained(lab, cars):
+    run = next((r for r in lab.runs if r.model_category == "Regression" and r.finished), None)
+    if run is None:
+        spec = step(4).spec()
+        spec.params["epochs"] = 1
+        run = lab.train(spec)
+    with pytest.raises(LabError) as err:
+        lab.evaluate(run)
+    assert "exactly two classes" in err.value.message
+
+
+def test_a_run_without_validation_falls_back_to_training(lab, cars):
+    spec = step(12).spec()
+    spec.split = False
+    spec.params["epochs"] = 3
+    run = lab.train(spec)
+    evaluation = lab.evaluate(run)
+    assert evaluation.scored_on == "training"
+    assert abs(evaluation.auc_own - evaluation.auc_h2o) < 0.005

@@ -1,0 +1,44 @@
+"""ROC and precision-recall curves (plotext), with their baselines and the current threshold's point."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+Series = tuple[list[float], list[float], str]
+
+
+class CurveChart(PlotextPlot):
+    DEFAULT_CSS = """
+    CurveChart {
+        height: 16;
+        min-height: 10;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._args: tuple | None = None
+
+    def on_mount(self) -> None:
+        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
+            self.theme = "clear"
+        if self._args:
+            self.draw(*self._args)
+
+    def draw(self, title: str, xlabel: str, ylabel: str, curve: Series, baseline: Series, point: tuple[float, float]) -> None:
+        self._args = (title, xlabel, ylabel, curve, baseline, point)
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        # No legend: in a small plot it would sit on the curve. The caption under the charts names the lines.
+        plt.plot(baseline[0], baseline[1], marker="dot")
+        plt.plot(curve[0], curve[1], marker="braille")
+        x, y = point
+        if x == x and y == y:  # not NaN
+            plt.scatter([x], [y], marker="●")
+        plt.xlim(0, 1)
+        plt.ylim(0, 1.02)
+        plt.title(title)
+        plt.xlabel(xlabel)
+        plt.ylabel(ylabel)
+        self.refresh()
