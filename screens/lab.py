@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from screens.base import StepView
 from screens.cluster import ClusterView
@@ -34,7 +34,23 @@ class LabScreen(Screen):
         width: 1fr;
         height: 1fr;
     }
+    LabScreen #too-small {
+        display: none;
+        height: 1fr;
+        content-align: center middle;
+        text-align: center;
+        padding: 1 2;
+    }
+    LabScreen.too-small #too-small {
+        display: block;
+    }
+    LabScreen.too-small #body {
+        display: none;
+    }
     """
+
+    MIN_WIDTH = 80
+    MIN_HEIGHT = 24
 
     def __init__(self, steps: list[Step] | None = None) -> None:
         super().__init__()
@@ -42,12 +58,24 @@ class LabScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield LabHeader(id="header")
+        yield Static(id="too-small")
         with Horizontal(id="body"):
             yield StepList(self.steps, id="steps")
             with ContentSwitcher(id="views", initial=f"view-{self.steps[0].number}"):
                 for step in self.steps:
                     yield make_view(step)
         yield Footer()
+
+    def on_resize(self) -> None:
+        width, height = self.size
+        small = width < self.MIN_WIDTH or height < self.MIN_HEIGHT
+        self.set_class(small, "too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"h2o-lab needs a terminal of at least {self.MIN_WIDTH} columns by {self.MIN_HEIGHT} rows; "
+                f"this one is {width} by {height}.\n\nEnlarge the window (or make the font smaller). "
+                "Everything keeps running meanwhile; q quits."
+            )
 
     def on_mount(self) -> None:
         # The step views are mounted a little after the screen itself: fill them in after a refresh.

@@ -104,6 +104,14 @@ class RunsView(StepView):
         table.add_column("time", key="time")
         table.add_column("changes from the step", key="changes")
 
+    def _earlier(self, run: Run) -> bool:
+        return any(r.run_id == run.run_id for r in getattr(self.app.lab, "past_runs", []))  # type: ignore[attr-defined]
+
+    def action_reload(self) -> None:
+        run = self.selected
+        if run is not None:
+            self.app.reload_run(run)  # type: ignore[attr-defined]
+
     @property
     def selected(self) -> Run | None:
         table = self.query_one("#runs-table", DataTable)
@@ -128,7 +136,7 @@ class RunsView(StepView):
                 str(run.spec.step),
                 _mse(run, "training"),
                 _mse(run, "validation"),
-                STATUS_MARK.get(run.status, run.status),
+                STATUS_MARK.get(run.status, run.status) + (" ·earlier" if self._earlier(run) else ""),
                 fmt.number(run.epochs_done) if run.history.rows else "-",
                 fmt.duration(run.elapsed),
                 changes(run),
@@ -153,6 +161,8 @@ class RunsView(StepView):
             return
         text = Text.assemble((f"{run.run_id}", "bold"), f" (step {run.spec.step}): ", changes(run))
         text.append(f" · {run.model_id}", style="dim")
+        if self._earlier(run):
+            text.append("\nfrom an earlier session: o loads its saved model into this cluster", style="yellow")
         text.append("\nspace marks it for comparison · l loads it into its step's form · Enter opens its results", style="dim")
         detail.update(text)
 

@@ -604,6 +604,7 @@ class TrainView(StepView):
         self._check_checkpoint()
         self.refresh_code()
         self.show_estimate()
+        self.app.save_progress()  # type: ignore[attr-defined]
 
     def load_values(self, params: dict[str, Any], checkpoint: Run | None = None) -> None:
         """Put a run's values (or the preset) back into the form."""

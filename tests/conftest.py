@@ -41,6 +41,8 @@ def lab():
         download=False,
         cache_dir=_HOME / "cache" / "data",
         log_dir=_HOME / "logs",
+        journal_path=_HOME / "session-journal.sqlite3",
+        models_dir=_HOME / "models",
     )
     lab = Lab(config)
     lab.start_cluster()

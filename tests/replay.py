@@ -38,7 +38,7 @@ def metas() -> list[ParamMeta]:
 
 def replay_app() -> LabApp:
     """An app that starts no cluster: everything it shows comes from the recordings."""
-    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=Path("/srv/lab-data"), download=False))
+    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=Path("/srv/lab-data"), download=False, keep_journal=False))
     return make_app(lab, autostart=False, health_interval=0)
 
 

@@ -330,3 +330,11 @@ async def test_evaluation_screen(lab):
         view.query_one("#eval-run").value = regression.run_id
         await wait_for(pilot, lambda: "exactly two classes" in rendered(view.query_one("#eval-news")), what="the explanation")
         assert not view.has_class("evaluated")
+
+
+@pytest.fixture(autouse=True)
+def fresh_progress(request):
+    """Each app test starts at step 1: the session's journal forgets the previous test's place."""
+    if "lab" in request.fixturenames:
+        request.getfixturevalue("lab").journal.save_state("progress", {})
+    yield

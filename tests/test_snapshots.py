@@ -215,3 +215,52 @@ def test_threshold_explorer_moved(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+def test_small_terminal_notice(snap_compare):
+    async def before(pilot):
+        await replay.ready(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=(60, 18), run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_lost_cluster(snap_compare, size):
+    from tui.messages import ClusterLost
+
+    tail = "--- /home/learner/.local/state/h2o-lab/logs/h2o-20261128-101500-4242.out.log\\n(the engine stopped)"
+
+    async def before(pilot):
+        await replay.show_run(pilot, 5)
+        pilot.app.post_message(ClusterLost("The H2O engine (Java process) has stopped.", tail))
+        await pilot.pause()
+        pilot.app.show_step(1)
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_no_colour(snap_compare, size, monkeypatch):
+    """NO_COLOR: every state must still read in words and shapes, not in colours."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def before(pilot):
+        await replay.show_run(pilot, 5)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+def test_no_colour_digits(snap_compare, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def before(pilot):
+        await replay.mnist_loaded(pilot)
+        from screens.mnist import DigitBrowser
+
+        browser = pilot.app.lab_screen.view(10).query_one(DigitBrowser)
+        browser.focus()
+        browser.scroll_visible(animate=False, top=True)
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=(80, 24), run_before=before)

@@ -35,10 +35,11 @@ from tui.messages import (
     MetasLoaded,
     MnistLoaded,
 )
+from tui.messages import JournalProblem
 
 log = logging.getLogger("h2o-lab")
 
-HEALTH_INTERVAL = 2.0
+HEALTH_INTERVAL = 1.0  # a lost cluster shows in the header within about two beats
 
 
 class LabApp(App):
@@ -61,6 +62,7 @@ class LabApp(App):
         Binding("k", "in_view('continue')", "Continue run", id="step.continue", tooltip="Continue the finished run from its checkpoint"),
         Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
         Binding("l", "in_view('load')", "Load into form", id="runs.load", tooltip="Put the run's values back into its step's form"),
+        Binding("o", "in_view('reload')", "Load model", id="runs.reload", tooltip="Load an earlier session's saved model into this cluster"),
     ]
 
     def __init__(self, lab: Lab, *, autostart: bool = True, health_interval: float = HEALTH_INTERVAL) -> None:
@@ -83,6 +85,7 @@ class LabApp(App):
         self.data_errors: dict[str, LabError] = {}
         self.mnist = None
         self._screen_ready = False
+        self._reload_after_restart: set[str] = set()
         self.news: list[str] = []
         self.started_at = time.monotonic()
         self.first_paint: float | None = None
@@ -112,10 +115,59 @@ class LabApp(App):
         if self._screen_ready:
             return
         self._screen_ready = True
+        self._restore()
         if self.lab.ready:
             self._attach_worker()
         elif self.autostart:
             self.start_cluster()
+
+    # -- the journal: earlier runs and the learner's place ------------------------------------
+    def _restore(self) -> None:
+        """Open where the learner left off: earlier runs in the table, steps done, values typed."""
+        journal = self.lab.journal
+        journal.on_problem = lambda text: self.post_message(JournalProblem(text))
+        if journal.problem:
+            self.notify(journal.problem, severity="warning", timeout=12)
+        for run in self.lab.past_runs:
+            self.runs.setdefault(run.run_id, run)
+        if self.lab.past_runs:
+            self._show_runs()
+        progress = journal.state("progress") or {}
+        if not isinstance(progress, dict):
+            return
+        numbers = {s.number for s in self.steps}
+        self.done |= {n for n in progress.get("done", []) if isinstance(n, int) and n in numbers and n != 1}
+        forms = progress.get("forms") or {}
+        for view in self.training_views():
+            saved = forms.get(str(view.step.number))
+            if isinstance(saved, dict) and isinstance(saved.get("params"), dict):
+                view.load_values(saved["params"])
+                rows = saved.get("sample_rows")
+                view.sample_rows = rows if isinstance(rows, int) and rows > 0 else None
+        current = progress.get("current")
+        if isinstance(current, int) and current in numbers and current != self.current_step:
+            self.show_step(current)
+            self.notify(f"Welcome back: step {current}, where you left off.", timeout=5)
+        self.refresh_chrome()
+
+    def save_progress(self) -> None:
+        """Keep the learner's place (a local write, quick; called on every change that matters)."""
+        if not self._screen_ready:
+            return
+        forms = {}
+        for view in self.training_views():
+            spec = view.current_spec()
+            forms[str(view.step.number)] = {
+                "params": {k: v for k, v in spec.params.items() if k != "checkpoint"},
+                "sample_rows": spec.sample_rows,
+            }
+        self.lab.journal.save_state(
+            "progress", {"current": self.current_step, "done": sorted(self.done), "forms": forms}
+        )
+
+    @on(JournalProblem)
+    def _on_journal_problem(self, message: JournalProblem) -> None:
+        self.notify(message.text, severity="error", timeout=12)
 
     def _painted(self) -> None:
         if self.first_paint is None:
@@ -166,6 +218,10 @@ class LabApp(App):
         self.refresh_chrome()
         self._refresh_code()
         self._start_health_checks()
+        for name in sorted(self._reload_after_restart):
+            self.notify(f"Reading the {name} data into the new cluster…", timeout=4)
+            self.load_data(name)
+        self._reload_after_restart = set()
         if self.metas is None and self.lab.ready:
             self._metas_worker()
 
@@ -231,6 +287,10 @@ class LabApp(App):
     def action_restart_cluster(self) -> None:
         if self.cluster_state not in ("failed", "lost"):
             return
+        # The data lived in the old cluster: it is read again once the new one is ready.
+        self._reload_after_restart = ({"cars"} & set(self.frames)) | ({"mnist"} if self.mnist is not None else set())
+        self.frames.clear()
+        self.mnist = None
         self.cluster_state = "starting"
         self.cluster_error = None
         self.news = ["Starting a fresh cluster"]
@@ -321,6 +381,8 @@ class LabApp(App):
         self.runs[run.run_id] = run
         if run.status == DONE and run.measured_speed:
             self.speeds[speed_key(run.spec)] = run.measured_speed
+        if run.finished:
+            self.save_progress()
         if run.status == DONE:
             self.done.add(run.spec.step)
         if run.finished or run.run_id not in self._runs_shown:
@@ -370,6 +432,23 @@ class LabApp(App):
         if view.run is None or not view.training:
             view.show_run(run)
         self.notify(f"{run.run_id}'s values are in step {run.spec.step}'s form.", timeout=4)
+
+    def reload_run(self, run: Run) -> None:
+        if not self.lab.ready:
+            self.notify("The cluster is not ready yet.", severity="warning")
+            return
+        self.notify(f"Loading the saved model of {run.run_id}…", timeout=3)
+        self._reload_worker(run)
+
+    @work(thread=True, group="reload", exit_on_error=False)
+    def _reload_worker(self, run: Run) -> None:
+        try:
+            self.lab.reload_run(run)
+        except LabError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
+            return
+        self.call_from_thread(self.notify, f"{run.run_id}'s model is in the cluster again ({run.model_id}).", timeout=5)
+        self.call_from_thread(self.refresh_bindings)
 
     def open_run(self, run: Run) -> None:
         view = self._view(run.spec.step)
@@ -424,6 +503,7 @@ class LabApp(App):
                 if not isinstance(focused, StepList):
                     self.lab_screen.query_one(StepList).focus()
         self.refresh_chrome()
+        self.save_progress()
 
     def action_step(self, delta: int) -> None:
         numbers = [s.number for s in self.steps]
@@ -457,6 +537,9 @@ class LabApp(App):
                 return bool(run is not None and run.status in (DONE, "cancelled") and run.model_id)
             if parameters[0] in ("mark", "load"):
                 return bool(getattr(view, "selected", None))
+            if parameters[0] == "reload":
+                run = getattr(view, "selected", None)
+                return bool(run is not None and run.run_id in self.lab.model_paths and self.lab.ready and not self.lab.has_model(run))
             return True
         if action == "restart_cluster":
             return self.cluster_state in ("failed", "lost")

@@ -144,3 +144,11 @@ class MistakesFound(Message):
         self.run_id = run_id
         self.count = count
         self.digits = digits
+
+
+class JournalProblem(Message):
+    """The run journal could not be used or written; the app goes on."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -28,6 +28,7 @@ from tui.lab.datasets import DataResolver, ResolvedData
 from tui.lab.errors import ClusterError, DataError, LabError, TrainingError
 from tui.lab.evaluation import Evaluation, pr_auc, roc_auc, thresholds_from_metrics
 from tui.lab.frames import FrameInfo, frame_info_from_summary
+from tui.lab.journal import Journal
 from tui.lab.mnist import LABEL as MNIST_LABEL
 from tui.lab.mnist import MIN_FREE_MEMORY, Digit, MnistFrame, MnistInfo, digit_from_row
 from tui.lab.params import ParamMeta, h2o_field, metas_from_builder, to_rest
@@ -75,6 +76,9 @@ class LabConfig:
     cache_dir: Path | None = None
     log_dir: Path | None = None
     poll_interval: float = 0.25
+    journal_path: Path | None = None  # default: journal.sqlite3 in the user's data directory
+    models_dir: Path | None = None  # default: models/ in the user's data directory
+    keep_journal: bool = True
 
 
 class Lab:
@@ -97,6 +101,82 @@ class Lab:
         self._session = secrets.token_hex(3)
         self._metas: list[ParamMeta] | None = None
         self._mnist: MnistInfo | None = None
+        self._in_cluster: set[str] = set()  # models the current cluster holds (trained or reloaded here)
+        self.models_dir = Path(self.config.models_dir) if self.config.models_dir else paths.data_dir() / "models"
+        journal_path = self.config.journal_path or paths.data_dir() / "journal.sqlite3"
+        self.journal = Journal(journal_path if self.config.keep_journal else None)
+        self.past_runs: list[Run] = []
+        self.model_paths: dict[str, str] = {}
+        self._load_past()
+
+    def _load_past(self) -> None:
+        """Runs of earlier sessions, from the journal; one left running by a crash is marked interrupted."""
+        highest = 0
+        for run, model_path in self.journal.runs():
+            if run.status == RUNNING:
+                run.status = INTERRUPTED
+                run.finished_at = run.finished_at or time.time()
+                run.error = run.error or "h2o-lab stopped while this model trained."
+                self.journal.save_run(run, model_path)
+            self.past_runs.append(run)
+            if model_path:
+                self.model_paths[run.run_id] = model_path
+            number = run.run_id.rsplit("-", 1)[-1]
+            if number.isdigit():
+                highest = max(highest, int(number))
+        self._ids = itertools.count(highest + 1)
+
+    def has_model(self, run: Run) -> bool:
+        """Whether the current cluster holds the run's model (trained in it, or reloaded)."""
+        return run.model_id in self._in_cluster
+
+    def save_model(self, run: Run) -> str:
+        """Keep a finished model on disk so a later session can load it again; returns the file."""
+        import h2o  # noqa: PLC0415
+
+        target = self.models_dir / run.run_id
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LabError(f"The model of {run.run_id} cannot be saved in {target}: {exc.strerror}.", title="Saving") from None
+        try:
+            with quiet_h2o():
+                model = h2o.get_model(run.model_id)
+                if self.own_cluster:
+                    path = h2o.save_model(model, path=str(target), force=True)
+                else:
+                    path = h2o.download_model(model, path=str(target))
+        except Exception as exc:
+            text = str(exc)
+            why = "the disk is full" if "No space" in text or "full" in text.lower() else _first_line(text)
+            raise LabError(f"The model of {run.run_id} could not be saved ({why}); the run is kept in the journal.", title="Saving") from None
+        self.model_paths[run.run_id] = str(path)
+        self.journal.save_run(run, str(path))
+        return str(path)
+
+    def ensure_model(self, run: Run) -> None:
+        """Make sure the cluster holds the run's model, loading it from disk for an earlier session's run."""
+        if not self.has_model(run) and run.run_id in self.model_paths:
+            self.reload_run(run)
+
+    def reload_run(self, run: Run) -> None:
+        """Load a saved model of an earlier session into the current cluster."""
+        if self.has_model(run):
+            return
+        path = self.model_paths.get(run.run_id)
+        if not path:
+            raise LabError(f"No saved model for {run.run_id}: it did not finish, or saving failed.", title="Reload")
+        if not Path(path).exists():
+            raise LabError(f"The saved model of {run.run_id} is gone ({path}).", title="Reload")
+        import h2o  # noqa: PLC0415
+
+        try:
+            with quiet_h2o():
+                model = h2o.load_model(path) if self.own_cluster else h2o.upload_model(path)
+        except Exception as exc:
+            raise _as_lab_error(exc, f"H2O could not load the model of {run.run_id}") from None
+        run.model_id = model.model_id
+        self._in_cluster.add(run.model_id)
 
     # -- cluster ------------------------------------------------------------------------------
     @property
@@ -153,6 +233,8 @@ class Lab:
             self._frames.clear()
             self._frame_info.clear()
             self._estimators.clear()
+            self._in_cluster.clear()
+            self._mnist = None
             for run in self.runs:
                 if run.status == RUNNING:
                     run.status = INTERRUPTED
@@ -181,11 +263,14 @@ class Lab:
                 try:
                     self.cancel_run(run)
                 except Exception:
-                    pass
+                    run.status = INTERRUPTED
+                    run.finished_at = time.time()
+                self.journal.save_run(run)
         try:
             cluster.stop()
         finally:
             self.cluster = None
+            self.journal.close()
 
     def _rest(self):
         if self.cluster is None or self.cluster.rest is None:
@@ -231,6 +316,7 @@ class Lab:
         summary = rest.get(f"/3/Frames/{frame_id}/summary", params={"row_count": 10}, timeout=30)
         info = frame_info_from_summary(summary, "cars", source, converted={"economy_20mpg": before})
         info.seconds = time.monotonic() - started
+        log.info("imported cars from %s in %.1f s", source.path, info.seconds)
         with self._lock:
             self._frames["cars"] = frame
             self._frame_info["cars"] = info
@@ -326,6 +412,7 @@ class Lab:
                 counts=[int(c) for c in column.get("histogram_bins") or []],
             )
         info = MnistInfo(info_frames["train"], info_frames["test"], levels, time.monotonic() - started)
+        log.info("imported MNIST in %.1f s", info.seconds)
         with self._lock:
             self._frames["mnist-train"] = frames["mnist-train"]
             self._frames["mnist-test"] = frames["mnist-test"]
@@ -457,6 +544,7 @@ class Lab:
         """How many test digits the run's model gets wrong, and the first ``limit`` of them."""
         import h2o  # noqa: PLC0415
 
+        self.ensure_model(run)
         test = self._frames.get("mnist-test")
         if test is None:
             raise DataError("The MNIST test digits are not imported.", hint="Import them on step 10.")
@@ -490,6 +578,7 @@ class Lab:
                 "response with exactly two classes.",
                 hint="Pick a run of step 12, which predicts economy_20mpg (0 or 1).",
             )
+        self.ensure_model(run)
         rest = self._rest()
         model = rest.get(f"/3/Models/{run.model_id}", timeout=60)["models"][0]
         output = model.get("output") or {}
@@ -592,6 +681,11 @@ class Lab:
         ``record=False`` is for the lab's own trials: they stay out of the learner's run table.
         """
         run = self.new_run(spec) if record else Run(run_id=f"trial-{secrets.token_hex(3)}", spec=copy.deepcopy(spec))
+        base_model = spec.params.get("checkpoint")
+        if base_model and base_model not in self._in_cluster:
+            base = next((r for r in self.past_runs if r.model_id == base_model), None)
+            if base is not None:
+                self.ensure_model(base)
         train, valid = self._training_frames(spec)
         from h2o.estimators import H2ODeepLearningEstimator  # noqa: PLC0415
 
@@ -607,6 +701,7 @@ class Lab:
         job = estimator._job
         run.job_key = job.job_key
         run.model_id = job.dest_key
+        self._in_cluster.add(run.model_id)
         run.checkpoint_of = self._run_of_model(spec.params.get("checkpoint"))
         run.split_rows = [int(train.nrows)] + ([int(valid.nrows)] if valid is not None else [])
         run.warnings = [str(w.message) for w in caught]
@@ -649,7 +744,7 @@ class Lab:
     def _run_of_model(self, model_id: Any) -> str:
         if not model_id:
             return ""
-        return next((r.run_id for r in self.runs if r.model_id == model_id), str(model_id))
+        return next((r.run_id for r in self.runs + self.past_runs if r.model_id == model_id), str(model_id))
 
     def find_run(self, run_id: str) -> Run | None:
         return next((r for r in self.runs if r.run_id == run_id), None)
@@ -683,6 +778,8 @@ class Lab:
         run = self.start_run(spec)
         report = on_update or (lambda _r: None)
         report(copy.deepcopy(run))
+        self.journal.save_run(run)
+        written = (time.monotonic(), len(run.history))
         cancelled = False
         try:
             while not run.finished:
@@ -692,14 +789,27 @@ class Lab:
                 else:
                     self.poll_run(run)
                 report(copy.deepcopy(run))
+                # The journal keeps the scoring history so far, about once a second.
+                if len(run.history) != written[1] and time.monotonic() - written[0] >= 1.0:
+                    self.journal.save_run(run)
+                    written = (time.monotonic(), len(run.history))
                 if not run.finished:
                     time.sleep(interval)
         except ClusterUnreachable:
             run.status = INTERRUPTED
             run.finished_at = time.time()
-            run.error = "The cluster stopped answering while the model trained."
+            run.error = "The cluster stopped answering while the model trained; the scores so far are kept."
+            self.journal.save_run(run)
             report(copy.deepcopy(run))
             raise
+        self.journal.save_run(run)
+        if run.status in (DONE, CANCELLED) and self.config.keep_journal:
+            try:
+                self.save_model(run)
+            except LabError as exc:
+                run.warnings.append(exc.message)
+                self.journal.save_run(run)
+                report(copy.deepcopy(run))
         return run
 
     def _finish(self, run: Run, status: str) -> None:
