@@ -29,7 +29,7 @@ from screens.base import StepView
 from tui.lab import fmt
 from tui.lab.codegen import py
 from tui.lab.errors import LabError
-from tui.lab.mnist import confusion_totals, estimate_seconds
+from tui.lab.mnist import confusion_totals, estimate_seconds, parse_rows
 from tui.lab.params import ParamMeta, canonical, checkpoint_problems
 from tui.lab.steps import BY_NUMBER, Step
 from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
@@ -424,16 +424,9 @@ class TrainView(StepView):
             return None
         if self.query_one("#rows-all", RadioButton).value:
             return None
-        text = self.query_one("#rows-count", Input).value.strip().replace(",", "").replace("_", "")
         total = self.app.mnist.train.rows if getattr(self.app, "mnist", None) else 60000  # type: ignore[attr-defined]
-        if not text.isdigit():
-            return "give a whole number of rows"
-        rows = int(text)
-        if rows <= 0:
-            return "a sample needs at least one row"
-        if rows > total:
-            return f"the training frame has {total:,} rows; give at most that, or choose all rows"
-        return None
+        _rows, error = parse_rows(self.query_one("#rows-count", Input).value, total)
+        return error
 
     def _read_rows(self) -> None:
         if not self._built or not self.is_mnist:
@@ -445,7 +438,7 @@ class TrainView(StepView):
         if self.query_one("#rows-all", RadioButton).value:
             self.sample_rows = None
         else:
-            self.sample_rows = int(self.query_one("#rows-count", Input).value.strip().replace(",", "").replace("_", ""))
+            self.sample_rows, _error = parse_rows(self.query_one("#rows-count", Input).value, self.training_rows_total())
         self.show_estimate()
 
     @on(RadioSet.Changed, "#rows-kind")
@@ -454,6 +447,9 @@ class TrainView(StepView):
         event.stop()
         self._read_rows()
         self.refresh_code()
+
+    def training_rows_total(self) -> int:
+        return self.app.mnist.train.rows if getattr(self.app, "mnist", None) else 60000  # type: ignore[attr-defined]
 
     def training_rows(self) -> int:
         total = self.app.mnist.train.rows if getattr(self.app, "mnist", None) else 60000  # type: ignore[attr-defined]

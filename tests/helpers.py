@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import os
+import pty
 import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -96,3 +104,93 @@ def env_without(*names: str) -> dict[str, str]:
     for name in names:
         env.pop(name, None)
     return env
+
+
+class Terminal:
+    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session."""
+
+    def __init__(self, tmp_path: Path, *args: str, size: tuple[int, int] = (80, 24)) -> None:
+        self.env = dict(os.environ)
+        for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+            self.env[var] = str(tmp_path / var.lower())
+        self.env["TERM"] = "xterm-256color"
+        self.log = tmp_path / "xdg_state_home" / "h2o-lab" / "logs" / "h2o-lab.log"
+        self.journal = tmp_path / "xdg_data_home" / "h2o-lab" / "journal.sqlite3"
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.master = master
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "--nthreads", "1", "--max-mem", "1g", "--offline", *args],
+            stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=ROOT, start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output.extend(chunk)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log.exists() and "cluster ready after" in self.log.read_text():
+                return
+            assert self.proc.poll() is None, self.output.decode(errors="replace")[-2000:]
+            time.sleep(0.2)
+        raise AssertionError("the app did not report a ready cluster")
+
+    @property
+    def marker(self) -> str:
+        return f"h2o-lab-{self.proc.pid}-"
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait_exit(self, timeout: float = 60) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
+
+
+
+    def screen_since(self, offset: int) -> str:
+        return self.output[offset:].decode(errors="replace")
+
+    def wait_for_text(self, text: str, offset: int = 0, timeout: float = 60) -> float:
+        """Seconds until ``text`` appears in the output written after ``offset``."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if text in self.screen_since(offset):
+                return time.monotonic() - started
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} did not appear on the screen")
+
+    def journal_runs(self) -> list[tuple[str, str, int]]:
+        """(run id, status, scoring rows) of every run in the app's journal."""
+        if not self.journal.exists():
+            return []
+        import json
+
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{self.journal}?mode=ro", uri=True, timeout=5)) as db:
+                rows = db.execute("SELECT run_id, status, data FROM runs").fetchall()
+        except sqlite3.Error:
+            return []
+        return [(r[0], r[1], len(json.loads(r[2])["history"]["rows"])) for r in rows]
+
+

@@ -338,3 +338,46 @@ def fresh_progress(request):
     if "lab" in request.fixturenames:
         request.getfixturevalue("lab").journal.save_state("progress", {})
     yield
+
+
+async def test_a_second_launch_opens_where_the_first_left_off(lab, tmp_path):
+    """Launch 1 trains and moves on; launch 2 (a new lab on the same journal) shows it all again."""
+    from tui.lab.service import Lab, LabConfig
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(4)
+        await pilot.pause()
+        four = app.lab_screen.view(4)
+        await wait_for(pilot, lambda: four.form is not None, what="step 4's form")
+        four.form.field("epochs").query_one("Input").value = "3"
+        await pilot.pause()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: four.run is not None and four.run.finished, what="step 4")
+        trained = four.run.run_id
+        app.show_step(5)
+        await pilot.pause()
+        five = app.lab_screen.view(5)
+        await wait_for(pilot, lambda: five.form is not None, what="step 5's form")
+        five.form.field("seed").query_one("Input").value = "99"
+        await pilot.pause()
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, what="the first launch to end")
+
+    second = Lab(LabConfig(journal_path=lab.journal.path, models_dir=tmp_path / "models", download=False))
+    app2 = make_app(second, autostart=False, health_interval=0)
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: app2.current_step == 5, what="the saved place")
+        assert {3, 4} & app2.done or 4 in app2.done
+        assert trained in app2.runs and app2.runs[trained].status == "done"
+        five = app2.lab_screen.view(5)
+        assert five.current_spec().params["seed"] == 99
+        assert app2.lab_screen.view(4).current_spec().params["epochs"] == 3
+        app2.show_step(99)
+        await pilot.pause()
+        runs = app2.lab_screen.view(99)
+        table = runs.query_one("#runs-table")
+        assert "earlier" in str(table.get_row(trained)[5])
+    second.journal.close()

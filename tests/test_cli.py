@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import signal
-import struct
 import subprocess
 import sys
-import termios
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, jvms_with
+from tests.helpers import ROOT, Terminal, jvms_with
 from tui.cli import build_parser, parse_args
 
 FLAGS = ["--nthreads", "--max-mem", "--port", "--url", "--user", "--insecure", "--data-dir", "--mirror", "--offline", "--version"]
@@ -83,66 +78,6 @@ def test_version_and_help_run_from_the_console_script():
     assert result.returncode == 0 and "--data-dir" in result.stdout
     result = subprocess.run(command + ["--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("h2o-lab ")
-
-
-class Terminal:
-    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session."""
-
-    def __init__(self, tmp_path: Path, *args: str) -> None:
-        self.env = dict(os.environ)
-        for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
-            self.env[var] = str(tmp_path / var.lower())
-        self.env["TERM"] = "xterm-256color"
-        self.log = tmp_path / "xdg_state_home" / "h2o-lab" / "logs" / "h2o-lab.log"
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.master = master
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--nthreads", "1", "--max-mem", "1g", "--offline", *args],
-            stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=ROOT, start_new_session=True,
-        )  # fmt: skip
-        os.close(slave)
-        self.output = bytearray()
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-        self._reader.start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output.extend(chunk)
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.log.exists() and "cluster ready after" in self.log.read_text():
-                return
-            assert self.proc.poll() is None, self.output.decode(errors="replace")[-2000:]
-            time.sleep(0.2)
-        raise AssertionError("the app did not report a ready cluster")
-
-    @property
-    def marker(self) -> str:
-        return f"h2o-lab-{self.proc.pid}-"
-
-    def send(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
-
-    def wait_exit(self, timeout: float = 60) -> int:
-        return self.proc.wait(timeout=timeout)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        try:
-            os.close(self.master)
-        except OSError:
-            pass
 
 
 @pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])

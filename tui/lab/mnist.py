@@ -116,3 +116,16 @@ def estimate_seconds(rows: int, epochs: float, speed: float, scoring_share: floa
     if speed <= 0:
         return float("inf")
     return rows * epochs / speed * (1 + scoring_share)
+
+
+def parse_rows(text: str, total: int) -> tuple[int | None, str | None]:
+    """The training-size field: (rows, None) when usable, else (None, the message for the field)."""
+    cleaned = str(text).strip().replace(",", "").replace("_", "")
+    if not cleaned.isascii() or not cleaned.isdigit():
+        return None, "give a whole number of rows"
+    rows = int(cleaned)
+    if rows <= 0:
+        return None, "a sample needs at least one row"
+    if rows > total:
+        return None, f"the training frame has {total:,} rows; give at most that, or choose all rows"
+    return rows, None
