@@ -318,8 +318,26 @@ class TrainView(StepView):
         if self.is_mnist:
             self.query_one("#rows-count", Input).display = True
             self.show_estimate()
+        elif self.spec.split and not getattr(self.app, "split_sizes", None) and self.app.lab.ready:  # type: ignore[attr-defined]
+            self._split_worker(self.current_spec())
         self.show_tab(self._tab)
         self.refresh_code()
+
+    @work(thread=True, group="split", exit_on_error=False)
+    def _split_worker(self, spec: RunSpec) -> None:
+        """The sizes of the 80/20 split, shown before anything trains (the data is read if needed)."""
+        lab = self.app.lab  # type: ignore[attr-defined]
+        try:
+            self._ensure_data(lab, spec)
+            sizes = lab.split_sizes(spec)
+        except LabError:
+            return  # the Train key will say what is wrong
+        self.app.call_from_thread(self._got_split, sizes)
+
+    def _got_split(self, sizes: list[int]) -> None:
+        self.app.split_sizes = sizes  # type: ignore[attr-defined]
+        for view in self.app.training_views():  # type: ignore[attr-defined]
+            view.show_split(sizes)
 
     def show_tab(self, tab: str) -> None:
         self._tab = tab
@@ -931,6 +949,8 @@ class TrainView(StepView):
             message.append(run.message.strip())
         for warning in run.warnings:
             message.append(("\n" if message else "") + "H2O warns: " + warning, style="yellow")
+        for note in run.notes:
+            message.append(("\n" if message else "") + note, style="bold yellow")
         self.query_one("#run-message", Static).update(message)
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
         self.query_one("#run-chart", ScoringChart).show(run.history, self.metric, force=run.finished)

@@ -126,7 +126,7 @@ def test_a_model_that_cannot_be_saved_is_told_and_the_run_kept(lab, cars, tmp_pa
     finally:
         lab.models_dir = saved_dir
     assert run.status == DONE
-    assert any("cannot be saved" in w for w in run.warnings)
+    assert any("cannot be saved" in note for note in run.notes)
     assert any(r.run_id == run.run_id for r, _ in lab.journal.runs())
 
 

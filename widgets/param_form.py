@@ -23,6 +23,7 @@ from tui.lab.params import (
     advice,
     format_value,
     parse_value,
+    same_value,
     validate,
 )
 
@@ -152,7 +153,7 @@ class ParamField(Vertical):
         default = format_value(meta, meta.default)
         text.append(f"default {default}" if default else "no default")
         if self.previous_label:
-            if _same(value, self.previous):
+            if same_value(value, self.previous):
                 text.append(f" · as in {self.previous_label}")
             elif self.previous is None:
                 text.append(f" · new: not set in {self.previous_label}", style="bold")
@@ -187,7 +188,7 @@ class ParamField(Vertical):
     def show(self, value: Any, error: str | None, warning: str | None, fix: tuple[str, Any, str] | None) -> None:
         hint = self.query_one(".hint", Static)
         hint.update(self._hint_text(value))
-        hint.set_class(bool(self.previous_label) and not _same(value, self.previous), "changed")
+        hint.set_class(bool(self.previous_label) and not same_value(value, self.previous), "changed")
         message = self.query_one(".message", Static)
         self.set_class(bool(error), "error")
         self.set_class(bool(warning) and not error, "warning")
@@ -199,19 +200,6 @@ class ParamField(Vertical):
 
     def focus_input(self) -> None:
         self.query_one(f"#input-{self.meta.name}").focus()
-
-
-def _same(a: Any, b: Any) -> bool:
-    def norm(v: Any) -> Any:
-        if isinstance(v, str):
-            return v.lower()
-        if isinstance(v, (list, tuple)):
-            return [float(x) for x in v]
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v)
-        return v
-
-    return norm(a) == norm(b)
 
 
 class ParamForm(Vertical):

@@ -375,6 +375,11 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Any, An
     return {n: (a.get(n), b.get(n)) for n in names if _norm(a.get(n)) != _norm(b.get(n))}
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as H2O would take them: enums without case, numbers as numbers, lists item by item."""
+    return _norm(a) == _norm(b)
+
+
 def _norm(value: Any) -> Any:
     if isinstance(value, str):
         return value.lower()

@@ -807,7 +807,7 @@ class Lab:
             try:
                 self.save_model(run)
             except LabError as exc:
-                run.warnings.append(exc.message)
+                run.notes.append(exc.message)
                 self.journal.save_run(run)
                 report(copy.deepcopy(run))
         return run

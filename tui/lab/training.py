@@ -163,7 +163,8 @@ class Run:
     message: str = ""
     history: ScoringHistory = field(default_factory=ScoringHistory)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # "training"/"validation" -> name -> value
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # H2O's own warnings
+    notes: list[str] = field(default_factory=list)  # the lab's (a model that could not be saved)
     error: str = ""
     code: str = ""
     started_at: float = field(default_factory=time.time)
