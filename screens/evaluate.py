@@ -108,12 +108,12 @@ class ThresholdExplorer(Vertical, can_focus=True):
             (f"'{evaluation.positive}'", "bold"),
             " when its probability is at least this.",
         )
-        matrix = RichTable(box=None, padding=(0, 2), show_header=True, header_style="bold")
-        matrix.add_column("")
-        matrix.add_column("said no", justify="right")
-        matrix.add_column("said yes", justify="right")
-        matrix.add_row(Text("really no", style="bold"), Text(str(tn), style="green"), Text(str(fp), style="red"))
-        matrix.add_row(Text("really yes", style="bold"), Text(str(fn), style="red"), Text(str(tp), style="green"))
+        matrix = RichTable(box=None, padding=(0, 1), show_header=True, header_style="bold")
+        matrix.add_column("truth", no_wrap=True)
+        matrix.add_column("said no", justify="right", no_wrap=True)
+        matrix.add_column("said yes", justify="right", no_wrap=True)
+        matrix.add_row(Text("no", style="bold"), Text(str(tn), style="green"), Text(str(fp), style="red"))
+        matrix.add_row(Text("yes", style="bold"), Text(str(fn), style="red"), Text(str(tp), style="green"))
         figures = RichTable.grid(padding=(0, 2))
         figures.add_column(style="bold")
         figures.add_column(justify="right")
@@ -318,7 +318,7 @@ class EvalView(TrainView):
         figures.add_column("")
         figures.add_column("H2O", justify="right")
         figures.add_column("computed here", justify="right")
-        figures.add_column("difference", justify="right")
+        figures.add_column("diff.", justify="right")
         figures.add_column("baseline", justify="right")
         for label, ours, theirs, base in (
             ("AUC", evaluation.auc_own, evaluation.auc_h2o, 0.5),

@@ -104,6 +104,10 @@ class RunsView(StepView):
         table.add_column("time", key="time")
         table.add_column("changes from the step", key="changes")
 
+    def on_show_step(self) -> None:
+        if self.runs:
+            self.call_after_refresh(self.query_one("#runs-table", DataTable).focus)
+
     def _earlier(self, run: Run) -> bool:
         return any(r.run_id == run.run_id for r in getattr(self.app.lab, "past_runs", []))  # type: ignore[attr-defined]
 

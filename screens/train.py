@@ -17,8 +17,6 @@ from textual.widgets import (
     DataTable,
     Input,
     ProgressBar,
-    RadioButton,
-    RadioSet,
     Select,
     Static,
     TabbedContent,
@@ -196,7 +194,8 @@ class TrainView(StepView):
         height: 1;
     }
     TrainView #run-message {
-        height: 1;
+        height: auto;
+        max-height: 5;
         padding: 0 1;
         color: $text-muted;
     }
@@ -238,10 +237,8 @@ class TrainView(StepView):
         height: auto;
         padding: 0 1;
     }
-    TrainView #rows-choice RadioSet {
-        border: none;
-        padding: 0;
-        width: auto;
+    TrainView #rows-kind {
+        width: 30;
     }
     TrainView #rows-count {
         width: 14;
@@ -318,7 +315,7 @@ class TrainView(StepView):
         if self.is_mnist:
             self.query_one("#rows-count", Input).display = True
             self.show_estimate()
-        elif self.spec.split and not getattr(self.app, "split_sizes", None) and self.app.lab.ready:  # type: ignore[attr-defined]
+        elif self.spec.split and self._split_key() not in self.app.split_sizes and self.app.lab.ready:  # type: ignore[attr-defined]
             self._split_worker(self.current_spec())
         self.show_tab(self._tab)
         self.refresh_code()
@@ -334,15 +331,29 @@ class TrainView(StepView):
             return  # the Train key will say what is wrong
         self.app.call_from_thread(self._got_split, sizes)
 
+    def _split_key(self) -> tuple:
+        spec = self.current_spec() if self._built else self.spec
+        return (spec.dataset, spec.split, spec.sample_rows)
+
     def _got_split(self, sizes: list[int]) -> None:
-        self.app.split_sizes = sizes  # type: ignore[attr-defined]
+        key = self._split_key()
+        self.app.split_sizes[key] = sizes  # type: ignore[attr-defined]
         for view in self.app.training_views():  # type: ignore[attr-defined]
-            view.show_split(sizes)
+            if view._split_key() == key:
+                view.show_split(sizes)
 
     def show_tab(self, tab: str) -> None:
         self._tab = tab
-        if self._built:
-            self.query_one("#train-tabs", TabbedContent).active = tab
+        if not self._built:
+            return
+        tabs = self.query_one("#train-tabs", TabbedContent)
+        focused = self.app.focused
+        if focused is not None and tabs in focused.ancestors:
+            pane = next((a for a in focused.ancestors if isinstance(a, TabPane)), None)
+            if pane is not None and pane.id != tab:
+                # A focused widget in another tab would pull the tabs back to itself.
+                self.app.action_leave_field()  # type: ignore[attr-defined]
+        tabs.active = tab
 
     def _body_compose(self) -> ComposeResult:
         """The step's widgets (composed by :class:`_Body` when the step is first shown)."""
@@ -424,10 +435,14 @@ class TrainView(StepView):
     def _compose_rows_choice(self) -> ComposeResult:
         with Vertical(id="rows-choice"):
             yield Static("Training rows", classes="heading")
-            with RadioSet(id="rows-kind"):
-                yield RadioButton("all 60,000 rows", value=self.sample_rows is None, id="rows-all")
-                yield RadioButton("only the first rows:", value=self.sample_rows is not None, id="rows-sample")
-            yield Input(value=str(self.sample_rows or 5000), id="rows-count", compact=True, placeholder="rows")
+            yield Select(
+                [("all 60,000 rows", "all"), ("only the first rows:", "sample")],
+                value="all" if self.sample_rows is None else "sample",
+                allow_blank=False,
+                compact=True,
+                id="rows-kind",
+            )
+            yield Input(value=str(self.sample_rows or 5000), id="rows-count", compact=True, placeholder="rows", select_on_focus=False)
             yield Static(id="rows-error")
             yield Static(
                 "A small sample trains in a fraction of the time but reaches a lower accuracy: the network sees "
@@ -440,7 +455,7 @@ class TrainView(StepView):
         """The sample size's message, or None when it is usable."""
         if not self._built or not self.is_mnist:
             return None
-        if self.query_one("#rows-all", RadioButton).value:
+        if self.query_one("#rows-kind", Select).value == "all":
             return None
         total = self.app.mnist.train.rows if getattr(self.app, "mnist", None) else 60000  # type: ignore[attr-defined]
         _rows, error = parse_rows(self.query_one("#rows-count", Input).value, total)
@@ -453,13 +468,13 @@ class TrainView(StepView):
         self.query_one("#rows-error", Static).update(Text(error, style="red") if error else "")
         if error:
             return
-        if self.query_one("#rows-all", RadioButton).value:
+        if self.query_one("#rows-kind", Select).value == "all":
             self.sample_rows = None
         else:
             self.sample_rows, _error = parse_rows(self.query_one("#rows-count", Input).value, self.training_rows_total())
         self.show_estimate()
 
-    @on(RadioSet.Changed, "#rows-kind")
+    @on(Select.Changed, "#rows-kind")
     @on(Input.Changed, "#rows-count")
     def _rows_changed(self, event: Message) -> None:
         event.stop()
@@ -513,8 +528,8 @@ class TrainView(StepView):
             widget.update(
                 Text.assemble(
                     ("Time: ", "bold"),
-                    f"{rows:,} rows × {fmt.number(epochs)} epochs. This cluster's speed is not known yet: "
-                    "pressing t first measures it with a few seconds of training, then tells you how long.",
+                    f"{rows:,} rows × {fmt.number(epochs)} epochs. Press t: the lab first times a few seconds of "
+                    "training on this cluster, then says how long the run will take (and asks before a long one).",
                 )
             )
             return
@@ -533,9 +548,9 @@ class TrainView(StepView):
             return Text("Training frame: the MNIST training digits; validation frame: the 10,000 test digits.")
         if not self.spec.split:
             return Text("Training frame: the whole cars frame, 406 rows.", style="dim")
-        sizes = getattr(self.app, "split_sizes", None) if self.is_attached else None
+        sizes = self.app.split_sizes.get(self._split_key()) if self.is_attached else None  # type: ignore[attr-defined]
         text = Text("Training frame: 80% of the cars rows, validation frame: the other 20% (split with seed 1234)")
-        if sizes:
+        if sizes and len(sizes) == 2:
             text.append(f": {sizes[0]} and {sizes[1]} rows", style="bold")
         text.append(".")
         return text
@@ -691,6 +706,23 @@ class TrainView(StepView):
             event.stop()
             self.action_continue()
 
+    TABS = ("setup-pane", "run-pane", "results-pane", "eval-pane", "mistakes-pane", "code-pane")
+
+    def _tab_order(self) -> list[str]:
+        tabs = self.query_one("#train-tabs", TabbedContent)
+        return [pane.id for pane in tabs.query(TabPane) if pane.id]
+
+    def action_next_tab(self, step: int = 1) -> None:
+        if not self._built:
+            return
+        order = self._tab_order()
+        current = self.query_one("#train-tabs", TabbedContent).active
+        index = order.index(current) if current in order else 0
+        self.show_tab(order[(index + step) % len(order)])
+
+    def action_prev_tab(self) -> None:
+        self.action_next_tab(-1)
+
     def action_reset(self) -> None:
         self.load_values(self.step.spec().params)
         self.notify(f"Step {self.step.number}'s values are back.", timeout=3)
@@ -699,6 +731,7 @@ class TrainView(StepView):
         form = self.form
         fix = form.first_fix() if form is not None else None
         if fix is not None:
+            self.show_tab("setup-pane")  # the change is seen where it is made
             form.apply_fix(fix)  # type: ignore[union-attr]
             self.notify(f"{fix[0]} set to {py(fix[1])}.", timeout=3)
 
@@ -853,8 +886,7 @@ class TrainView(StepView):
     @on(ParamsChecked)
     def _on_params_checked(self, message: ParamsChecked) -> None:
         message.stop()
-        self.app.split_sizes = message.split_sizes  # type: ignore[attr-defined]
-        self.show_split(message.split_sizes)
+        self._got_split(message.split_sizes)
         form = self.form
         if form is not None:
             form.set_server_check(message.errors, message.warnings)
@@ -870,7 +902,9 @@ class TrainView(StepView):
             return
         self.run = None
         self.show_tab("run-pane")
-        self.query_one("#run-chart", ScoringChart).clear("Waiting for the first score…")
+        folds = self.current_spec().params.get("nfolds") or 0
+        waiting = f"Training the {folds} cross-validation networks first…" if folds else "Waiting for the first score…"
+        self.query_one("#run-chart", ScoringChart).clear(waiting)
         self.query_one("#run-metrics", Static).update("")
         self.query_one("#run-status", Static).update(Text("Starting the job…", style="bold yellow"))
         self.query_one("#run-progress", ProgressBar).update(progress=0.0)

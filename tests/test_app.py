@@ -249,7 +249,7 @@ async def test_mnist_from_import_to_mistakes(lab):
         eleven = app.lab_screen.view(11)
         await wait_for(pilot, lambda: eleven.form is not None, what="step 11's form")
         # A sample larger than the frame is refused at its field.
-        eleven.query_one("#rows-sample").value = True
+        eleven.query_one("#rows-kind").value = "sample"
         eleven.query_one("#rows-count").value = "70000"
         await pilot.pause()
         assert "at most" in rendered(eleven.query_one("#rows-error"))
@@ -273,6 +273,8 @@ async def test_mnist_from_import_to_mistakes(lab):
             timeout=120,
         )
         assert "Time: about" in rendered(eleven.query_one("#estimate"))
+        await wait_for(pilot, lambda: eleven.run is not None, what="the MNIST run to start", timeout=120)
+        assert eleven.query_one("#train-tabs").active == "run-pane", "the Training tab shows the run"
         await wait_for(pilot, lambda: eleven.run is not None and eleven.run.finished, what="the MNIST run", timeout=180)
         assert eleven.run.status == "done"
         assert eleven.run.spec.sample_rows == 2000 and eleven.run.split_rows == [2000, 10000]

@@ -59,6 +59,7 @@ def test_values_that_parse(name, text, expected):
         ("hidden", ",", "at least one value"),
         ("activation", "Sigmoid", "is not one of"),
         ("adaptive_rate", "maybe", "true or false"),
+        ("l2", "٣", "digits 0-9"),
     ],
 )
 def test_values_that_do_not_parse(name, text, message):
@@ -149,6 +150,8 @@ def test_checkpoint_rules():
     assert "run-1 already has 20" in bad["epochs"]
     other = checkpoint_problems(ok, METAS, base_actual, 20.0, base_label="run-1", same_frames=False)
     assert "_" in other
+    cross_validated = checkpoint_problems(ok, METAS, {**base_actual, "nfolds": 3}, 20.0, base_label="run-1")
+    assert "cannot continue such a run" in cross_validated["_"]
 
 
 # -- H2O's own check, on the real cluster -------------------------------------------------------

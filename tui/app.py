@@ -62,6 +62,9 @@ class LabApp(App):
         Binding("k", "in_view('continue')", "Continue run", id="step.continue", tooltip="Continue the finished run from its checkpoint"),
         Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
         Binding("l", "in_view('load')", "Load into form", id="runs.load", tooltip="Put the run's values back into its step's form"),
+        Binding("escape", "leave_field", "Leave field", id="app.leave", tooltip="Leave the field (then the step's keys work again)"),
+        Binding("left_square_bracket", "in_view('prev_tab')", "Prev tab", id="step.prev_tab", show=False),
+        Binding("right_square_bracket", "in_view('next_tab')", "Next tab", id="step.next_tab", show=False),
         Binding("o", "in_view('reload')", "Load model", id="runs.reload", tooltip="Load an earlier session's saved model into this cluster"),
     ]
 
@@ -80,7 +83,7 @@ class LabApp(App):
         self._runs_shown: set[str] = set()
         self.metas: list | None = None
         self.speeds: dict[tuple, float] = {}
-        self.split_sizes: list[int] | None = None
+        self.split_sizes: dict[tuple, list[int]] = {}  # rows of each way of splitting: (dataset, split, sample)
         self.cluster_error: tuple[LabError, str] | None = None
         self.data_errors: dict[str, LabError] = {}
         self.mnist = None
@@ -409,6 +412,14 @@ class LabApp(App):
 
     def continue_run(self, run: Run) -> None:
         """Open step 9 with this run's values, set to continue it from its checkpoint."""
+        if run.spec.params.get("nfolds"):
+            self.notify(
+                f"{run.run_id} was trained with cross-validation (nfolds={run.spec.params['nfolds']}), and H2O "
+                "cannot continue such a run. Train one without nfolds (set it to 0), then continue that one.",
+                severity="warning",
+                timeout=10,
+            )
+            return
         target = 9 if run.spec.dataset == "cars" else run.spec.step
         view = self._view(target)
         if view is None:
@@ -497,7 +508,7 @@ class LabApp(App):
         if view is not None:
             self.lab_screen.show_step(number)
             focused = self.focused
-            if focused is not None and focused is not view and view not in focused.ancestors:
+            if focused is not None and focused is not view and view not in focused.ancestors and view.step.kind != "runs":
                 from widgets.steps import StepList  # noqa: PLC0415
 
                 if not isinstance(focused, StepList):
@@ -520,13 +531,25 @@ class LabApp(App):
         if method is not None:
             method()
 
+    def action_leave_field(self) -> None:
+        from widgets.steps import StepList  # noqa: PLC0415
+
+        try:
+            self.lab_screen.query_one(StepList).focus()
+        except (LookupError, NoMatches):
+            pass
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            from textual.widgets import Input, Select  # noqa: PLC0415
+
+            return isinstance(self.focused, (Input, Select)) and self.screen is self.lab_screen
         if action == "in_view":
             view = self.current_view()
             if view is None or not hasattr(view, f"action_{parameters[0]}"):
                 return False
             if parameters[0] == "cancel":
-                return True if getattr(view, "training", False) else None
+                return bool(getattr(view, "training", False))
             if parameters[0] == "import_data":
                 return not getattr(view, "loaded", False)
             if parameters[0] == "fix":
@@ -644,12 +667,13 @@ class LabApp(App):
         screen.view(1).set_code(codegen.connect_code(opts.own, opts.url or "", opts.user))  # type: ignore[attr-defined]
         info = self.frames.get("cars")
         spec = self.lab.resolver.spec("cars")
+        connect = codegen.connect_code(opts.own, opts.url or "", opts.user)
         if info is not None:
             path = info.source.path if info.source.source != "download" else spec.url
             code = codegen.import_cars_code(path, spec.url, info.source.standin)
         else:
             code = codegen.import_cars_code(spec.url, spec.url)
-        screen.view(2).set_code(code)  # type: ignore[attr-defined]
+        screen.view(2).set_code(f"{connect}\n\n{code}\ncars.describe()\n")  # type: ignore[attr-defined]
         mnist_view = self._view(10)
         if mnist_view is not None:
             train_url = self.lab.resolver.spec("mnist-train").url
@@ -657,7 +681,8 @@ class LabApp(App):
             paths = [train_url, test_url]
             if self.mnist is not None:
                 paths = [f.source.path if f.source.source != "download" else u for f, u in ((self.mnist.train, train_url), (self.mnist.test, test_url))]
-            mnist_view.set_code(codegen.import_mnist_code(paths[0], paths[1], train_url, test_url))
+            mnist_code = codegen.import_mnist_code(paths[0], paths[1], train_url, test_url)
+            mnist_view.set_code(f"{connect}\n\n{mnist_code}\nprint(train.shape, test.shape, nclasses)\n")
         for view in self.training_views():
             view.refresh_code()
 

@@ -93,15 +93,21 @@ class ScoringChart(PlotextPlot):
         if not ex:
             plt.title(self.caption)
             plt.xlabel("epochs")
+            plt.xlim(0, 1)
+            plt.ylim(0, 1)
             plt.plot([0.0], [0.0], marker=" ")
             self.refresh()
             return
         ex, ey = thin(ex, ey)
-        plt.plot(ex, ey, label=f"training {label}", marker="braille")
+        # The key is in the title: a legend inside a small plot sits on the curves.
+        plt.plot(ex, ey, marker="braille")
+        key = "dots: training"
         if vx:
             vx, vy = thin(vx, vy)
-            plt.plot(vx, vy, label=f"validation {label}", marker="x")
-        plt.title(f"{label} by epoch ({self.points} score{'s' if self.points != 1 else ''})")
+            plt.plot(vx, vy, marker="x")
+            key += ", x: validation"
+        plural = "s" if self.points != 1 else ""
+        plt.title(f"{label} by epoch · {self.points} score{plural} · {key}")
         plt.xlabel("epochs")
         self.refresh()
 
@@ -110,15 +116,17 @@ class ScoringChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         markers = ["braille", "x", "+", "o"]
-        drawn = 0
+        names = {"braille": "dots", "x": "x", "+": "+", "o": "o"}
+        drawn = []
         for i, (name, xs, ys) in enumerate(self._series):
             if xs:
                 xs, ys = thin(xs, ys)
-                plt.plot(xs, ys, label=name, marker=markers[i % len(markers)])
-                drawn += 1
+                marker = markers[i % len(markers)]
+                plt.plot(xs, ys, marker=marker)
+                drawn.append(f"{names[marker]}: {name.split()[0]}")
         if not drawn:
             plt.plot([0.0], [0.0], marker=" ")
-        plt.title(self._series_title)
+        plt.title(f"{self._series_title} · {', '.join(drawn)}" if drawn else self._series_title)
         plt.xlabel("epochs")
         self.refresh()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rich.syntax import Syntax
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widgets import Static
 
@@ -34,8 +34,9 @@ def save_text(path_text: str, text: str, overwrite: bool = False) -> Path:
     return path
 
 
-class CodePanel(VerticalScroll, can_focus=True):
-    """Scrollable code. ``c`` copies it to the terminal's clipboard, ``s`` saves it to a file."""
+class CodePanel(ScrollableContainer, can_focus=True):
+    """Scrollable code, never wrapped (a wrapped line reads as two lines of code): long lines scroll
+    sideways. ``c`` copies it to the terminal's clipboard, ``s`` saves it to a file."""
 
     DEFAULT_CSS = """
     CodePanel {
@@ -44,7 +45,7 @@ class CodePanel(VerticalScroll, can_focus=True):
         padding: 0 1;
     }
     CodePanel > Static {
-        width: 1fr;
+        width: auto;
     }
     """
 
@@ -64,7 +65,7 @@ class CodePanel(VerticalScroll, can_focus=True):
     def _renderable(self) -> Syntax | str:
         if not self.code:
             return "# The code appears here."
-        return Syntax(self.code, "python", theme="ansi_dark", background_color="default", word_wrap=True)
+        return Syntax(self.code, "python", theme="ansi_dark", background_color="default", word_wrap=False)
 
     def set_code(self, code: str) -> None:
         if code == self.code:

@@ -37,7 +37,7 @@ class CurveChart(PlotextPlot):
         if x == x and y == y:  # not NaN
             plt.scatter([x], [y], marker="●")
         plt.xlim(0, 1)
-        plt.ylim(0, 1.02)
+        plt.ylim(0, 1)
         plt.title(title)
         plt.xlabel(xlabel)
         plt.ylabel(ylabel)

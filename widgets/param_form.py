@@ -60,7 +60,7 @@ class ParamField(Vertical):
         height: 1;
     }
     ParamField .name {
-        width: 26;
+        width: 29;
         height: 1;
     }
     ParamField Input, ParamField Select {
@@ -71,6 +71,10 @@ class ParamField(Vertical):
         height: 1;
         padding: 0;
         width: auto;
+    }
+    ParamField .state {
+        width: 4;
+        padding-left: 1;
     }
     ParamField Switch:focus {
         border: none;
@@ -132,6 +136,8 @@ class ParamField(Vertical):
         if meta.type == "boolean":
             value = self.initial if self.initial is not None else bool(meta.default)
             yield Switch(value=bool(value), id=f"input-{meta.name}", tooltip=meta.help or None)
+            # Said in words too: a switch's colours say nothing on a terminal without them.
+            yield Static("on" if value else "off", classes="state")
         elif meta.type == "enum":
             options = [(v, v) for v in meta.values]
             prompt = f"default ({meta.default})" if meta.default is not None else "not set"
@@ -145,6 +151,7 @@ class ParamField(Vertical):
                 compact=True,
                 id=f"input-{meta.name}",
                 tooltip=meta.help or None,
+                select_on_focus=False,  # a key pressed next must not replace what was typed
             )
 
     def _hint_text(self, value: Any) -> Text:
@@ -152,7 +159,7 @@ class ParamField(Vertical):
         text = Text()
         default = format_value(meta, meta.default)
         text.append(f"default {default}" if default else "no default")
-        if self.previous_label:
+        if self.previous_label and not getattr(self, "_has_error", False):
             if same_value(value, self.previous):
                 text.append(f" · as in {self.previous_label}")
             elif self.previous is None:
@@ -186,6 +193,10 @@ class ParamField(Vertical):
             widget.value = format_value(self.meta, value)  # type: ignore[union-attr]
 
     def show(self, value: Any, error: str | None, warning: str | None, fix: tuple[str, Any, str] | None) -> None:
+        self._has_error = bool(error)
+        if self.meta.type == "boolean":
+            on = bool(value if value is not None else self.meta.default)
+            self.query_one(".state", Static).update("on" if on else "off")
         hint = self.query_one(".hint", Static)
         hint.update(self._hint_text(value))
         hint.set_class(bool(self.previous_label) and not same_value(value, self.previous), "changed")

@@ -150,6 +150,8 @@ def _parse_number(text: str, kind: str, name: str) -> int | float:
     cleaned = text.strip().replace("_", "")
     if not cleaned:
         raise ParamError("a number is needed")
+    if not cleaned.isascii():
+        raise ParamError(f"'{cleaned}' is not a number; use the digits 0-9")
     if kind == "int":
         try:
             value = float(cleaned) if re.fullmatch(r"[+-]?\d+(\.0*)?([eE]\+?\d+)?", cleaned) else None
@@ -433,7 +435,12 @@ def checkpoint_problems(
             f"counts from the start: {base_label} already has {_format_number(float(base_epochs))} epochs, "
             f"so give more than that (for example {_format_number(float(base_epochs) + 10)})"
         )
-    if (now.get("nfolds") or 0) != 0:
+    if (then.get("nfolds") or 0) != 0:
+        problems["_"] = (
+            f"{base_label} was trained with cross-validation (nfolds={then.get('nfolds')}): H2O cannot continue such "
+            "a run. Continue a run trained without nfolds, or train this one again."
+        )
+    elif (now.get("nfolds") or 0) != 0:
         problems["nfolds"] = "must be 0: H2O cannot cross-validate while continuing a checkpoint"
     if not same_frames:
         problems["_"] = f"{base_label} was trained on other frames or another response; continue it from its own step"

@@ -92,6 +92,7 @@ class Lab:
             download=self.config.download,
         )
         self._lock = threading.RLock()
+        self._data_lock = threading.RLock()  # one import at a time
         self._frames: dict[str, Any] = {}  # name -> H2OFrame
         self._frame_info: dict[str, FrameInfo] = {}
         self._estimators: dict[str, Any] = {}
@@ -285,7 +286,15 @@ class Lab:
         return self._frame_info.get(name)
 
     def load_cars(self, say: Say | None = None) -> FrameInfo:
-        """Find the cars file, import it, make ``economy_20mpg`` a factor, and summarise it."""
+        """Find the cars file, import it, make ``economy_20mpg`` a factor, and summarise it.
+
+        Several workers may ask at once (a step being built, a job starting): one imports, the
+        others wait for it and get the same frame.
+        """
+        with self._data_lock:
+            return self._load_cars(say)
+
+    def _load_cars(self, say: Say | None = None) -> FrameInfo:
         say = say or (lambda _m: None)
         with self._lock:
             if "cars" in self._frame_info:
@@ -353,6 +362,10 @@ class Lab:
 
     def load_mnist(self, say: Say | None = None) -> MnistInfo:
         """Import the training and test digits, make the label a factor, count the classes."""
+        with self._data_lock:
+            return self._load_mnist(say)
+
+    def _load_mnist(self, say: Say | None = None) -> MnistInfo:
         say = say or (lambda _m: None)
         with self._lock:
             if self._mnist is not None:
@@ -869,6 +882,8 @@ class Lab:
         if step is not None:
             for name in step.scoring:
                 comments[name] = "added by the lab: more points on the learning curve"
+        if "activation" in spec.params and spec.params["activation"] is None:
+            comments["activation"] = "not set: H2O's default, Rectifier"
         return codegen.run_code(
             spec,
             data_path=path,
