@@ -155,7 +155,8 @@ STEPS += [
         "A wider network with dropout",
         dict(_STEP5),
         ("activation", "hidden", "hidden_dropout_ratios", "epochs"),
-        "More units can learn more, and can also memorise the training rows. Dropout works against that: "
+        "The walkthrough writes the network out: two hidden layers of 200 units, which is also H2O's default "
+        "(step 4 had the same). Units that many can memorise the training rows. Dropout works against that: "
         "while training, each hidden unit is switched off at random for each row (half of them with a ratio "
         "of 0.5), so no unit can be relied on alone. It needs an activation 'with dropout', and one ratio per "
         "hidden layer. Compare the gap between the two curves with step 4.",
