@@ -166,7 +166,13 @@ class RunsView(StepView):
         text = Text.assemble((f"{run.run_id}", "bold"), f" (step {run.spec.step}): ", changes(run))
         text.append(f" · {run.model_id}", style="dim")
         if self._earlier(run):
-            text.append("\nfrom an earlier session: o loads its saved model into this cluster", style="yellow")
+            saved = run.run_id in getattr(self.app.lab, "model_paths", {})  # type: ignore[attr-defined]
+            text.append(
+                "\nfrom an earlier session: o loads its saved model into this cluster"
+                if saved
+                else "\nfrom an earlier session; no model was saved (it did not finish)",
+                style="yellow",
+            )
         text.append("\nspace marks it for comparison · l loads it into its step's form · Enter opens its results", style="dim")
         detail.update(text)
 

@@ -320,6 +320,11 @@ class TrainView(StepView):
         self.show_tab(self._tab)
         self.refresh_code()
 
+    def cluster_ready(self) -> None:
+        """A (new) cluster is ready: a built step that splits its data can show the split's sizes."""
+        if self._built and self.spec.split and not self.is_mnist and self._split_key() not in self.app.split_sizes:  # type: ignore[attr-defined]
+            self._split_worker(self.current_spec())
+
     @work(thread=True, group="split", exit_on_error=False)
     def _split_worker(self, spec: RunSpec) -> None:
         """The sizes of the 80/20 split, shown before anything trains (the data is read if needed)."""
@@ -957,9 +962,14 @@ class TrainView(StepView):
         if message.run is not None:
             self.show_run(message.run)
             self.app.run_updated(message.run)  # type: ignore[attr-defined]
-        text = Text(message.error.message, style="bold red")
-        if message.error.hint:
-            text.append("\n" + message.error.hint, style="italic")
+        if self.run is not None and self.run.status == INTERRUPTED:
+            # The run says what happened and keeps its scores; say what to do next.
+            text = status_text(self.run)
+            text.append("\nPress r to start a fresh cluster; the data is read into it again.", style="italic")
+        else:
+            text = Text(message.error.message, style="bold red")
+            if message.error.hint:
+                text.append("\n" + message.error.hint, style="italic")
         self.query_one("#run-status", Static).update(text)
         self.app.refresh_chrome()  # type: ignore[attr-defined]
 

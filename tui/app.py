@@ -221,6 +221,8 @@ class LabApp(App):
         self.refresh_chrome()
         self._refresh_code()
         self._start_health_checks()
+        for view in self.training_views():
+            view.cluster_ready()
         for name in sorted(self._reload_after_restart):
             self.notify(f"Reading the {name} data into the new cluster…", timeout=4)
             self.load_data(name)

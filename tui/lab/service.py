@@ -150,7 +150,8 @@ class Lab:
         except Exception as exc:
             text = str(exc)
             why = "the disk is full" if "No space" in text or "full" in text.lower() else _first_line(text)
-            raise LabError(f"The model of {run.run_id} could not be saved ({why}); the run is kept in the journal.", title="Saving") from None
+            kept = "; the run itself is kept in the journal" if self.journal.usable else ""
+            raise LabError(f"The model of {run.run_id} could not be saved ({why}){kept}.", title="Saving") from None
         self.model_paths[run.run_id] = str(path)
         self.journal.save_run(run, str(path))
         return str(path)
