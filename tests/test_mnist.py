@@ -28,6 +28,20 @@ def mnist(lab):
     return lab.load_mnist()
 
 
+def test_the_import_reports_h2os_parsing_progress(lab, mnist):
+    """While H2O parses a file, the lab reads the parse job's progress (as the import screen shows it)."""
+    import h2o
+
+    from tui.lab.quiet import quiet_h2o
+
+    seen: list[float] = []
+    path = mnist.train.source.path
+    with quiet_h2o(), lab._job_progress("progress_probe.hex", seen.append):
+        frame = h2o.import_file(path, destination_frame="progress_probe.hex", header=-1)
+    h2o.remove(frame)
+    assert seen and all(0.0 <= p <= 1.0 for p in seen)
+
+
 @pytest.fixture(scope="module")
 def small_run(lab, mnist):
     """Step 11's network on the first 3,000 training rows, validated on all 10,000 test digits."""
