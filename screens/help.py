@@ -13,6 +13,7 @@ from screens.dialogs import Dialog
 KEYS = [
     ("↑ ↓  Enter", "choose a step in the sidebar"),
     ("n  p", "next / previous step"),
+    ("b", "hide / show the list of steps (room for wide tables)"),
     ("[  ]", "previous / next tab of a training step (Setup, Training, Results, ...)"),
     ("Tab  Shift+Tab", "move between the parts of a screen"),
     ("Esc", "leave a form field: the keys below work again"),

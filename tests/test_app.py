@@ -383,3 +383,13 @@ async def test_a_second_launch_opens_where_the_first_left_off(lab, tmp_path):
         table = runs.query_one("#runs-table")
         assert "earlier" in str(table.get_row(trained)[5])
     second.journal.close()
+
+
+async def test_the_steps_list_hides_for_room(lab):
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        steps = app.lab_screen.query_one("#steps")
+        await pilot.press("b")
+        assert not steps.display
+        await pilot.press("b")
+        assert steps.display

@@ -54,6 +54,7 @@ class LabApp(App):
         Binding("n", "step(1)", "Next", id="app.next", tooltip="Go to the next step"),
         Binding("p", "step(-1)", "Prev", id="app.prev", tooltip="Go to the previous step"),
         Binding("r", "restart_cluster", "Restart H2O", id="app.restart"),
+        Binding("b", "toggle_steps", "Steps", id="app.steps", show=False, tooltip="Hide or show the list of steps (more room for tables)"),
         # Step keys: they act on the current step wherever the focus is, and show only where they apply.
         Binding("i", "in_view('import_data')", "Import", id="step.import", tooltip="Import the data into H2O"),
         Binding("t", "in_view('train')", "Train", id="step.train", tooltip="Train this step's model"),
@@ -532,6 +533,17 @@ class LabApp(App):
         method = getattr(view, f"action_{action}", None)
         if method is not None:
             method()
+
+    def action_toggle_steps(self) -> None:
+        from widgets.steps import StepList  # noqa: PLC0415
+
+        try:
+            steps = self.lab_screen.query_one(StepList)
+        except (LookupError, NoMatches):
+            return
+        if steps.has_focus:
+            self.screen.focus_next()
+        steps.display = not steps.display
 
     def action_leave_field(self) -> None:
         from widgets.steps import StepList  # noqa: PLC0415
