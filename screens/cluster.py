@@ -39,6 +39,14 @@ def status_rows(status: ClusterStatus, state: str) -> list[tuple[str, str | Text
     return rows
 
 
+REMOTE_HEADING = "Connect to an H2O cluster"
+REMOTE_LESSON = (
+    "H2O-3 does its work in a separate engine, a Java program called a cluster. Python only sends it requests "
+    "and reads back results, so the same code runs on a laptop or on a hundred machines. Here h2o-lab connects "
+    "to the cluster at the address you gave; it leaves that cluster running when you quit."
+)
+
+
 class ClusterView(StepView):
     DEFAULT_CSS = """
     ClusterView #cluster-news {
@@ -74,7 +82,11 @@ class ClusterView(StepView):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield from self.compose_intro()
+            if getattr(getattr(self.app, "lab", None), "own_cluster", True):
+                yield from self.compose_intro()
+            else:
+                yield Static(f"Step 1 · {REMOTE_HEADING}", classes="heading")
+                yield Static(REMOTE_LESSON, classes="lesson")
             yield Static("Starting…", id="cluster-news")
             yield PairsView(id="cluster-status")
             yield Static(id="cluster-error")
@@ -98,7 +110,10 @@ class ClusterView(StepView):
 
     def show_failure(self, error: LabError, log_tail: str = "", lost: bool = False) -> None:
         self.add_class("failed")
-        title = "The cluster was lost." if lost else "The cluster could not be started."
+        own = getattr(getattr(self.app, "lab", None), "own_cluster", True)
+        title = "The cluster was lost." if lost else (
+            "The cluster could not be started." if own else "Could not connect to the cluster."
+        )
         self.query_one("#cluster-news", Static).update(Text(title, style="bold red"))
         text = Text(error.message)
         if error.hint:

@@ -357,7 +357,11 @@ class EvalView(TrainView):
         roc_x, roc_y = [0.0] + fpr + [1.0], [0.0] + tpr + [1.0]
         pr_points = [(r, p) for r, p in zip(recall, precision) if p == p]
         self.query_one("#roc-chart", CurveChart).draw(
-            f"ROC · AUC {evaluation.auc_h2o:.4f} · diagonal: guessing, 0.5",
+            (
+                f"ROC · AUC {evaluation.auc_h2o:.4f} · diagonal: guessing, 0.5",
+                f"ROC · AUC {evaluation.auc_h2o:.4f} · diagonal 0.5",
+                f"ROC · AUC {evaluation.auc_h2o:.4f}",
+            ),
             "false positive rate",
             "true positive rate",
             (roc_x, roc_y, "ROC"),
@@ -365,7 +369,11 @@ class EvalView(TrainView):
             (fpr[index], tpr[index]),
         )
         self.query_one("#pr-chart", CurveChart).draw(
-            f"Precision-recall · AUCPR {evaluation.aucpr_h2o:.4f} · baseline {evaluation.positive_rate:.3f}",
+            (
+                f"Precision-recall · AUCPR {evaluation.aucpr_h2o:.4f} · baseline {evaluation.positive_rate:.3f}",
+                f"PR · AUCPR {evaluation.aucpr_h2o:.4f} · baseline {evaluation.positive_rate:.3f}",
+                f"AUCPR {evaluation.aucpr_h2o:.4f}",
+            ),
             "recall",
             "precision",
             ([p[0] for p in pr_points], [p[1] for p in pr_points], "precision-recall"),

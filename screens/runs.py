@@ -27,9 +27,15 @@ def changes(run: Run) -> str:
     ours = {k: v for k, v in run.spec.params.items() if k != "checkpoint"}
     diff = differences(preset, ours)
     parts = [f"{name}={_value(new)}" if new is not None else f"{name} unset" for name, (_old, new) in diff.items()]
+    if run.spec.sample_rows:
+        parts.insert(0, f"rows={run.spec.sample_rows:,}")
     if run.checkpoint_of:
         parts.insert(0, f"continues {run.checkpoint_of}")
     return ", ".join(parts) if parts else "step's values"
+
+
+def _rows(run: Run) -> str:
+    return f"first {run.spec.sample_rows:,}" if run.spec.sample_rows else "all"
 
 
 def _mse(run: Run, which: str) -> str:
@@ -216,9 +222,12 @@ class RunsView(StepView):
         table = self.query_one("#compare-params", DataTable)
         table.clear(columns=True)
         table.add_columns("parameter", a.run_id, b.run_id)
-        rows = differences(a.spec.params, b.spec.params)
+        metas = getattr(self.app, "metas", None) or []
+        rows = differences(a.spec.params, b.spec.params, {m.name: m.default for m in metas})
         if a.spec.step != b.spec.step:
             table.add_row("step", str(a.spec.step), str(b.spec.step))
+        if a.spec.sample_rows != b.spec.sample_rows:
+            table.add_row("training rows", _rows(a), _rows(b))
         for name, (va, vb) in rows.items():
             table.add_row(name, _value(va), _value(vb))
         for label, key in (("train MSE", "training"), ("valid MSE", "validation")):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from types import EllipsisType
 from typing import Any
 
 from rich.text import Text
@@ -28,7 +30,7 @@ from tui.lab import fmt
 from tui.lab.codegen import py
 from tui.lab.errors import LabError
 from tui.lab.mnist import confusion_totals, estimate_seconds, parse_rows
-from tui.lab.params import ParamMeta, canonical, checkpoint_problems
+from tui.lab.params import ParamMeta, canonical, checkpoint_notes, checkpoint_problems
 from tui.lab.steps import BY_NUMBER, Step
 from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import DataLoaded, DataProgress, MistakesFound, MnistLoaded, ParamsChecked, RunFailed, RunUpdated, SpeedMeasured
@@ -280,6 +282,8 @@ class TrainView(StepView):
         self.sample_rows: int | None = None
         self.mistakes: tuple[str, int, list] | None = None
         self.checkpoint: Run | None = None  # the run this form continues, if any
+        self._scoring_notes: dict[str, str] = {}
+        self._checkpoint_notes: dict[str, str] = {}
         self._cancel = threading.Event()
         self._metas: list[ParamMeta] | None = None
         self._built = False
@@ -456,6 +460,14 @@ class TrainView(StepView):
             )
             yield Static(id="estimate")
 
+    def set_sample_rows(self, rows: int | None) -> None:
+        self.sample_rows = rows if rows and rows > 0 else None
+        if self._built:
+            self.query_one("#rows-kind", Select).value = "all" if self.sample_rows is None else "sample"
+            if self.sample_rows is not None:
+                self.query_one("#rows-count", Input).value = str(self.sample_rows)
+            self._read_rows()
+
     def rows_error(self) -> str | None:
         """The sample size's message, or None when it is usable."""
         if not self._built or not self.is_mnist:
@@ -511,15 +523,17 @@ class TrainView(StepView):
         epochs = float(params.get("epochs") or 10)
         notes = {}
         if isinstance(per_iteration, int) and per_iteration > 0 and not params.get("score_each_iteration"):
-            iterations = int(self.training_rows() * epochs // per_iteration)
+            samples = self.training_rows() * epochs
+            iterations = max(1, math.ceil(samples / per_iteration))
             if iterations < 10:
                 notes["train_samples_per_iteration"] = (
-                    f"{self.training_rows():,} rows × {fmt.number(epochs)} epochs makes {iterations} iteration"
-                    f"{'s' if iterations != 1 else ''} of {per_iteration:,} samples. H2O scores at most once per "
-                    "iteration (and by default at most every 5 s), so the chart gets few points: lower this value "
-                    "or turn on score_each_iteration for more"
+                    f"{self.training_rows():,} rows × {fmt.number(epochs)} epochs makes {samples:,.0f} samples: "
+                    f"{iterations} iteration{'s' if iterations != 1 else ''} of up to {per_iteration:,}. H2O scores "
+                    "at most once per iteration (and by default at most every 5 s), so the chart gets few points: "
+                    "lower this value or turn on score_each_iteration for more"
                 )
-        form.set_extra_warnings(notes)
+        self._scoring_notes = notes
+        self._push_notes()
 
     def show_estimate(self) -> None:
         self._scoring_advice()
@@ -640,9 +654,13 @@ class TrainView(StepView):
         self.show_estimate()
         self.app.save_progress()  # type: ignore[attr-defined]
 
-    def load_values(self, params: dict[str, Any], checkpoint: Run | None = None) -> None:
-        """Put a run's values (or the preset) back into the form."""
+    def load_values(
+        self, params: dict[str, Any], checkpoint: Run | None = None, sample_rows: int | None | EllipsisType = ...
+    ) -> None:
+        """Put a run's values (or the preset) back into the form; with ``sample_rows``, its training rows too."""
         self.checkpoint = checkpoint
+        if self.is_mnist and sample_rows is not ...:
+            self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
         form = self.form
         if form is not None:
@@ -666,7 +684,9 @@ class TrainView(StepView):
             ("Continuing ", "bold"),
             (f"{base.run_id} (step {base.spec.step}, {fmt.number(base.epochs_done)} epochs, {base.model_id})", "bold"),
             ".\nH2O keeps the network and trains it further. epochs counts from the start, and the "
-            "network's shape, activation and learning-rate settings cannot change. Press Reset to start over.",
+            "network's shape, activation and learning-rate settings cannot change. H2O hands back the best "
+            "network it scores (overwrite_with_best_model), which can be this one if the extra epochs do no "
+            "better. Press Reset to start over.",
         )
         form.set_banner(text)
 
@@ -675,14 +695,23 @@ class TrainView(StepView):
         if form is None:
             return
         if self.checkpoint is None:
+            self._checkpoint_notes = {}
             form.set_extra_errors({})
+            self._push_notes()
             return
         base = self.checkpoint
         same = base.spec.response == self.spec.response and base.spec.split == self.spec.split and base.spec.dataset == self.spec.dataset
         problems = checkpoint_problems(
             form.values, form.metas, base.spec.params, base.epochs_done, base_label=base.run_id, same_frames=same
         )
+        self._checkpoint_notes = checkpoint_notes(form.values, form.metas, base.spec.params, base_label=base.run_id)
         form.set_extra_errors(problems)
+        self._push_notes()
+
+    def _push_notes(self) -> None:
+        """The lab's own notes at fields: chart advice (MNIST) and what continuing a run ignores."""
+        if self.form is not None:
+            self.form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes})
 
     def refresh_code(self) -> None:
         if not self._built:
@@ -729,7 +758,7 @@ class TrainView(StepView):
         self.action_next_tab(-1)
 
     def action_reset(self) -> None:
-        self.load_values(self.step.spec().params)
+        self.load_values(self.step.spec().params)  # the training rows stay the learner's choice
         self.notify(f"Step {self.step.number}'s values are back.", timeout=3)
 
     def action_fix(self) -> None:
@@ -992,7 +1021,7 @@ class TrainView(StepView):
             message.append("H2O: ", style="bold")
             message.append(run.message.strip())
         for warning in run.warnings:
-            message.append(("\n" if message else "") + "H2O warns: " + warning, style="yellow")
+            message.append(("\n" if message else "") + "H2O warns: " + fmt.short_lists(warning), style="yellow")
         for note in run.notes:
             message.append(("\n" if message else "") + note, style="bold yellow")
         self.query_one("#run-message", Static).update(message)

@@ -393,3 +393,40 @@ async def test_the_steps_list_hides_for_room(lab):
         assert not steps.display
         await pilot.press("b")
         assert steps.display
+
+
+async def test_loading_an_mnist_run_back_brings_its_training_rows():
+    """Recorded results (tests.replay): the form gets the run's sample of rows, and the run table says it."""
+    from textual.widgets import Input, Select
+
+    from screens.runs import changes
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.mnist_run(pilot, "results-pane")
+        recorded = app.runs["run-11"]
+        assert recorded.spec.sample_rows == 3000 and "rows=3,000" in changes(recorded)
+        view = app.lab_screen.view(11)
+        view.set_sample_rows(None)  # the learner goes back to all rows, then loads the run
+        await pilot.pause()
+        assert view.query_one("#rows-kind", Select).value == "all"
+        app.load_run(recorded)
+        await pilot.pause()
+        assert view.sample_rows == 3000
+        assert view.query_one("#rows-kind", Select).value == "sample"
+        assert view.query_one("#rows-count", Input).value == "3000"
+        assert view.current_spec().sample_rows == 3000
+
+
+async def test_chart_keys_fit_beside_the_step_list():
+    """At 80 columns the chart's title, which names its curves, shortens instead of vanishing."""
+    from tests import replay
+    from widgets.chart import ScoringChart, fit
+
+    assert fit(40, "a much longer title than forty columns, surely", "short") == "short"
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.show_run(pilot, 9)
+        chart = app.lab_screen.view(9).query_one("#run-chart", ScoringChart)
+        assert "x: valid" in chart.plt.build()

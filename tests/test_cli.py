@@ -29,6 +29,8 @@ def test_help_explains_every_flag():
     "argv,message",
     [
         (["--max-mem", "lots"], "is not a memory size"),
+        (["--max-mem", "999t"], "more than this machine's memory"),
+        (["--max-mem", "1k"], "too small for H2O"),
         (["--nthreads", "0"], "1 or more, or -1"),
         (["--nthreads", "two"], "not a whole number"),
         (["--port", "80"], "from 1024 to 65534"),

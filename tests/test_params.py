@@ -9,7 +9,9 @@ from tui.lab.params import (
     ParamError,
     advice,
     canonical,
+    checkpoint_notes,
     checkpoint_problems,
+    differences,
     parse_value,
     validate,
 )
@@ -57,6 +59,8 @@ def test_values_that_parse(name, text, expected):
         ("mini_batch_size", "99999999999", "too large"),
         ("hidden", "200, x", "value 2"),
         ("hidden", ",", "at least one value"),
+        ("hidden", "200,,200", "missing between the commas"),
+        ("hidden", "200, 200,", "missing between the commas"),
         ("activation", "Sigmoid", "is not one of"),
         ("adaptive_rate", "maybe", "true or false"),
         ("l2", "٣", "digits 0-9"),
@@ -152,6 +156,20 @@ def test_checkpoint_rules():
     assert "_" in other
     cross_validated = checkpoint_problems(ok, METAS, {**base_actual, "nfolds": 3}, 20.0, base_label="run-1")
     assert "cannot continue such a run" in cross_validated["_"]
+
+
+def test_continuing_notes_the_settings_that_do_nothing():
+    base = {"activation": "Tanh", "hidden": [200, 200], "initial_weight_distribution": "Normal"}
+    assert checkpoint_notes({**base, "epochs": 30.0}, METAS, base, base_label="run-2") == {}
+    notes = checkpoint_notes({**base, "initial_weight_distribution": "Uniform"}, METAS, base, base_label="run-2")
+    assert list(notes) == ["initial_weight_distribution"] and "run-2's weights" in notes["initial_weight_distribution"]
+
+
+def test_a_value_left_unset_and_h2os_default_are_no_difference():
+    defaults = {name: meta.default for name, meta in METAS.items()}
+    assert differences({"nfolds": 0}, {}, defaults) == {}
+    assert differences({"nfolds": 0}, {}) == {"nfolds": (0, None)}
+    assert differences({"nfolds": 3}, {}, defaults) == {"nfolds": (3, None)}
 
 
 # -- H2O's own check, on the real cluster -------------------------------------------------------

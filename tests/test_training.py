@@ -57,7 +57,8 @@ def test_cancel_keeps_the_partial_model(lab, cars):
     seen = []
 
     def cancel_after_first_score() -> bool:
-        return any(len(u.history) >= 2 for u in seen)
+        # H2O may score twice before the job's progress first moves off 0: wait for both.
+        return any(len(u.history) >= 2 and u.progress > 0 for u in seen)
 
     run = lab.train(spec, on_update=seen.append, should_cancel=cancel_after_first_score)
     assert run.status == CANCELLED
@@ -150,6 +151,26 @@ def test_checkpoint_continues_the_same_network(lab, preset_runs, metas):
     assert any(e <= base.epochs_done for e in epochs) and any(e > base.epochs_done for e in epochs)
     assert epochs == sorted(epochs)
     assert h2o.get_model(run.model_id).actual_params["checkpoint"]["name"] == base.model_id
+    # H2O hands back the best network it scored; when that is the base's, the run says why its numbers match.
+    same = run.metric("MSE", "validation") == base.metric("MSE", "validation")
+    assert any("same network as" in note for note in run.notes) == same
+
+
+def test_a_continued_run_that_ends_on_its_base_network_says_why():
+    from tui.lab.service import same_network_note
+    from tui.lab.training import Run, RunSpec
+
+    def made(run_id, mse, **actual):
+        run = Run(run_id, RunSpec(step=9, params={}, response="cylinders", predictors=[]), status=DONE)
+        run.metrics = {"training": {"MSE": mse + 0.1}, "validation": {"MSE": mse}}
+        run.actual_params = actual
+        return run
+
+    base = made("run-2", 0.162)
+    assert "overwrite_with_best_model" in same_network_note(made("run-3", 0.162, overwrite_with_best_model=True), base)
+    assert same_network_note(made("run-3", 0.150, overwrite_with_best_model=True), base) == ""
+    assert same_network_note(made("run-3", 0.162, overwrite_with_best_model=False), base) == ""
+    assert same_network_note(made("run-3", 0.162), None) == ""
 
 
 def test_a_checkpoint_h2o_refuses_fails_with_its_reason_in_plain_words(lab, preset_runs):

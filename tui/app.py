@@ -145,9 +145,8 @@ class LabApp(App):
         for view in self.training_views():
             saved = forms.get(str(view.step.number))
             if isinstance(saved, dict) and isinstance(saved.get("params"), dict):
-                view.load_values(saved["params"])
                 rows = saved.get("sample_rows")
-                view.sample_rows = rows if isinstance(rows, int) and rows > 0 else None
+                view.load_values(saved["params"], sample_rows=rows if isinstance(rows, int) and rows > 0 else None)
         current = progress.get("current")
         if isinstance(current, int) and current in numbers and current != self.current_step:
             self.show_step(current)
@@ -432,7 +431,7 @@ class LabApp(App):
         params.pop("checkpoint", None)
         params["epochs"] = float(round(run.epochs_done + 10))
         self.show_step(target)
-        view.load_values(params, checkpoint=run)
+        view.load_values(params, checkpoint=run, sample_rows=run.spec.sample_rows)
         self.notify(f"Step {target} is set to continue {run.run_id}: check epochs, then press t.", timeout=6)
 
     def load_run(self, run: Run) -> None:
@@ -442,7 +441,7 @@ class LabApp(App):
             return
         checkpoint = self.runs.get(run.checkpoint_of) if run.checkpoint_of else None
         self.show_step(run.spec.step)
-        view.load_values(run.spec.params, checkpoint=checkpoint)
+        view.load_values(run.spec.params, checkpoint=checkpoint, sample_rows=run.spec.sample_rows)
         if view.run is None or not view.training:
             view.show_run(run)
         self.notify(f"{run.run_id}'s values are in step {run.spec.step}'s form.", timeout=4)

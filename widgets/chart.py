@@ -23,6 +23,19 @@ def thin(xs: list[float], ys: list[float], limit: int = MAX_POINTS) -> tuple[lis
     return [xs[i] for i in keep], [ys[i] for i in keep]
 
 
+def fit(width: int, *titles: str) -> str:
+    """The first title that fits: plotext leaves out a title wider than the plot, key and all.
+
+    It centres the title on the canvas, right of the y tick labels, so both halves must fit beside
+    that centre: about the width less twice the labels' room (up to 8 columns).
+    """
+    room = max(0, width - 16)
+    for title in titles:
+        if len(title) <= room:
+            return title
+    return titles[-1] if titles else ""  # plotext may still find room; a cut number would mislead
+
+
 class ScoringChart(PlotextPlot):
     """Draws one metric of a scoring history; call :meth:`show` with each new history."""
 
@@ -50,6 +63,9 @@ class ScoringChart(PlotextPlot):
         if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
             self.theme = "clear"
         self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()  # the title that fits depends on the width
 
     def show(self, history: ScoringHistory, metric: str | None = None, force: bool = False) -> None:
         self.history = history
@@ -91,7 +107,7 @@ class ScoringChart(PlotextPlot):
         vx, vy = self.history.series(self.metric, "validation")
         self.points = len(ex)
         if not ex:
-            plt.title(self.caption)
+            plt.title(fit(self.size.width, self.caption, self.caption.split(":")[0]))
             plt.xlabel("epochs")
             plt.xlim(0, 1)
             plt.ylim(0, 1)
@@ -107,7 +123,18 @@ class ScoringChart(PlotextPlot):
             plt.plot(vx, vy, marker="x")
             key += ", x: validation"
         plural = "s" if self.points != 1 else ""
-        plt.title(f"{label} by epoch · {self.points} score{plural} · {key}")
+        scores = f"{self.points} score{plural}"
+        short_key = key.replace("training", "train").replace("validation", "valid")
+        plt.title(
+            fit(
+                self.size.width,
+                f"{label} by epoch · {scores} · {key}",
+                f"{label} · {scores} · {key}",
+                f"{label} · {key}",
+                f"{label} · {short_key}",
+                short_key,
+            )
+        )
         plt.xlabel("epochs")
         self.refresh()
 
@@ -126,7 +153,11 @@ class ScoringChart(PlotextPlot):
                 drawn.append(f"{names[marker]}: {name.split()[0]}")
         if not drawn:
             plt.plot([0.0], [0.0], marker=" ")
-        plt.title(f"{self._series_title} · {', '.join(drawn)}" if drawn else self._series_title)
+        key = ", ".join(drawn)
+        if drawn:
+            plt.title(fit(self.size.width, f"{self._series_title} · {key}", key))
+        else:
+            plt.title(fit(self.size.width, self._series_title))
         plt.xlabel("epochs")
         self.refresh()
 
@@ -151,6 +182,9 @@ class CountsChart(PlotextPlot):
             self.theme = "clear"
         self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()
+
     def show(self, labels: list[str], counts: list[int], title: str) -> None:
         self.labels, self.counts, self.title = list(labels), list(counts), title
         self._draw()
@@ -161,7 +195,7 @@ class CountsChart(PlotextPlot):
         plt.clear_figure()
         if self.counts:
             plt.bar(self.labels, self.counts, marker="sd")
-            plt.title(self.title)
+            plt.title(fit(self.size.width, self.title, self.title.split(" (")[0]))
             top = max(self.counts)
             ticks = [round(top * i / 4) for i in range(5)]
             plt.yticks(ticks, [f"{t:,}" for t in ticks])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
+from widgets.chart import fit
+
 Series = tuple[list[float], list[float], str]
 
 
@@ -25,7 +27,11 @@ class CurveChart(PlotextPlot):
         if self._args:
             self.draw(*self._args)
 
-    def draw(self, title: str, xlabel: str, ylabel: str, curve: Series, baseline: Series, point: tuple[float, float]) -> None:
+    def on_resize(self) -> None:
+        if self._args:
+            self.draw(*self._args)  # the title that fits depends on the width
+
+    def draw(self, title: str | tuple[str, ...], xlabel: str, ylabel: str, curve: Series, baseline: Series, point: tuple[float, float]) -> None:
         self._args = (title, xlabel, ylabel, curve, baseline, point)
         plt = self.plt
         plt.clear_data()
@@ -38,7 +44,7 @@ class CurveChart(PlotextPlot):
             plt.scatter([x], [y], marker="●")
         plt.xlim(0, 1)
         plt.ylim(0, 1)
-        plt.title(title)
+        plt.title(fit(self.size.width, *((title,) if isinstance(title, str) else title)))
         plt.xlabel(xlabel)
         plt.ylabel(ylabel)
         self.refresh()

@@ -97,7 +97,25 @@ def parse_memory(text: str) -> str:
     value = text.strip()
     if not _MEM.match(value):
         raise ValueError(f"'{text}' is not a memory size; use a number with k, m, g or t, such as 4g or 512m")
-    return value.lower()
+    value = value.lower()
+    wanted = int(value[:-1]) * 1024 ** "kmgt".index(value[-1]) * 1024 if value[-1] in "kmgt" else int(value)
+    ram = physical_memory()
+    if wanted < 64 * 2**20:
+        raise ValueError(f"'{text}' is too small for H2O; give at least 64m (1g or more for MNIST)")
+    if ram and wanted > ram:
+        raise ValueError(
+            f"'{text}' is more than this machine's memory ({ram / 2**30:.1f} GiB); give less, such as "
+            f"{max(1, int(ram / 2**30 / 2))}g"
+        )
+    return value
+
+
+def physical_memory() -> int | None:
+    """Bytes of RAM in this machine, when the system says."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def port_is_free(port: int) -> bool:
@@ -460,6 +478,23 @@ def _start_failure_hint(tail: str) -> str:
     return "The lines of its log below say why."
 
 
+_NETWORK_REASONS = (
+    ("Connection refused", "connection refused: nothing listens on that port"),
+    ("Name or service not known", "the host name is unknown"),
+    ("nodename nor servname", "the host name is unknown"),
+    ("Temporary failure in name resolution", "the host name could not be looked up"),
+    ("No route to host", "no route to that host"),
+    ("Network is unreachable", "the network is unreachable"),
+    ("Connection reset", "the connection was reset"),
+    ("timed out", "the connection timed out"),
+)
+
+
+def _network_reason(text: str) -> str:
+    """The cause inside a requests error, in a few plain words ("" when it is none of the usual ones)."""
+    return next((plain for needle, plain in _NETWORK_REASONS if needle.lower() in text.lower()), "")
+
+
 class RemoteCluster(Cluster):
     """An existing cluster at ``--url``. The lab never stops it or deletes what it did not create."""
 
@@ -500,10 +535,11 @@ class RemoteCluster(Cluster):
                 hint="Check the address and that the cluster is running.",
             ) from None
         except requests.exceptions.RequestException as exc:
+            reason = _network_reason(str(exc))
             raise ClusterError(
-                f"Could not reach {self.url}.",
+                f"Could not reach {self.url}" + (f" ({reason})." if reason else "."),
                 hint="Check the address and port, that the cluster runs, and that no firewall is in the way.",
-                detail=str(exc),
+                detail="" if reason else str(exc),
             ) from None
         if response.status_code in (401, 403):
             if self.options.user:

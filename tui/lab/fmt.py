@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 
 def size(n: float | int | None) -> str:
@@ -52,3 +53,18 @@ def number(value: float | int | None, digits: int = 4) -> str:
 
 def count(n: int | None) -> str:
     return "-" if n is None else f"{n:,}"
+
+
+_LIST = re.compile(r"\[([^\[\]]*)\]")
+
+
+def short_lists(text: str, keep: int = 4) -> str:
+    """Shorten long bracketed lists in H2O's messages: ``[C1, C2, … (67 in all)]``."""
+
+    def shorten(match: re.Match) -> str:
+        items = [i.strip() for i in match.group(1).split(",") if i.strip()]
+        if len(items) <= keep + 1:
+            return match.group(0)
+        return f"[{', '.join(items[:keep])}, … ({len(items)} in all)]"
+
+    return _LIST.sub(shorten, text)

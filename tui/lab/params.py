@@ -204,6 +204,8 @@ def parse_value(meta: ParamMeta, text: str) -> Any:
         parts = [p for p in re.split(r"[,\s;]+", body.strip()) if p]
         if not parts:
             raise ParamError("give at least one value, separated by commas")
+        if re.search(r"[,;]\s*[,;]", body) or re.match(r"\s*[,;]", body) or re.search(r"[,;]\s*$", body):
+            raise ParamError("a value is missing between the commas")
         kind = LIST_TYPES[meta.type]
         values = []
         for i, part in enumerate(parts, start=1):
@@ -371,10 +373,21 @@ def canonical(values: dict[str, Any], metas: dict[str, ParamMeta]) -> dict[str, 
     return out
 
 
-def differences(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Parameters whose values differ between two sets (missing means not set)."""
+def differences(
+    a: dict[str, Any], b: dict[str, Any], defaults: dict[str, Any] | None = None
+) -> dict[str, tuple[Any, Any]]:
+    """Parameters whose values differ between two sets (missing means not set).
+
+    With ``defaults`` (H2O's, by name), a value left unset and H2O's default count as the same.
+    """
+    defaults = defaults or {}
     names = sorted(set(a) | set(b))
-    return {n: (a.get(n), b.get(n)) for n in names if _norm(a.get(n)) != _norm(b.get(n))}
+
+    def value(params: dict[str, Any], name: str) -> Any:
+        got = params.get(name)
+        return defaults.get(name) if got is None else got
+
+    return {n: (a.get(n), b.get(n)) for n in names if _norm(value(a, n)) != _norm(value(b, n))}
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -402,6 +415,22 @@ def effective(values: dict[str, Any], metas: dict[str, ParamMeta]) -> dict[str, 
     out = {name: meta.default for name, meta in metas.items()}
     out.update({k: v for k, v in values.items() if v is not None})
     return out
+
+
+CHECKPOINT_NO_EFFECT = ("initial_weight_distribution", "initial_weight_scale", "initial_weights", "initial_biases")
+
+
+def checkpoint_notes(
+    values: dict[str, Any], metas: dict[str, ParamMeta], base_params: dict[str, Any], *, base_label: str
+) -> dict[str, str]:
+    """Changes H2O accepts when continuing a run but that do nothing: the weights come from the run."""
+    now = effective(values, metas)
+    then = effective({k: v for k, v in base_params.items() if k != "checkpoint"}, metas)
+    return {
+        name: f"has no effect when continuing: the network starts from {base_label}'s weights"
+        for name in CHECKPOINT_NO_EFFECT
+        if name in metas and _norm(now.get(name)) != _norm(then.get(name))
+    }
 
 
 def checkpoint_problems(

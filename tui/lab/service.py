@@ -863,6 +863,11 @@ class Lab:
         run.status = status
         run.progress = 1.0 if status == DONE else run.progress
         run.finished_at = time.time()
+        if status == DONE and run.checkpoint_of:
+            base = next((r for r in self.runs + self.past_runs if r.run_id == run.checkpoint_of), None)
+            note = same_network_note(run, base)
+            if note:
+                run.notes.append(note)
         with self._lock:
             estimator = self._estimators.pop(run.run_id, None)
         if estimator is not None:
@@ -895,6 +900,25 @@ class Lab:
             user=opts.user,
             comments=comments,
         )
+
+
+def same_network_note(run: Run, base: Run | None) -> str:
+    """A continued run that ends with its checkpoint's very network deserves a word of why.
+
+    With ``overwrite_with_best_model`` (on by default) H2O hands back the best network it scored,
+    and that can be the one it started from when the extra epochs did no better.
+    """
+    if base is None or run.actual_params.get("overwrite_with_best_model") is False:
+        return ""
+    which = "validation" if run.metrics.get("validation") and base.metrics.get("validation") else "training"
+    now, then = run.metrics.get(which, {}).get("MSE"), base.metrics.get(which, {}).get("MSE")
+    if not isinstance(now, (int, float)) or not isinstance(then, (int, float)) or abs(now - then) > 1e-12:
+        return ""
+    return (
+        f"{run.run_id} ended with the same network as {base.run_id}: H2O keeps the best network it scored "
+        f"(overwrite_with_best_model is on), and the extra epochs did not beat {base.run_id}'s. Turn "
+        "overwrite_with_best_model off to keep the last network instead."
+    )
 
 
 def steady_speed(history: ScoringHistory) -> float | None:

@@ -218,7 +218,8 @@ STEPS += [
         "Cross-validation (nfolds): k extra networks, each tested on a different k-th of the rows, give an "
         "estimate that does not hang on one split. ADADELTA's own knobs: rho, how long past updates are "
         "remembered, and epsilon, which keeps the first steps stable. Checkpoints: continue a finished run "
-        "for more epochs instead of starting again (Continue, on any run's results).",
+        "for more epochs instead of starting again (k, on a run's results). H2O cannot continue a "
+        "cross-validated run: set nfolds to 0 for the run you mean to continue.",
     ),
 ]
 
