@@ -791,8 +791,12 @@ class TrainView(StepView):
             if errors:
                 self.show_tab("setup-pane")
                 form.focus_first_error()
-                count = len(errors)
-                self.notify(f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error")
+                whole = errors.pop("_", None)  # about the form as a whole, not one field
+                if whole:
+                    self.notify(whole, severity="error", timeout=10)
+                if errors:
+                    count = len(errors)
+                    self.notify(f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error")
                 return
         if self.is_mnist:
             error = self.rows_error()

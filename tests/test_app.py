@@ -430,3 +430,25 @@ async def test_chart_keys_fit_beside_the_step_list():
         await replay.show_run(pilot, 9)
         chart = app.lab_screen.view(9).query_one("#run-chart", ScoringChart)
         assert "x: valid" in chart.plt.build()
+
+
+async def test_continue_goes_to_step_9_or_to_the_runs_own_frames():
+    """k on a run: step 9 when it trained on step 9's frames, else the run's own step (step 3 uses every row)."""
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.show_run(pilot, 5)
+        app.continue_run(replay.run(5))
+        await pilot.pause()
+        nine = app.lab_screen.view(9)
+        assert app.current_step == 9 and nine.checkpoint.run_id == "run-5"
+        assert nine.form.errors() == {}
+        assert nine.current_spec().params["checkpoint"] == replay.run(5).model_id
+
+        await replay.show_run(pilot, 3)
+        app.continue_run(replay.run(3))
+        await pilot.pause()
+        three = app.lab_screen.view(3)
+        assert app.current_step == 3 and three.checkpoint.run_id == "run-3"
+        assert three.form.errors() == {}

@@ -413,7 +413,7 @@ class LabApp(App):
             return None
 
     def continue_run(self, run: Run) -> None:
-        """Open step 9 with this run's values, set to continue it from its checkpoint."""
+        """Open step 9 (or the run's own step) with this run's values, set to continue it from its checkpoint."""
         if run.spec.params.get("nfolds"):
             self.notify(
                 f"{run.run_id} was trained with cross-validation (nfolds={run.spec.params['nfolds']}), and H2O "
@@ -422,7 +422,14 @@ class LabApp(App):
                 timeout=10,
             )
             return
-        target = 9 if run.spec.dataset == "cars" else run.spec.step
+        # Step 9 teaches checkpoints; a run on other frames (step 3 uses every row) goes on in its own step.
+        nine = self._view(9)
+        same_frames = nine is not None and (nine.spec.split, nine.spec.response, nine.spec.dataset) == (
+            run.spec.split,
+            run.spec.response,
+            run.spec.dataset,
+        )
+        target = 9 if same_frames else run.spec.step
         view = self._view(target)
         if view is None:
             return

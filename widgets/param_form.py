@@ -461,6 +461,8 @@ class ParamForm(Vertical):
         hidden = next((n for n in self.order if n in errors), None)
         if hidden is not None:
             self.reveal(hidden)
+        elif errors:
+            self.query_one("#form-summary", Static).scroll_visible()  # about the whole form
 
     def reveal(self, name: str) -> None:
         """Open the group holding a field that is not on screen yet, then focus it."""
