@@ -101,3 +101,9 @@ def test_the_save_field(name, deeper, tmp_path_factory):
 def test_training_size_examples(text):
     rows, message = parse_rows(text, 60000)
     assert rows is None and message
+
+
+def test_training_size_messages_name_the_mistake():
+    assert parse_rows("-5", 60000)[1] == "a sample needs at least one row"
+    assert "at most" in parse_rows("60001", 60000)[1]
+    assert parse_rows("3,000", 60000) == (3000, None)

@@ -121,6 +121,8 @@ def estimate_seconds(rows: int, epochs: float, speed: float, scoring_share: floa
 def parse_rows(text: str, total: int) -> tuple[int | None, str | None]:
     """The training-size field: (rows, None) when usable, else (None, the message for the field)."""
     cleaned = str(text).strip().replace(",", "").replace("_", "")
+    if cleaned.startswith("-") and cleaned[1:].isascii() and cleaned[1:].isdigit():
+        return None, "a sample needs at least one row"
     if not cleaned.isascii() or not cleaned.isdigit():
         return None, "give a whole number of rows"
     rows = int(cleaned)
