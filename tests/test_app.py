@@ -438,17 +438,12 @@ async def test_continue_goes_to_step_9_or_to_the_runs_own_frames():
 
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await replay.show_run(pilot, 5)
-        app.continue_run(replay.run(5))
-        await pilot.pause()
-        nine = app.lab_screen.view(9)
-        assert app.current_step == 9 and nine.checkpoint.run_id == "run-5"
-        assert nine.form.errors() == {}
-        assert nine.current_spec().params["checkpoint"] == replay.run(5).model_id
-
-        await replay.show_run(pilot, 3)
-        app.continue_run(replay.run(3))
-        await pilot.pause()
-        three = app.lab_screen.view(3)
-        assert app.current_step == 3 and three.checkpoint.run_id == "run-3"
-        assert three.form.errors() == {}
+        for number, target in ((5, 9), (3, 3)):
+            await replay.show_run(pilot, number)
+            recorded = replay.run(number)
+            app.continue_run(recorded)
+            await pilot.pause()
+            view = app.lab_screen.view(target)
+            assert app.current_step == target and view.checkpoint.run_id == recorded.run_id
+            assert view.form.errors() == {}
+            assert view.current_spec().params["checkpoint"] == recorded.model_id
