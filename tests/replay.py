@@ -63,6 +63,13 @@ async def show_run(pilot, step: int, tab: str = "run-pane") -> None:
     view.show_tab(tab)
     view.show_run(recorded)
     app.run_updated(recorded)
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Tables size themselves when the app is idle; on a busy machine that can come after one pause."""
+    await pilot.pause()
+    await pilot.pause(0.2)
     await pilot.pause()
 
 
@@ -78,7 +85,7 @@ async def all_runs(pilot, marked: tuple[str, ...] = ()) -> None:
         table = view.query_one("#runs-table")
         table.move_cursor(row=table.get_row_index(run_id))
         view.action_mark()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def mnist_info() -> MnistInfo:
@@ -98,7 +105,7 @@ async def mnist_loaded(pilot) -> None:
 
     app.lab_screen.view(10).query_one(DigitBrowser).put(digits())
     app.post_message(MnistLoaded(mnist_info()))
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def mnist_run(pilot, tab: str) -> None:
