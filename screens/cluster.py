@@ -82,7 +82,7 @@ class ClusterView(StepView):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            if getattr(getattr(self.app, "lab", None), "own_cluster", True):
+            if self.own:
                 yield from self.compose_intro()
             else:
                 yield Static(f"Step 1 · {REMOTE_HEADING}", classes="heading")
@@ -93,6 +93,11 @@ class ClusterView(StepView):
             yield Static(id="cluster-log", markup=False)
             yield Static("The same in h2o-py:", classes="lesson")
             yield CodePanel(id="cluster-code")
+
+    @property
+    def own(self) -> bool:
+        """Whether the lab started this cluster (else it connects to one at --url)."""
+        return self.app.lab.own_cluster  # type: ignore[attr-defined]
 
     def set_code(self, code: str) -> None:
         self.query_one("#cluster-code", CodePanel).set_code(code)
@@ -110,9 +115,8 @@ class ClusterView(StepView):
 
     def show_failure(self, error: LabError, log_tail: str = "", lost: bool = False) -> None:
         self.add_class("failed")
-        own = getattr(getattr(self.app, "lab", None), "own_cluster", True)
         title = "The cluster was lost." if lost else (
-            "The cluster could not be started." if own else "Could not connect to the cluster."
+            "The cluster could not be started." if self.own else "Could not connect to the cluster."
         )
         self.query_one("#cluster-news", Static).update(Text(title, style="bold red"))
         text = Text(error.message)

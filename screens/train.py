@@ -700,9 +700,13 @@ class TrainView(StepView):
             self._push_notes()
             return
         base = self.checkpoint
-        same = base.spec.response == self.spec.response and base.spec.split == self.spec.split and base.spec.dataset == self.spec.dataset
         problems = checkpoint_problems(
-            form.values, form.metas, base.spec.params, base.epochs_done, base_label=base.run_id, same_frames=same
+            form.values,
+            form.metas,
+            base.spec.params,
+            base.epochs_done,
+            base_label=base.run_id,
+            same_frames=base.spec.same_frames(self.spec),
         )
         self._checkpoint_notes = checkpoint_notes(form.values, form.metas, base.spec.params, base_label=base.run_id)
         form.set_extra_errors(problems)

@@ -424,12 +424,7 @@ class LabApp(App):
             return
         # Step 9 teaches checkpoints; a run on other frames (step 3 uses every row) goes on in its own step.
         nine = self._view(9)
-        same_frames = nine is not None and (nine.spec.split, nine.spec.response, nine.spec.dataset) == (
-            run.spec.split,
-            run.spec.response,
-            run.spec.dataset,
-        )
-        target = 9 if same_frames else run.spec.step
+        target = 9 if nine is not None and run.spec.same_frames(nine.spec) else run.spec.step
         view = self._view(target)
         if view is None:
             return

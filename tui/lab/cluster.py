@@ -35,6 +35,7 @@ DEFAULT_BASE_PORT = 54321
 START_TIMEOUT = 180.0
 _READY = re.compile(r"Open H2O Flow in your web browser:\s*(https?)://([^:/\s]+):(\d+)")
 _MEM = re.compile(r"^[1-9]\d*[kKmMgGtT]?$")
+_MEM_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
 Progress = Callable[[str], None]
 
@@ -98,7 +99,8 @@ def parse_memory(text: str) -> str:
     if not _MEM.match(value):
         raise ValueError(f"'{text}' is not a memory size; use a number with k, m, g or t, such as 4g or 512m")
     value = value.lower()
-    wanted = int(value[:-1]) * 1024 ** "kmgt".index(value[-1]) * 1024 if value[-1] in "kmgt" else int(value)
+    unit = _MEM_UNITS.get(value[-1])
+    wanted = int(value[:-1]) * unit if unit else int(value)
     ram = physical_memory()
     if wanted < 64 * 2**20:
         raise ValueError(f"'{text}' is too small for H2O; give at least 64m (1g or more for MNIST)")

@@ -48,6 +48,11 @@ class RunSpec:
     split_seed: int = 1234
     sample_rows: int | None = None  # train on the first N rows only (MNIST)
 
+    def same_frames(self, other: "RunSpec") -> bool:
+        """Trained on the same data, split and response: what continuing a run from a checkpoint needs."""
+        keys = ("dataset", "response", "split", "split_ratio", "split_seed")
+        return all(getattr(self, k) == getattr(other, k) for k in keys)
+
     def to_dict(self) -> dict:
         return asdict(self)
 
