@@ -13,7 +13,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Collapsible, Input, Label, Select, Static, Switch
 
 from tui.lab.params import (
@@ -121,6 +123,11 @@ class ParamField(Vertical):
         self.previous = previous
         self.previous_label = previous_label
         self.fix: tuple[str, Any, str] | None = None
+        # What the field shows, kept here so that it can be asked for before the parts exist
+        # (a lazily opened group, a learner typing ahead of the screen) and drawn once they do.
+        self._shown: tuple[Any, str | None, str | None, tuple[str, Any, str] | None] = (value, None, None, None)
+        self._has_error = False
+        self._built = False
 
     def compose(self) -> ComposeResult:
         meta = self.meta
@@ -159,7 +166,7 @@ class ParamField(Vertical):
         text = Text()
         default = format_value(meta, meta.default)
         text.append(f"default {default}" if default else "no default")
-        if self.previous_label and not getattr(self, "_has_error", False):
+        if self.previous_label and not self._has_error:
             if same_value(value, self.previous):
                 text.append(f" · as in {self.previous_label}")
             elif self.previous is None:
@@ -169,8 +176,27 @@ class ParamField(Vertical):
         return text
 
     # -- value ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        # Children are composed before this runs: from now on the parts can be drawn.
+        self._built = True
+        self._draw()
+
+    def _control(self) -> Widget | None:
+        """The input, or None while the field is not built (or no longer attached)."""
+        if not self._built:
+            return None
+        try:
+            return self.query_one(f"#input-{self.meta.name}")
+        except NoMatches:
+            return None
+
     def raw(self) -> str | bool | None:
-        widget = self.query_one(f"#input-{self.meta.name}")
+        widget = self._control()
+        if widget is None:  # not built yet: what it will show
+            value = self.initial
+            if value is None or self.meta.type in ("boolean", "enum"):
+                return value if self.meta.type != "enum" or value in self.meta.values else None
+            return format_value(self.meta, value)
         if isinstance(widget, Switch):
             return widget.value
         if isinstance(widget, Select):
@@ -184,7 +210,10 @@ class ParamField(Vertical):
         return parse_value(self.meta, raw)
 
     def set_value(self, value: Any) -> None:
-        widget = self.query_one(f"#input-{self.meta.name}")
+        widget = self._control()
+        if widget is None:
+            self.initial = value  # compose draws it
+            return
         if isinstance(widget, Switch):
             widget.value = bool(value if value is not None else self.meta.default)
         elif isinstance(widget, Select):
@@ -193,24 +222,45 @@ class ParamField(Vertical):
             widget.value = format_value(self.meta, value)  # type: ignore[union-attr]
 
     def show(self, value: Any, error: str | None, warning: str | None, fix: tuple[str, Any, str] | None) -> None:
+        """Show the value's hint and its message; drawn now, or as soon as the field is built."""
         self._has_error = bool(error)
-        if self.meta.type == "boolean":
-            on = bool(value if value is not None else self.meta.default)
-            self.query_one(".state", Static).update("on" if on else "off")
-        hint = self.query_one(".hint", Static)
-        hint.update(self._hint_text(value))
-        hint.set_class(bool(self.previous_label) and not same_value(value, self.previous), "changed")
-        message = self.query_one(".message", Static)
+        self.fix = fix if (warning and not error) else None
+        self._shown = (value, error, warning, fix)
         self.set_class(bool(error), "error")
         self.set_class(bool(warning) and not error, "warning")
-        message.update(error or warning or "")
-        self.fix = fix if (warning and not error) else None
         self.set_class(self.fix is not None, "fixable")
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self._built:
+            return
+        value, error, warning, _fix = self._shown
+        try:
+            if self.meta.type == "boolean":
+                on = bool(value if value is not None else self.meta.default)
+                self.query_one(".state", Static).update("on" if on else "off")
+            hint = self.query_one(".hint", Static)
+            message = self.query_one(".message", Static)
+            button = self.query_one(".fix", Button)
+        except NoMatches:  # removed with its form: nothing to draw on
+            return
+        hint.update(self._hint_text(value))
+        hint.set_class(bool(self.previous_label) and not same_value(value, self.previous), "changed")
+        message.update(error or warning or "")
         if self.fix is not None:
-            self.query_one(".fix", Button).label = f"{self.fix[2]} (f)"
+            button.label = f"{self.fix[2]} (f)"
 
     def focus_input(self) -> None:
-        self.query_one(f"#input-{self.meta.name}").focus()
+        widget = self._control()
+        if widget is not None:
+            widget.focus()
+        else:
+            self.call_after_refresh(self._focus_when_built)
+
+    def _focus_when_built(self) -> None:
+        widget = self._control()
+        if widget is not None:
+            widget.focus()
 
 
 class ParamForm(Vertical):
@@ -283,6 +333,8 @@ class ParamForm(Vertical):
         self.extra_errors: dict[str, str] = {}  # from other checks (checkpoint rules)
         self.extra_warnings: dict[str, str] = {}  # from the step (what the chart will show)
         self._mounted_levels: set[str] = set()
+        self._banner: Text | str | None = None
+        self._built = False
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -322,14 +374,20 @@ class ParamForm(Vertical):
         level = collapsible_id.removeprefix("level-")
         if level in self._mounted_levels:
             return
+        try:
+            body = self.query_one(f"#level-body-{level}", Vertical)
+        except NoMatches:  # opened before the group's own parts were composed: try again once they are
+            self.call_after_refresh(self._expand_level, event)
+            return
         self._mounted_levels.add(level)
         shown = {f.meta.name for f in self.query(ParamField)}
         names = [n for n in self.order if self.metas[n].level == level and n not in shown and n not in self.hidden]
-        body = self.query_one(f"#level-body-{level}", Vertical)
         body.mount_all([self._field(n) for n in names])
         self.call_after_refresh(self.refresh_messages)
 
     def on_mount(self) -> None:
+        self._built = True
+        self.set_banner(self._banner)
         self.refresh_messages()
 
     # -- values ---------------------------------------------------------------------------------
@@ -437,6 +495,8 @@ class ParamForm(Vertical):
         self.refresh_messages()
 
     def refresh_messages(self) -> None:
+        if not self._built:
+            return  # on_mount draws them
         errors = self.errors()
         notes = self.warnings()
         for field in self.query(ParamField):
@@ -469,9 +529,12 @@ class ParamForm(Vertical):
         meta = self.metas.get(name)
         if meta is None:
             return
-        self.query_one("#all-params", Collapsible).collapsed = False
-        level = self.query_one(f"#level-{meta.level}", Collapsible)
-        level.collapsed = False
+        try:
+            self.query_one("#all-params", Collapsible).collapsed = False
+            self.query_one(f"#level-{meta.level}", Collapsible).collapsed = False
+        except NoMatches:  # the groups are not composed yet
+            self.call_after_refresh(self.reveal, name)
+            return
 
         def focus() -> None:
             field = self.field(name)
@@ -482,6 +545,9 @@ class ParamForm(Vertical):
         self.set_timer(0.2, focus)
 
     def set_banner(self, text: Text | str | None) -> None:
+        self._banner = text
+        if not self._built:
+            return  # on_mount shows it
         banner = self.query_one("#form-banner", Static)
         banner.update(text or "")
         banner.set_class(bool(text), "shown")
