@@ -230,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tui.app import make_app  # noqa: PLC0415 - keeps --help fast
 
+    from tui.safety import ExitWatchdog  # noqa: PLC0415
+
     app = make_app(config=config)
+    app.watchdog = ExitWatchdog(app.lab.close)
     code = 0
     try:
         app.run()

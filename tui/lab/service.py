@@ -99,6 +99,7 @@ class Lab:
         self.runs: list[Run] = []
         self._ids = itertools.count(1)
         self._closed = False
+        self._close_done = threading.Event()  # set once close() has finished
         self._session = secrets.token_hex(3)
         self._metas: list[ParamMeta] | None = None
         self._mnist: MnistInfo | None = None
@@ -251,14 +252,26 @@ class Lab:
         cluster = self.cluster
         return cluster.log_tail() if cluster is not None and hasattr(cluster, "log_tail") else ""
 
-    def close(self) -> None:
-        """Cancel running jobs and stop the own cluster (a remote one is only disconnected)."""
+    def close(self, timeout: float = 60.0) -> None:
+        """Cancel running jobs, write the journal and stop the own cluster (a remote one is only disconnected).
+
+        Safe to call from several threads: a second caller waits (up to ``timeout``) for the first to finish.
+        """
         with self._lock:
-            if self._closed:
-                return
+            first = not self._closed
             self._closed = True
-            cluster = self.cluster
+        if not first:
+            self._close_done.wait(timeout)
+            return
+        try:
+            self._close_now()
+        finally:
+            self._close_done.set()
+
+    def _close_now(self) -> None:
+        cluster = self.cluster
         if cluster is None:
+            self.journal.close()
             return
         for run in self.runs:
             if run.status == RUNNING and run.job_key:

@@ -1,0 +1,124 @@
+"""The app's two safety nets.
+
+- An error raised inside one handler of one widget is reported, and the session goes on. Textual
+  would end the widget's message loop (and then the app) at the first unhandled error; here every
+  handler's error is passed to ``app.internal_error`` instead, so the widget keeps working.
+- Leaving never hangs. Once the app begins to leave, a watchdog thread stops the cluster and closes
+  the journal itself, then gives the normal way out a few seconds; if the terminal driver is stuck
+  (it can block forever writing to a terminal that is gone), the watchdog ends the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+from typing import Callable
+
+from textual.message_pump import MessagePump
+
+log = logging.getLogger("h2o-lab")
+
+
+def guard_handlers() -> None:
+    """Route errors of message handlers to ``app.internal_error`` (installed once, for the process).
+
+    Textual dispatches every event and message of every widget through ``MessagePump._dispatch_message``;
+    an exception escaping it ends that widget's message loop and then the app. Apps without an
+    ``internal_error`` method (none in this package) keep Textual's behaviour.
+    """
+    original = MessagePump._dispatch_message
+    if getattr(original, "_h2o_lab_guard", False):
+        return
+
+    async def dispatch(self: MessagePump, message) -> None:  # type: ignore[no-untyped-def]
+        try:
+            await original(self, message)
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as error:
+            try:
+                report: Callable[[BaseException], bool] | None = getattr(self.app, "internal_error", None)
+            except Exception:
+                report = None
+            if report is None or not report(error):
+                raise
+
+    dispatch._h2o_lab_guard = True  # type: ignore[attr-defined]
+    MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
+
+
+class ExitWatchdog:
+    """Makes the learner's data safe and ends the process once the app starts to leave.
+
+    ``close`` must cancel running jobs, write the journal and stop the cluster; it may be called
+    again by the normal way out, which must then wait for it (``Lab.close`` does).
+    """
+
+    def __init__(self, close: Callable[[], None], grace: float = 5.0) -> None:
+        self._close = close
+        self.grace = grace
+        self.code = 0
+        self.safe = threading.Event()  # the journal is written and the cluster stopped
+        self._armed = threading.Event()
+        self._modes = _terminal_modes()
+        self._thread = threading.Thread(target=self._watch, name="exit-watchdog", daemon=True)
+        self._thread.start()
+
+    def arm(self, code: int = 0) -> None:
+        """The app is leaving. Safe to call from a signal handler and more than once."""
+        if not self._armed.is_set():
+            self.code = code
+            self._armed.set()
+
+    @property
+    def armed(self) -> bool:
+        return self._armed.is_set()
+
+    def _watch(self) -> None:
+        self._armed.wait()
+        try:
+            self._close()
+        except Exception:
+            log.exception("while stopping the cluster on the way out")
+        self.safe.set()
+        if self._armed.wait(0) and not _wait_main(self.grace):
+            log.warning("the terminal did not let go within %.0f s after the data was safe; ending the process", self.grace)
+            logging.shutdown()
+            _restore_terminal(self._modes)
+            os._exit(self.code or 1)
+
+
+def _wait_main(seconds: float) -> bool:
+    """True if the main thread ends within ``seconds``."""
+    main = threading.main_thread()
+    main.join(seconds)
+    return not main.is_alive()
+
+
+def _terminal_modes() -> list | None:
+    """The terminal's modes before the app changes them, to put back if the process must be ended."""
+    try:
+        import termios  # noqa: PLC0415
+
+        return termios.tcgetattr(sys.__stdin__.fileno()) if sys.__stdin__ and sys.__stdin__.isatty() else None
+    except Exception:
+        return None
+
+
+def _restore_terminal(modes: list | None) -> None:
+    """Put the terminal back (modes, main screen, cursor) if it is still there; never blocks."""
+    try:
+        import fcntl  # noqa: PLC0415
+        import termios  # noqa: PLC0415
+
+        if modes is not None and sys.__stdin__ is not None:
+            termios.tcsetattr(sys.__stdin__.fileno(), termios.TCSANOW, modes)
+        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+        if os.isatty(fd):
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+            os.write(fd, b"\x1b[?1049l\x1b[?25h\x1b[0m\r\n")
+    except Exception:
+        pass
