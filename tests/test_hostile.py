@@ -31,9 +31,10 @@ def test_every_form_field_gives_a_value_or_a_message(meta, text):
         assert str(exc), "a message is needed"
         return
     errors = validate({meta.name: value}, BY_NAME)
-    advice({meta.name: value})
-    for message in errors.values():
+    notes = advice({meta.name: value})
+    for message in [*errors.values(), *notes.values()]:
         assert isinstance(message, str) and message
+    assert set(errors) <= {meta.name, "_"}, "a message stands at the field typed into (or the form as a whole)"
 
 
 @settings(max_examples=1500, deadline=None)
@@ -45,8 +46,10 @@ def test_any_combination_of_fields_is_checked_without_an_exception(values):
             parsed[name] = parse_value(BY_NAME[name], text)
         except ParamError:
             continue
-    validate(parsed, BY_NAME)
-    advice(parsed)
+    # No exception, and every verdict is a message for a field that was filled in (or the form as a whole).
+    for found in (validate(parsed, BY_NAME), advice(parsed)):
+        assert all(isinstance(message, str) and message for message in found.values())
+        assert set(found) <= set(parsed) | {"_"}, (found, parsed)
 
 
 VALUE_FLAGS = ["--nthreads", "--max-mem", "--port", "--url", "--user", "--data-dir", "--mirror"]
@@ -65,10 +68,14 @@ def test_every_flag_gives_a_config_or_exit_2(flag, text, with_url):
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err):
-            parse_args(argv, environ={"H2O_LAB_PASSWORD": "pw"})
+            _args, config = parse_args(argv, environ={"H2O_LAB_PASSWORD": "pw"})
     except SystemExit as exc:
         assert exc.code == 2
         assert "error:" in err.getvalue()
+    else:
+        from tui.lab.service import LabConfig
+
+        assert isinstance(config, LabConfig)
 
 
 @settings(max_examples=1000, deadline=None)
