@@ -71,7 +71,11 @@ def test_the_figures_shown_are_h2os(binomial_run, evaluation):
     assert evaluation.scored_on == "validation"
     assert evaluation.auc_h2o == pytest.approx(model.auc(valid=True), rel=1e-12)
     assert evaluation.aucpr_h2o == pytest.approx(model.aucpr(valid=True), rel=1e-12)
-    assert evaluation.rows == binomial_run.split_rows[1] - (binomial_run.split_rows[1] - evaluation.rows)
+    # Scored on the validation frame, less the rows without an answer, which H2O leaves out as well.
+    assert evaluation.rows == model.model_performance(valid=True).nobs() <= binomial_run.split_rows[1]
+    # Every actual positive is either found or missed, at any threshold of H2O's table.
+    first = evaluation.row(0)
+    assert int(float(first["tps"])) + int(float(first["fns"])) == evaluation.positives
     assert 0 < evaluation.positives < evaluation.rows
 
 

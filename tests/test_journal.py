@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import pytest
 
+from tests.waiting import wait_until
 from tui.lab.journal import SCHEMA_VERSION, Journal
 from tui.lab.steps import step
 from tui.lab.training import DONE, RUNNING, Run, ScoringHistory
@@ -134,8 +134,13 @@ def test_the_password_is_in_no_file_the_lab_writes(lab, cars):
     password = lab.cluster.auth[1].encode()
     spec = step(4).spec()
     spec.params["epochs"] = 1
-    lab.train(spec)
-    time.sleep(0.2)
+    run = lab.train(spec)
+    # The files hold this run before they are searched: the journal its row, H2O's log the requests about its model.
+    assert any(r.run_id == run.run_id for r, _ in lab.journal.runs())
+    wait_until(
+        lambda: run.model_id in lab.cluster.stdout_path.read_text(errors="replace"),
+        what=f"H2O's log to mention {run.model_id}",
+    )
     journal_file = lab.journal.path
     files = [journal_file, journal_file.with_name(journal_file.name + "-wal"), lab.cluster.stdout_path, lab.cluster.stderr_path]
     files += list(lab.cluster.log_dir.rglob("*.log"))
