@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests.helpers import jvms_with, serve_text
+from tests.waiting import wait_until
 from tui.lab.cluster import ClusterOptions, OwnCluster, RemoteCluster, port_is_free
 from tui.lab.errors import ClusterError
 
@@ -108,7 +109,6 @@ def test_reaper_stops_the_jvm_when_the_app_process_dies(tmp_path):
     """Kill -9 of the app leaves no JVM: the helper notices the closed pipe."""
     import subprocess
     import sys
-    import time
 
     code = (
         "import sys, time\n"
@@ -128,11 +128,8 @@ def test_reaper_stops_the_jvm_when_the_app_process_dies(tmp_path):
         assert jvms_with(name)
         proc.kill()
         proc.wait()
-        deadline = time.monotonic() + 30
-        while jvms_with(name) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert jvms_with(name) == []
-        assert not os.path.exists(private)
+        wait_until(lambda: not jvms_with(name), what="the helper to stop the JVM")
+        wait_until(lambda: not os.path.exists(private), what="the private directory to be removed")
     finally:
         proc.kill()
 
