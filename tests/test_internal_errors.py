@@ -1,0 +1,96 @@
+"""An error inside one widget or handler is logged and shown, and the session goes on.
+
+The errors here are provoked on purpose. Textual's test harness still raises the first one when the
+app ends (so that no other test can pass over such an error): these tests expect exactly that.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.waiting import rendered, until
+from tui.app import make_app
+from tui.lab import paths
+
+
+pytestmark = pytest.mark.cluster
+
+
+class Provoked(RuntimeError):
+    """The error these tests raise on purpose."""
+
+
+def dialog_text(app) -> str:
+    return " ".join(rendered(w) for w in app.screen.query("Static"))
+
+
+async def test_an_error_in_a_handler_is_shown_and_the_session_goes_on(lab, monkeypatch):
+    from widgets.param_form import ParamForm
+
+    app = make_app(lab, health_interval=0)
+    calls = {"n": 0}
+    original = ParamForm.refresh_messages
+
+    def flaky(self):  # the first edit of a field fails; the next ones work
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise Provoked("a handler failed on purpose")
+        return original(self)
+
+    with pytest.raises(Provoked):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.cluster_state == "ready", what="cluster ready")
+            app.show_step(4)
+            view = app.lab_screen.view(4)
+            await until(pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="step 4's form")
+            form = view.form
+            monkeypatch.setattr(ParamForm, "refresh_messages", flaky)
+            form.field("epochs").focus_input()
+            await pilot.press("end", "0")  # epochs 150: the form's handler raises
+            await until(pilot, lambda: type(app.screen).__name__ == "ErrorDialog", what="the error dialog")
+
+            text = dialog_text(app)
+            assert "goes on" in text and "journal" in text and "safe" in text, text
+            assert str(paths.log_dir() / "h2o-lab.log") in text, text
+            assert app.is_running and app.internal_errors == 1
+            log = (paths.log_dir() / "h2o-lab.log").read_text()
+            assert "internal error (the session goes on)" in log and "Traceback" in log and "Provoked" in log
+
+            # The dialog closes with Esc, and the same form still handles its fields.
+            await pilot.press("escape")
+            await until(pilot, lambda: type(app.screen).__name__ != "ErrorDialog", what="the dialog to close")
+            form.field("epochs").focus_input()
+            await pilot.press("backspace", "backspace", "backspace", "2", "0")  # "150" becomes "20"
+            await until(pilot, lambda: calls["n"] >= 2, what="the form to handle the next edit")
+            assert form.values.get("epochs") is not None
+            await until(pilot, lambda: app.internal_errors == 1 and app.is_running, what="no further error")
+
+            # The rest of the app works as before.
+            await pilot.press("escape", "n")
+            await until(pilot, lambda: app.current_step == 5, what="step 5 after n")
+
+
+async def test_errors_that_keep_coming_end_the_app_with_the_data_safe(lab, monkeypatch):
+    """An error loop (the same handler failing again and again) is not a session that can go on."""
+    from screens.train import TrainView
+
+    app = make_app(lab, health_interval=0)
+
+    def broken(self, step: int = 1):
+        raise Provoked("a tab key failed on purpose")
+
+    monkeypatch.setattr(TrainView, "action_next_tab", broken)
+    with pytest.raises(Provoked):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.cluster_state == "ready", what="cluster ready")
+            app.show_step(3)
+            await pilot.pause()
+            for _ in range(25):
+                if not app.is_running:
+                    break
+                if type(app.screen).__name__ == "ErrorDialog":
+                    await pilot.press("escape")
+                await pilot.press("right_square_bracket")
+            await until(pilot, lambda: not app.is_running, what="the app to end after an error loop")
+    assert app.internal_errors > 20
+    assert lab.ready, "the test session's own cluster is not stopped by an app that ends (only the CLI stops it)"
