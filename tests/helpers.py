@@ -1,4 +1,4 @@
-"""Small helpers shared by the tests."""
+"""Small helpers for the tests."""
 
 from __future__ import annotations
 
@@ -20,16 +20,15 @@ from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
-def _shared_data() -> Path:
-    """The real data sets for tests: ../shared/data beside the project (or H2O_LAB_TEST_DATA)."""
-    candidates = [os.environ.get("H2O_LAB_TEST_DATA", ""), str(ROOT.parent / "shared" / "data"), "/work/shared/data"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "cars_20mpg.csv").exists():
-            return Path(candidate)
-    return ROOT.parent / "shared" / "data"
-
-
-SHARED_DATA = _shared_data()
+# The real data the tests run on, kept in the repository (see tests/data/README.md): the cars file and a
+# sample of MNIST in H2O's layout. Nothing outside the repository is read.
+TEST_DATA = Path(__file__).resolve().parent / "data"
+SHARED_DATA = TEST_DATA  # the former name, still imported by some tests
+# Digits 0..9 in the MNIST sample of tests/data (its first 2,000 training and 500 test rows).
+MNIST_SAMPLE_COUNTS = {
+    "train": [191, 220, 198, 191, 214, 180, 200, 224, 172, 210],
+    "test": [42, 67, 55, 45, 55, 50, 43, 49, 40, 54],
+}
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -138,9 +137,19 @@ class Terminal:
                 return
             self.output.extend(chunk)
 
+    def refused_h2o(self) -> None:
+        """In a test not marked ``cluster`` (tests/conftest.py) the app may not start H2O: fail at once if it tried."""
+        record = self.env.get("H2O_LAB_TESTS_NO_H2O")
+        if record and os.path.exists(record):
+            raise AssertionError(
+                "the app in the terminal tried to start H2O, but this test is not marked 'cluster' "
+                f"(mark it @pytest.mark.cluster):\n{Path(record).read_text()}"
+            )
+
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            self.refused_h2o()
             if self.log.exists() and "cluster ready after" in self.log.read_text():
                 return
             assert self.proc.poll() is None, self.output.decode(errors="replace")[-2000:]
@@ -175,6 +184,7 @@ class Terminal:
         """Seconds until ``text`` appears in the output written after ``offset``."""
         started = time.monotonic()
         while time.monotonic() - started < timeout:
+            self.refused_h2o()
             if text in self.screen_since(offset):
                 return time.monotonic() - started
             time.sleep(0.05)
@@ -182,6 +192,7 @@ class Terminal:
 
     def journal_runs(self) -> list[tuple[str, str, int]]:
         """(run id, status, scoring rows) of every run in the app's journal."""
+        self.refused_h2o()
         if not self.journal.exists():
             return []
         import json

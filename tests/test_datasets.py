@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import collections
 import gzip
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import SHARED_DATA, free_port, serve_directory
+from tests.helpers import MNIST_SAMPLE_COUNTS, TEST_DATA, free_port, serve_directory
 from tui.lab.datasets import REGISTRY, DataResolver, cars_standin_frame, check_layout
 from tui.lab.errors import DataError
 
@@ -78,12 +80,10 @@ def test_download_from_a_local_server_goes_to_the_cache(tmp_path):
 
 
 def test_download_of_a_real_mnist_file(tmp_path):
-    if not (SHARED_DATA / "mnist" / "test.csv.gz").exists():
-        pytest.skip("the shared MNIST copy is not on this machine")
-    with serve_directory(SHARED_DATA) as url:
+    with serve_directory(TEST_DATA) as url:
         found = DataResolver(None, tmp_path / "cache", mirror=url).resolve("mnist-test")
     assert found.source == "download"
-    assert Path(found.path).stat().st_size == (SHARED_DATA / "mnist" / "test.csv.gz").stat().st_size
+    assert Path(found.path).read_bytes() == (TEST_DATA / "mnist" / "test.csv.gz").read_bytes()
 
 
 def test_a_downloaded_file_with_the_wrong_layout_is_rejected_and_not_kept(tmp_path):
@@ -179,13 +179,44 @@ def test_bad_mnist_files_get_a_clear_message(tmp_path, writer, problem):
     assert problem in err.value.message
 
 
-def test_the_shared_copies_have_the_expected_layout():
-    if not SHARED_DATA.is_dir():
-        pytest.skip("no shared data on this machine")
+def test_every_file_in_tests_data_passes_the_layout_check():
     for spec in REGISTRY.values():
-        path = SHARED_DATA / spec.relpath
-        if path.exists():
-            assert check_layout(spec, path) is None, spec.name
+        assert check_layout(spec, TEST_DATA / spec.relpath) is None, spec.name
+
+
+# sha256 of H2O's cars file and of the CSV inside each MNIST sample (tests/data/README.md says how they were cut).
+SHA256 = {
+    "cars_20mpg.csv": "e558150d820ea7058d394e58d87ef314cb9fbc692480a7292b25ea7471ca962e",
+    "mnist/train.csv.gz": "3e5a2c90f37ac673a0a9f3d8e0115d4fa6c69d703d149cce5dbf1df9ffd47cbe",
+    "mnist/test.csv.gz": "432f163da9f3037a99fb03f24411180253fbb10a3361bf5361fa4ce49c63d8ee",
+}
+
+
+def test_the_test_data_is_byte_for_byte_what_its_readme_says():
+    """A checkout that converted line endings, or a re-cut sample, shows here first."""
+    for relpath, digest in SHA256.items():
+        path = TEST_DATA / relpath
+        content = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        assert hashlib.sha256(content).hexdigest() == digest, relpath
+        assert b"\r" not in content, relpath
+        assert relpath in (TEST_DATA / "README.md").read_text() and digest in (TEST_DATA / "README.md").read_text()
+
+
+@pytest.mark.parametrize("name,rows", [("train", 2000), ("test", 500)])
+def test_the_mnist_sample_has_every_digit_in_h2os_layout(name, rows):
+    path = TEST_DATA / "mnist" / f"{name}.csv.gz"
+    raw = path.read_bytes()
+    assert raw[3] & 0x08 == 0 and raw[4:8] == b"\0\0\0\0", "gzip without a file name, mtime 0 (reproducible)"
+    with gzip.open(path, "rt") as fh:
+        lines = fh.read().splitlines()
+    assert len(lines) == rows
+    labels = collections.Counter()
+    for line in lines:
+        values = line.split(",")
+        assert len(values) == 785 and all(v.isdigit() and int(v) <= 255 for v in values)
+        labels[int(values[-1])] += 1
+    assert sorted(labels) == list(range(10)), "all ten digits"
+    assert [labels[d] for d in range(10)] == MNIST_SAMPLE_COUNTS[name]
 
 
 def test_unwritable_cache_is_a_clear_message(tmp_path):
@@ -199,10 +230,8 @@ def test_unwritable_cache_is_a_clear_message(tmp_path):
     assert "cache directory" in err.value.message
 
 
-def test_staging_a_copy_of_the_shared_cars_file(tmp_path):
-    if not (SHARED_DATA / "cars_20mpg.csv").exists():
-        pytest.skip("no shared data on this machine")
+def test_staging_a_copy_of_h2os_cars_file(tmp_path):
     staged = tmp_path / "class"
     staged.mkdir()
-    shutil.copy(SHARED_DATA / "cars_20mpg.csv", staged)
+    shutil.copy(TEST_DATA / "cars_20mpg.csv", staged)
     assert DataResolver(staged, tmp_path / "cache", download=False).resolve("cars").source == "data-dir"

@@ -1,4 +1,7 @@
-"""MNIST on a real cluster: the import, the digits, a small network, its confusion matrix and mistakes."""
+"""MNIST on a real cluster: the import, the digits, a small network, its confusion matrix and mistakes.
+
+They run on the sample in tests/data (the first 2,000 training and 500 test digits; see its README).
+"""
 
 from __future__ import annotations
 
@@ -7,24 +10,23 @@ import sys
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import MNIST_SAMPLE_COUNTS, ROOT, TEST_DATA
 from tui.lab.errors import DataError
 from tui.lab.mnist import confusion_totals, estimate_seconds
 from tui.lab.params import canonical
 from tui.lab.steps import step
 from tui.lab.training import CANCELLED, DONE
 
-TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
-TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+TRAIN_ROWS, TEST_ROWS = 2000, 500
+TRAIN_COUNTS = MNIST_SAMPLE_COUNTS["train"]
+TEST_COUNTS = MNIST_SAMPLE_COUNTS["test"]
+SAMPLE = 1000  # the training rows of the small network: a sample of the sample
 
 
 @pytest.fixture(scope="module")
 def mnist(lab):
-    try:
-        lab.resolve("mnist-train")
-        lab.resolve("mnist-test")
-    except DataError:
-        pytest.skip("the MNIST files are not on this machine (see tests/conftest.py)")
+    for name in ("mnist-train", "mnist-test"):
+        assert lab.resolve(name).path == str(TEST_DATA / lab.resolver.spec(name).relpath)
     return lab.load_mnist()
 
 
@@ -44,29 +46,29 @@ def test_the_import_reports_h2os_parsing_progress(lab, mnist):
 
 @pytest.fixture(scope="module")
 def small_run(lab, mnist):
-    """Step 11's network on the first 3,000 training rows, validated on all 10,000 test digits."""
+    """Step 11's network on the first 1,000 training rows, validated on every test digit."""
     spec = step(11).spec()
     spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
-    spec.params.update({"epochs": 3, "train_samples_per_iteration": 3000})
-    spec.sample_rows = 3000
+    spec.params.update({"epochs": 3, "train_samples_per_iteration": SAMPLE})
+    spec.sample_rows = SAMPLE
     return lab.train(spec)
 
 
 def test_import_makes_the_label_a_factor_and_counts_the_classes(mnist):
-    assert (mnist.train.rows, mnist.train.cols) == (60000, 785)
-    assert (mnist.test.rows, mnist.test.cols) == (10000, 785)
+    assert (mnist.train.rows, mnist.train.cols) == (TRAIN_ROWS, 785)
+    assert (mnist.test.rows, mnist.test.cols) == (TEST_ROWS, 785)
     assert mnist.nclasses == 10 and mnist.levels == [str(d) for d in range(10)]
     assert mnist.train.counts == TRAIN_COUNTS
     assert mnist.test.counts == TEST_COUNTS
 
 
 def test_digits_come_back_with_their_labels(lab, mnist):
-    digits = lab.digits("train", [0, 1, 2, 59999])
-    assert [d.label for d in digits[:3]] == ["5", "0", "4"]
+    digits = lab.digits("train", [0, 1, 2, TRAIN_ROWS - 1])
+    assert [d.label for d in digits] == ["5", "0", "4", "0"]
     assert all(len(d.pixels) == 784 and 0 <= min(d.pixels) and max(d.pixels) <= 255 for d in digits)
     assert max(digits[0].pixels) > 200  # ink
-    assert [d.label for d in lab.digits("test", [0, 1, 9999])] == ["7", "2", "6"]
-    assert lab.digits("test", [10000, -1]) == []
+    assert [d.label for d in lab.digits("test", [0, 1, TEST_ROWS - 1])] == ["7", "2", "6"]
+    assert lab.digits("test", [TEST_ROWS, -1]) == []
 
 
 def test_a_small_network_trains_and_its_confusion_matrix_adds_up(lab, mnist, small_run):
@@ -74,10 +76,10 @@ def test_a_small_network_trains_and_its_confusion_matrix_adds_up(lab, mnist, sma
 
     run = small_run
     assert run.status == DONE, run.error
-    assert run.split_rows == [3000, 10000]
+    assert run.split_rows == [SAMPLE, TEST_ROWS]
     totals = confusion_totals(run.confusion.columns, run.confusion.rows)
-    assert totals["rows"] == 10000, "the matrix covers every test digit"
-    assert run.metric("nobs", "validation") == 10000
+    assert totals["rows"] == TEST_ROWS, "the matrix covers every test digit"
+    assert run.metric("nobs", "validation") == TEST_ROWS
     performance = h2o.get_model(run.model_id).model_performance(valid=True)
     top1 = float(performance.hit_ratio_table().cell_values[0][1])
     assert run.metric("accuracy", "validation") == pytest.approx(top1, abs=1e-4)
@@ -85,7 +87,7 @@ def test_a_small_network_trains_and_its_confusion_matrix_adds_up(lab, mnist, sma
     assert run.metric("logloss", "validation") == pytest.approx(performance.logloss(), rel=1e-9)
     assert len(run.hit_ratios.rows) == 10
     assert set(totals["per_class"]) == set(mnist.levels)
-    assert run.metric("accuracy", "validation") > 0.5  # it learned something on 3,000 rows
+    assert run.metric("accuracy", "validation") > 0.5  # it learned something on 1,000 rows
     assert run.history.has("validation_classification_error")
 
 
@@ -110,7 +112,7 @@ def test_speed_is_measured_and_gives_an_estimate(lab, mnist):
     assert estimate_seconds(60000, 10, speed) > estimate_seconds(5000, 10, speed) > 0
 
 
-@pytest.mark.parametrize("rows,message", [(60001, "larger than the training frame"), (0, "at least one row")])
+@pytest.mark.parametrize("rows,message", [(TRAIN_ROWS + 1, "larger than the training frame"), (0, "at least one row")])
 def test_bad_sample_sizes_are_refused(lab, mnist, rows, message):
     spec = step(11).spec()
     spec.sample_rows = rows
@@ -124,13 +126,14 @@ def test_cancel_keeps_the_partial_mnist_model(lab, mnist):
 
     spec = step(11).spec()
     spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
-    spec.params["train_samples_per_iteration"] = 2000
+    spec.params.update({"epochs": 20, "train_samples_per_iteration": 500})  # many iterations: cancelled well before the end
     seen = []
     run = lab.train(spec, on_update=seen.append, should_cancel=lambda: any(len(u.history) >= 2 for u in seen))
     assert run.status == CANCELLED
     assert h2o.get_model(run.model_id) is not None
 
 
+@pytest.mark.cluster  # it starts a cluster of its own
 def test_a_cluster_short_of_memory_is_told_before_the_import(tmp_path):
     """A private cluster with a 256 MB heap: the lab refuses to read MNIST and says why."""
     code = (
@@ -149,15 +152,8 @@ def test_a_cluster_short_of_memory_is_told_before_the_import(tmp_path):
         "finally:\n"
         "    lab.close()\n"
     )
-    data = ROOT.parent / "shared" / "data"
-    if not (data / "mnist" / "train.csv.gz").exists():
-        import os
-
-        data = os.environ.get("H2O_LAB_DATA", "")
-        if not data:
-            pytest.skip("the MNIST files are not on this machine")
     result = subprocess.run(
-        [sys.executable, "-c", code, str(data), str(tmp_path)], capture_output=True, text=True, timeout=180, cwd=ROOT
+        [sys.executable, "-c", code, str(TEST_DATA), str(tmp_path)], capture_output=True, text=True, timeout=180, cwd=ROOT
     )
     assert "REFUSED" in result.stdout, result.stdout + result.stderr
     assert "free memory" in result.stdout and "--max-mem" in result.stdout
