@@ -1,6 +1,10 @@
 """How much does watching a job live cost? Steps 3 to 8, trained through the lab and by plain h2o-py.
 
-    python bench/training_overhead.py [--rounds 3] [--interval 0.25]
+    python bench/training_overhead.py [--rounds 3] [--interval 0.25] [--data-dir DIR]
+
+The cars data is H2O's cars_20mpg.csv, complete in the repository's tests/data, which is the default;
+--data-dir DIR (or H2O_LAB_DATA) gives another directory holding it. Without it the script says where it
+looked and exits with status 2.
 
 Both ways run on the same private cluster and the same frames, with the same parameters,
 alternating (lab first, then plain, then plain first, ...), so that the machine's noise falls on
@@ -12,7 +16,6 @@ of the per-pair ratios (target: at most 1.05).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -20,13 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.data import add_data_dir, data_dir  # noqa: E402
 from tui.lab.cluster import ClusterOptions  # noqa: E402
 from tui.lab.params import canonical  # noqa: E402
 from tui.lab.quiet import quiet_h2o  # noqa: E402
 from tui.lab.service import Lab, LabConfig  # noqa: E402
 from tui.lab.steps import step  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+REPO_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"  # H2O's cars file, byte for byte
 
 
 def plain(lab: Lab, spec) -> float:
@@ -63,10 +67,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--interval", type=float, default=None, help="polling interval (default: the lab's)")
     parser.add_argument("--steps", default="3,4,5,6,7,8")
+    add_data_dir(parser, default=REPO_DATA)
     args = parser.parse_args()
 
-    data_dir = Path(os.environ.get("H2O_LAB_DATA", SHARED)) if (SHARED.exists() or os.environ.get("H2O_LAB_DATA")) else None
-    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=data_dir, download=False))
+    directory = data_dir(args.data_dir, ["cars"], default=REPO_DATA)
+    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=directory, download=False))
     interval = args.interval if args.interval is not None else lab.config.poll_interval
     print(f"starting a private cluster (polling every {interval} s while a job runs) ...", flush=True)
     lab.start_cluster()
