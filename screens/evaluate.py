@@ -214,6 +214,8 @@ class EvalView(TrainView):
 
     async def _build(self) -> None:
         await super()._build()
+        if not self._built:
+            return
         self.query_one(ThresholdExplorer).display = False
         self.refresh_runs()
         if self.evaluation is not None:

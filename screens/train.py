@@ -303,8 +303,10 @@ class TrainView(StepView):
 
     async def _build(self) -> None:
         await self.mount(_Body(self))
-        self._built = True
         self._building = False
+        if not self.is_attached or getattr(self.app, "leaving", False):
+            return  # the app is leaving: nothing to fill in
+        self._built = True
         self.query_one("#settings", PairsView).set_rows(self.settings_rows())
         for widget in self.query(".cv-only"):
             widget.display = False

@@ -19,6 +19,7 @@ from screens.lab import LabScreen
 from tui.lab import codegen, paths
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import ClusterError, LabError
+from tui.lab.rest import ClusterUnreachable
 from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import PAGES, STEPS
@@ -96,6 +97,7 @@ class LabApp(App):
         self.first_paint: float | None = None
         self.ready_at: float | None = None
         self._health_timer = None
+        self._slow_since: float | None = None  # since when a live cluster has not answered the health check
         self._quitting = False
         self.watchdog: ExitWatchdog | None = None  # set by the command line: ends the process if leaving hangs
         self.internal_errors = 0
@@ -301,12 +303,26 @@ class LabApp(App):
         except LabError as exc:
             if self._quitting:
                 return
-            # One more try before calling the cluster lost: a busy JVM can miss one beat.
-            try:
-                status = self.lab.cluster_status(timeout=1.0)
-            except LabError:
-                self.post_message(ClusterLost(exc.message, self.lab.log_tail()))
-                return
+            if isinstance(exc, ClusterUnreachable) and exc.timed_out and not self.lab.engine_stopped():
+                # Alive but slow (a busy machine): lost only if it stays silent for long.
+                now = time.monotonic()
+                self._slow_since = self._slow_since or now
+                if now - self._slow_since < self.lab.config.slow_patience:
+                    return
+            else:
+                # One more try before calling the cluster lost: a busy JVM can miss one beat.
+                try:
+                    status = self.lab.cluster_status(timeout=1.0)
+                except LabError:
+                    pass
+                else:
+                    self._slow_since = None
+                    self.post_message(ClusterStatusUpdate(status))
+                    return
+            self._slow_since = None
+            self.post_message(ClusterLost(exc.message, self.lab.log_tail()))
+            return
+        self._slow_since = None
         self.post_message(ClusterStatusUpdate(status))
 
     def action_restart_cluster(self) -> None:
@@ -660,6 +676,11 @@ class LabApp(App):
         while time.monotonic() < deadline and any(r.status == RUNNING for r in list(self.lab.runs)):
             time.sleep(0.1)
         self.call_from_thread(self.exit)
+
+    @property
+    def leaving(self) -> bool:
+        """True once the app has begun to quit: views stop building and workers stop reporting."""
+        return self._quitting
 
     def _on_signal(self, sig: int) -> None:
         log.info("signal %s: leaving", sig)

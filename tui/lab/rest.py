@@ -14,7 +14,15 @@ from tui.lab.errors import ClusterError
 
 
 class ClusterUnreachable(ClusterError):
-    """The cluster did not answer (refused, timed out, or went away)."""
+    """The cluster did not answer (refused, timed out, or went away).
+
+    ``timed_out`` tells a cluster that is only slow (it took the connection but not answered in
+    time: a busy machine, a long garbage collection) from one that is not there at all.
+    """
+
+    def __init__(self, message: str, *, hint: str = "", detail: str = "", timed_out: bool = False) -> None:
+        super().__init__(message, hint=hint, detail=detail)
+        self.timed_out = timed_out
 
 
 class Rest:
@@ -53,6 +61,7 @@ class Rest:
             raise ClusterUnreachable(
                 f"The cluster at {self.url} did not answer ({type(exc).__name__}).",
                 detail=str(exc),
+                timed_out=isinstance(exc, requests.Timeout),
             ) from None
         if response.status_code == 401:
             raise ClusterError(f"The cluster at {self.url} refused the credentials (HTTP 401).")

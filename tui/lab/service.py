@@ -76,6 +76,9 @@ class LabConfig:
     cache_dir: Path | None = None
     log_dir: Path | None = None
     poll_interval: float = 0.25
+    # How long a cluster whose engine is alive may be slow to answer (a busy lab VM, a long garbage
+    # collection) before a running job or the cluster counts as lost. A stopped engine counts at once.
+    slow_patience: float = 45.0
     journal_path: Path | None = None  # default: journal.sqlite3 in the user's data directory
     models_dir: Path | None = None  # default: models/ in the user's data directory
     keep_journal: bool = True
@@ -100,6 +103,8 @@ class Lab:
         self._ids = itertools.count(1)
         self._closed = False
         self._close_done = threading.Event()  # set once close() has finished
+        self._trainers = threading.Condition()  # train() calls in progress: close() lets them finish
+        self._training = 0
         self._session = secrets.token_hex(3)
         self._metas: list[ParamMeta] | None = None
         self._mnist: MnistInfo | None = None
@@ -217,6 +222,31 @@ class Lab:
         log.info("cluster ready: %s %s", status.url, status.version)
         return status
 
+    def engine_stopped(self) -> bool:
+        """True when there is no cluster, or the private cluster's Java process has ended."""
+        cluster = self.cluster
+        return cluster is None or (cluster.own and not getattr(cluster, "process_alive", lambda: True)())
+
+    def patiently(self, call: Callable[[], Any], patience: float | None = None) -> Any:
+        """``call()``, asked again while the cluster is alive but too slow to answer, up to ``patience`` seconds.
+
+        A refused connection or a stopped engine raises at once: only slowness is waited out.
+        """
+        patience = self.config.slow_patience if patience is None else patience
+        since = None
+        while True:
+            try:
+                return call()
+            except ClusterUnreachable as exc:
+                if not exc.timed_out or self.engine_stopped() or self._closed:
+                    raise
+                now = time.monotonic()
+                since = since if since is not None else now
+                if now - since >= patience:
+                    raise
+                log.info("the cluster is slow to answer (%s); asking again", exc.message)
+                time.sleep(0.5)
+
     def cluster_status(self, timeout: float = 3.0) -> ClusterStatus:
         if self.cluster is None:
             raise ClusterUnreachable("There is no cluster.")
@@ -281,6 +311,9 @@ class Lab:
                     run.status = INTERRUPTED
                     run.finished_at = time.time()
                 self.journal.save_run(run)
+        # A job's own loop saves the cancelled run's partial model: give it a moment, with the cluster still up.
+        with self._trainers:
+            self._trainers.wait_for(lambda: self._training == 0, timeout=15)
         try:
             cluster.stop()
         finally:
@@ -801,6 +834,22 @@ class Lab:
         interval: float | None = None,
     ) -> Run:
         """Start a job and follow it to its end, reporting a copy of the run after every look."""
+        with self._trainers:
+            self._training += 1
+        try:
+            return self._train(spec, on_update, should_cancel, interval)
+        finally:
+            with self._trainers:
+                self._training -= 1
+                self._trainers.notify_all()
+
+    def _train(
+        self,
+        spec: RunSpec,
+        on_update: Callable[[Run], None] | None,
+        should_cancel: Callable[[], bool] | None,
+        interval: float | None,
+    ) -> Run:
         interval = self.config.poll_interval if interval is None else interval
         run = self.start_run(spec)
         report = on_update or (lambda _r: None)
@@ -814,7 +863,7 @@ class Lab:
                     cancelled = True
                     self.cancel_run(run)
                 else:
-                    self.poll_run(run)
+                    self.patiently(lambda: self.poll_run(run))
                 report(copy.deepcopy(run))
                 # The journal keeps the scoring history so far, about once a second.
                 if len(run.history) != written[1] and time.monotonic() - written[0] >= 1.0:
@@ -823,6 +872,10 @@ class Lab:
                 if not run.finished:
                     time.sleep(interval)
         except ClusterUnreachable:
+            if run.finished and self._closed:
+                # Closing (the app is leaving) cancelled the job, then stopped the cluster under this loop.
+                report(copy.deepcopy(run))
+                return run
             run.status = INTERRUPTED
             run.finished_at = time.time()
             run.error = "The cluster stopped answering while the model trained; the scores so far are kept."
