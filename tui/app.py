@@ -581,14 +581,19 @@ class LabApp(App):
         if steps.has_focus:
             self.screen.focus_next()
         steps.display = not steps.display
+        steps.can_focus = steps.display  # a hidden list takes no keys (PgDn on it has no page to move by)
 
     def action_leave_field(self) -> None:
         from widgets.steps import StepList  # noqa: PLC0415
 
         try:
-            self.lab_screen.query_one(StepList).focus()
+            steps = self.lab_screen.query_one(StepList)
         except (LookupError, NoMatches):
-            pass
+            return
+        if steps.display:
+            steps.focus()
+        else:
+            self.screen.set_focus(None)  # the list is hidden (b): no field has the keys any more
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":
