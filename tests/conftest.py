@@ -108,11 +108,16 @@ def needs_h2o(item: pytest.Item) -> bool:
     return any(_calls_code_that_starts_h2o(f, seen) for f in functions if f is not None)
 
 
+PICTURE_FILES = {"test_snapshots.py", "test_terminals.py"}  # whole screens drawn and compared: a minute or two
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if not item.get_closest_marker(CLUSTER) and needs_h2o(item):
             item.add_marker(CLUSTER)
+        if item.path.name in PICTURE_FILES:
+            item.add_marker(pytest.mark.pictures)
 
 
 def pytest_collection_finish(session):

@@ -233,10 +233,6 @@ async def test_h2o_rejects_a_value_the_form_let_through(lab):
 
 
 async def test_mnist_from_import_to_mistakes(lab):
-    from tests.helpers import SHARED_DATA
-
-    if not (SHARED_DATA / "mnist" / "test.csv.gz").exists():
-        pytest.skip("the MNIST files are not on this machine")
     from screens.mnist import DigitBrowser
 
     app = make_app(lab, health_interval=0)

@@ -14,7 +14,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import SHARED_DATA, Terminal, jvms_with
+from tests.helpers import TEST_DATA, Terminal, jvms_with
 from tests.waiting import wait_until
 
 
@@ -52,7 +52,7 @@ def start_training(term: Terminal, step: int = 9) -> str:
 
 
 def args() -> list[str]:
-    return ["--data-dir", str(SHARED_DATA)] if (SHARED_DATA / "cars_20mpg.csv").exists() else []
+    return ["--data-dir", str(TEST_DATA)]
 
 
 def test_killing_the_jvm_mid_training(tmp_path):

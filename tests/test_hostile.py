@@ -22,7 +22,7 @@ anything = st.text(max_size=60)
 typed = st.one_of(numberish, anything, st.sampled_from(["", " ", "nan", "inf", "-0", "1e999", "[]", "200,,200", "true", "None", "Tanh"]))
 
 
-@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(meta=st.sampled_from(METAS), text=typed)
 def test_every_form_field_gives_a_value_or_a_message(meta, text):
     try:
@@ -37,7 +37,7 @@ def test_every_form_field_gives_a_value_or_a_message(meta, text):
     assert set(errors) <= {meta.name, "_"}, "a message stands at the field typed into (or the form as a whole)"
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(values=st.dictionaries(st.sampled_from([m.name for m in METAS]), typed, max_size=6))
 def test_any_combination_of_fields_is_checked_without_an_exception(values):
     parsed = {}
@@ -56,7 +56,7 @@ VALUE_FLAGS = ["--nthreads", "--max-mem", "--port", "--url", "--user", "--data-d
 argv_text = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=40)
 
 
-@settings(max_examples=2500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(flag=st.sampled_from(VALUE_FLAGS), text=argv_text, with_url=st.booleans())
 def test_every_flag_gives_a_config_or_exit_2(flag, text, with_url):
     import contextlib
@@ -78,7 +78,7 @@ def test_every_flag_gives_a_config_or_exit_2(flag, text, with_url):
         assert isinstance(config, LabConfig)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(text=st.one_of(anything, st.integers(-10**9, 10**9).map(str)))
 def test_the_training_size_field(text):
     rows, message = parse_rows(text, 60000)
@@ -87,7 +87,7 @@ def test_the_training_size_field(text):
         assert 1 <= rows <= 60000
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(name=st.text(alphabet=string.ascii_letters + string.digits + " ._-", min_size=0, max_size=30), deeper=st.booleans())
 def test_the_save_field(name, deeper, tmp_path_factory):
     from widgets.code import save_text
