@@ -113,14 +113,37 @@ def log_problems(text: str) -> list[str]:
     return problems
 
 
+def overlapping_runs(text: str) -> list[str]:
+    """Runs that started on a step while another run of the same step was still going (two jobs for one step)."""
+    running: dict[str, str] = {}  # run id -> step
+    found = []
+    for match in re.finditer(r"(started (?P<run>run-\d+) \(.*?\) for step (?P<step>\d+))|((?P<done>run-\d+) finished)", text):
+        if match.group("run"):
+            step = match.group("step")
+            others = [r for r, s in running.items() if s == step]
+            if others:
+                found.append(f"{match.group('run')} started on step {step} while {', '.join(others)} still ran")
+            running[match.group("run")] = step
+        else:
+            running.pop(match.group("done"), None)
+    return found
+
+
 def signature(problem: str) -> str:
-    """What tells one crash from another: the exception line and the app's innermost frame."""
+    """What tells one crash from another: the exception's type and where it was raised (the innermost frame),
+    with the frame of the app's own code nearest to it."""
     lines = problem.splitlines()
-    frames = [l.strip() for l in lines if l.strip().startswith("File ") and "/textual/" not in l and "asyncio" not in l]
+    frames = re.findall(r'File "([^"]+)", line (\d+), in (\S+)', problem)
     last = next((l.strip() for l in reversed(lines) if l.strip() and not l.startswith(" ")), lines[0])
-    where = frames[-1] if frames else ""
-    where = re.sub(r'File ".*?/((tui|screens|widgets)/[^"]+)"', r"\1", where)
-    return f"{last[:160]} @ {where}" if where else last[:200]
+    kind = last.split(":", 1)[0] if "Traceback" in problem else last[:160]
+    if not frames:
+        return kind
+    path, line, function = frames[-1]
+    where = f"{Path(path).name}:{line} {function}"
+    own = [f for f in frames if re.search(r"/(tui|screens|widgets)/", f[0]) and not f[0].endswith("safety.py")]
+    if own and own[-1] != frames[-1]:
+        where += f" (from {Path(own[-1][0]).parent.name}/{Path(own[-1][0]).name}:{own[-1][1]} {own[-1][2]})"
+    return f"{kind} @ {where}"
 
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]")
@@ -138,11 +161,21 @@ class StressTerminal(Terminal):
     def __init__(self, tmp_path: Path, *args: str) -> None:
         workdir = tmp_path / "cwd"
         workdir.mkdir(parents=True, exist_ok=True)
+        # SIGUSR2 makes the app write every thread's stack to a file (as often as asked), for a hang's report.
+        self.stacks = tmp_path / "stacks.txt"
+        diagnose = tmp_path / "diagnose"
+        diagnose.mkdir(parents=True, exist_ok=True)
+        (diagnose / "sitecustomize.py").write_text(
+            "import faulthandler, os, signal\n"
+            "_stacks = open(os.environ['H2O_LAB_STRESS_STACKS'], 'a')\n"
+            "faulthandler.register(signal.SIGUSR2, file=_stacks, all_threads=True)\n"
+        )
         real = subprocess.Popen
 
         def popen(command, **kwargs):
             env = dict(kwargs.get("env") or os.environ)
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(diagnose), str(ROOT), env.get("PYTHONPATH")]))
+            env["H2O_LAB_STRESS_STACKS"] = str(self.stacks)
             env["PYTHONFAULTHANDLER"] = "1"  # SIGABRT on a hung app writes every thread's stack to the terminal
             return real(command, **{**kwargs, "cwd": workdir, "env": env})
 
@@ -165,6 +198,7 @@ class Result:
     failure: str = ""  # what went wrong besides the log (no start, no exit...)
     trail: list[str] = dataclasses.field(default_factory=list)  # what was sent, phase by phase
     log_path: Path | None = None
+    overlaps: list[str] = dataclasses.field(default_factory=list)  # two jobs at once for one step
 
     @property
     def ok(self) -> bool:
@@ -180,6 +214,8 @@ class Result:
         )
         if self.failure:
             text += f"\n  failure: {self.failure}"
+        if self.overlaps:
+            text += "\n  note (not counted as a failure): two jobs for one step: " + "; ".join(self.overlaps[:5])
         return text
 
     def report(self) -> str:
@@ -193,7 +229,7 @@ class Result:
             seen.add(sig)
             parts.append(f"--- {sig}\n{problem[-3000:]}")
         if self.problems or self.failure:
-            parts.append("--- the last phases sent:\n" + "\n".join(self.trail[-12:]))
+            parts.append("--- the last phases sent:\n" + "\n".join(self.trail[-16:]))
             if self.log_path is not None:
                 parts.append(f"--- the app's log: {self.log_path}")
         return "\n".join(parts)
@@ -288,6 +324,7 @@ class Stress:
                 time.sleep(0.5)
             self.result.jvms_left = jvms_with(self.term.marker)
             self.result.problems = log_problems(self.log_text())
+            self.result.overlaps = overlapping_runs(self.log_text())
             self.term.close()
         self.say(f"  seed {self.seed} took {time.monotonic() - started:.0f} s")
         return self.result
@@ -362,21 +399,28 @@ class Stress:
         """q, and y when the app asks (a model trains); Escapes first close dialogs and leave fields."""
         term = self.term
         start = None
-        for _attempt in range(3):
+        for attempt in range(1, 4):
             for _ in range(3):
                 term.send("\x1b")
                 time.sleep(0.3)
             offset = len(term.output)
             term.send("q")
             start = start or time.monotonic()
-            asked = time.monotonic() + 5
+            self.result.trail.append(f"[quit] q (attempt {attempt}) at {time.monotonic() - start:.1f} s")
+            asked = time.monotonic() + 4
+            answered = False
             while time.monotonic() < asked and term.proc.poll() is None:
-                shown = term.screen_since(offset)
-                if "A model is training" in shown or "Quit now?" in shown:
+                shown = re.sub(r"\s+", "", plain(term.screen_since(offset)))
+                if "Quitnow?" in shown or "Amodelistraining" in shown:
                     time.sleep(0.2)
                     term.send("y")
+                    answered = True
+                    self.result.trail.append(f"[quit] y to the quit dialog at {time.monotonic() - start:.1f} s")
                     break
                 time.sleep(0.1)
+            if not answered and term.proc.poll() is None:
+                term.send("y")  # the dialog may be drawn in pieces the search above cannot read; y is harmless
+                self.result.trail.append(f"[quit] y (no dialog read on screen) at {time.monotonic() - start:.1f} s")
             try:
                 term.wait_exit(timeout=45)
                 break
@@ -387,14 +431,37 @@ class Stress:
             return
         self.result.exit_code = term.proc.returncode
         self.result.exit_seconds = time.monotonic() - start
+        self.result.trail.append(f"[quit] exit code {self.result.exit_code} at {self.result.exit_seconds:.1f} s")
+        if self.result.exit_code != 0:
+            self.result.failure = f"the app ended with exit code {self.result.exit_code} after q"
 
     def _hang_report(self) -> str:
-        """The words last drawn, then every thread's stack (faulthandler, on SIGABRT); the app is gone after it."""
+        """The words last drawn, how busy the app is, its main thread three times a second apart (SIGUSR2), then
+        every thread's stack (faulthandler, on SIGABRT); the app is gone after it."""
         term = self.term
+        pid = term.proc.pid
         drawn = plain(term.screen_since(max(0, len(term.output) - 6000)))
+
+        def cpu_seconds() -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        samples = []
+        try:
+            before, started = cpu_seconds(), time.monotonic()
+            for _ in range(3):
+                size = term.stacks.stat().st_size if term.stacks.exists() else 0
+                os.kill(pid, signal.SIGUSR2)
+                time.sleep(1.0)
+                text = term.stacks.read_text(errors="replace")[size:] if term.stacks.exists() else ""
+                current = text.find("Current thread")
+                samples.append(text[current:current + 2500] if current >= 0 else text[-2500:])
+            busy = (cpu_seconds() - before) / (time.monotonic() - started)
+        except OSError:
+            busy = float("nan")
         offset = len(term.output)
         try:
-            os.kill(term.proc.pid, signal.SIGABRT)
+            os.kill(pid, signal.SIGABRT)
             term.wait_exit(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             pass
@@ -403,7 +470,11 @@ class Stress:
         start = dump.find("Fatal Python error")
         dump = dump[start:] if start >= 0 else dump
         (self.workdir / "hang-stacks.txt").write_text(dump)
-        return f"the last words drawn: {drawn[-1500:]}\nthe app's threads when it hung (SIGABRT):\n{dump[-6000:]}"
+        shown = "\n".join(f"-- main thread, sample {i + 1}:\n{sample}" for i, sample in enumerate(samples))
+        return (
+            f"the last words drawn: {drawn[-1200:]}\nthe app used {busy:.0%} of a core while hung; "
+            f"its main thread (every thread in {self.workdir / 'hang-stacks.txt'} and {term.stacks}):\n{shown}"
+        )
 
 
 def run_seeds(seeds: list[int], keys: int, burn: bool = True, say=print) -> list[Result]:
