@@ -41,6 +41,15 @@ class Dialog(ModalScreen):
     """
     BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close")]
 
+    _answered = False
+
+    def dismiss(self, result=None):  # type: ignore[no-untyped-def, override]
+        """Close with ``result``, once: a second key or click already on its way is ignored."""
+        if self._answered:
+            return None
+        self._answered = True
+        return super().dismiss(result)
+
     def action_dismiss_dialog(self) -> None:
         self.dismiss(None)
 
@@ -101,7 +110,8 @@ class ErrorDialog(Dialog):
                 yield Button("Close (esc)", id="close", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
+        for button in self.query("#close").results(Button):
+            button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -784,7 +784,7 @@ class TrainView(StepView):
             self.on_show_step()
             self.call_later(self.action_train)
             return
-        if self.training:
+        if self.training or self._job_pending():
             self.notify("A model is already training on this step.", severity="warning")
             return
         if not self.app.lab.ready:  # type: ignore[attr-defined]
@@ -820,6 +820,10 @@ class TrainView(StepView):
             self._confirm_and_train()
             return
         self._start(self.current_spec())
+
+    def _job_pending(self) -> bool:
+        """A job (or a speed trial) of this step is starting or running: a second t must not start another."""
+        return any(w.node is self and w.group == "train" and not w.is_finished for w in self.app.workers)
 
     def _confirm_and_train(self) -> None:
         found = self.estimate()

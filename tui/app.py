@@ -24,7 +24,7 @@ from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import PAGES, STEPS
 from tui.lab.training import DONE, RUNNING, Run, speed_key
-from tui.safety import ExitWatchdog, guard_handlers
+from tui.safety import ExitWatchdog, guard_handlers, terminal_gone
 from tui.messages import (
     ClusterFailed,
     ClusterLost,
@@ -97,6 +97,7 @@ class LabApp(App):
         self.first_paint: float | None = None
         self.ready_at: float | None = None
         self._health_timer = None
+        self._training_views: list | None = None
         self._slow_since: float | None = None  # since when a live cluster has not answered the health check
         self._quitting = False
         self.watchdog: ExitWatchdog | None = None  # set by the command line: ends the process if leaving hangs
@@ -112,6 +113,13 @@ class LabApp(App):
         self.call_after_refresh(self._painted)
         if self.watchdog is not None:
             self._catch_signals(self.watchdog)
+            self.set_interval(2.0, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """A terminal can vanish without a SIGHUP (no controlling terminal): leave as if one came."""
+        if not self._quitting and terminal_gone():
+            log.info("the terminal is gone: leaving")
+            self._on_signal(signal.SIGHUP)
 
     def _catch_signals(self, watchdog: ExitWatchdog) -> None:
         """SIGTERM, SIGHUP (the terminal closed) and SIGINT: leave. The handler runs in the main thread
@@ -529,12 +537,18 @@ class LabApp(App):
         self.push_screen(SaveDialog(message.filename, message.code))
 
     def training_views(self):
+        """The training steps' views (made once with the main screen; asked for on every run update)."""
         from screens.train import TrainView  # noqa: PLC0415
 
-        try:
-            return list(self.lab_screen.query(TrainView))
-        except LookupError:
-            return []
+        if self._training_views is None:
+            try:
+                views = list(self.lab_screen.query(TrainView))
+            except LookupError:
+                return []
+            if not views:
+                return []
+            self._training_views = views
+        return list(self._training_views)
 
     def training_running(self) -> bool:
         return any(view.training for view in self.training_views())

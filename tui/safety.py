@@ -88,7 +88,7 @@ class ExitWatchdog:
             log.warning("the terminal did not let go within %.0f s after the data was safe; ending the process", self.grace)
             logging.shutdown()
             _restore_terminal(self._modes)
-            os._exit(self.code or 1)
+            os._exit(self.code)
 
 
 def _wait_main(seconds: float) -> bool:
@@ -122,3 +122,18 @@ def _restore_terminal(modes: list | None) -> None:
             os.write(fd, b"\x1b[?1049l\x1b[?25h\x1b[0m\r\n")
     except Exception:
         pass
+
+
+def terminal_gone() -> bool:
+    """True when the terminal behind standard input has hung up (its other end closed)."""
+    try:
+        import select  # noqa: PLC0415
+
+        stdin = sys.__stdin__
+        if stdin is None or not os.isatty(stdin.fileno()):
+            return False
+        poller = select.poll()
+        poller.register(stdin.fileno(), select.POLLHUP)
+        return any(events & (select.POLLHUP | select.POLLNVAL) for _fd, events in poller.poll(0))
+    except (OSError, ValueError):
+        return False

@@ -334,6 +334,7 @@ class ParamForm(Vertical):
         self.extra_warnings: dict[str, str] = {}  # from the step (what the chart will show)
         self._mounted_levels: set[str] = set()
         self._banner: Text | str | None = None
+        self._first_fix: tuple[str, Any, str] | None = None
         self._built = False
 
     # -- layout ---------------------------------------------------------------------------------
@@ -447,7 +448,8 @@ class ParamForm(Vertical):
         self.post_message(self.Changed(self, self.valid))
 
     def first_fix(self) -> tuple[str, Any, str] | None:
-        return next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
+        """The first fix on offer (kept by refresh_messages: the footer asks for it on every redraw)."""
+        return self._first_fix
 
     def set_values(self, values: dict[str, Any]) -> None:
         """Replace every value (loading a run, a preset, a fix) and redraw the fields."""
@@ -503,6 +505,7 @@ class ParamForm(Vertical):
             name = field.meta.name
             fix = FIXES.get(name) if name in notes and self.values.get("adaptive_rate", True) is not False else None
             field.show(self.values.get(name), errors.get(name), notes.get(name), fix)
+        self._first_fix = next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
         # Errors on fields that are not on screen (collapsed groups) or on the whole form.
         visible = {f.meta.name for f in self.query(ParamField)}
         elsewhere = {n: t for n, t in errors.items() if n not in visible}

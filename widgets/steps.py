@@ -75,6 +75,19 @@ class StepList(OptionList):
         self.current, self.done, self.busy = state
         self._fill(follow)
 
+    # OptionList pages by its laid-out lines; a list being re-filled (or hidden) has none yet.
+    def action_page_down(self) -> None:
+        try:
+            super().action_page_down()
+        except (KeyError, IndexError):
+            self.action_last()
+
+    def action_page_up(self) -> None:
+        try:
+            super().action_page_up()
+        except (KeyError, IndexError):
+            self.action_first()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
