@@ -32,9 +32,9 @@ MNIST_SAMPLE_COUNTS = {
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def jvms_with(marker: str) -> list[int]:
-    """Pids of live processes whose command line holds ``marker`` (zombies excluded)."""
-    found = []
+def processes_with(marker: str) -> dict[int, bytes]:
+    """Live processes (zombies excluded) whose command line holds ``marker``: pid -> command line."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -43,9 +43,28 @@ def jvms_with(marker: str) -> list[int]:
             state = (entry / "stat").read_text().split(") ", 1)[1][:1]
         except (OSError, IndexError):
             continue
-        if marker.encode() in cmdline and b"h2o.jar" in cmdline and state != "Z":
-            found.append(int(entry.name))
+        if marker.encode() in cmdline and state != "Z":
+            found[int(entry.name)] = cmdline
     return found
+
+
+def jvms_with(marker: str) -> list[int]:
+    """Pids of live H2O JVMs whose command line holds ``marker``."""
+    return [pid for pid, cmdline in processes_with(marker).items() if b"h2o.jar" in cmdline]
+
+
+def current_step(journal: Path) -> int | None:
+    """The step the app last saved as the learner's place in ``journal`` (it saves it on every move)."""
+    import json
+
+    if not journal.exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=5)) as db:
+            row = db.execute("SELECT value FROM state WHERE key='progress'").fetchone()
+    except sqlite3.Error:
+        return None
+    return json.loads(row[0]).get("current") if row else None
 
 
 def free_port() -> int:

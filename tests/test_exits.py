@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Terminal, jvms_with
+from tests import helpers
+from tests.helpers import Terminal
 
 pytestmark = pytest.mark.cluster  # every case starts the real command and its private cluster
 
@@ -23,18 +24,7 @@ HANG = 60.0  # seconds: far beyond a normal exit (a few seconds), short of a hun
 
 def processes_with(marker: str) -> list[str]:
     """Command lines of live processes (the JVM, its reaper helper) that carry the cluster's name."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().split(") ", 1)[1][:1]
-        except (OSError, IndexError):
-            continue
-        if marker.encode() in cmdline and state != "Z":
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace")[:120])
-    return found
+    return [c.replace(b"\0", b" ").decode(errors="replace")[:120] for c in helpers.processes_with(marker).values()]
 
 
 def until(predicate, what: str, timeout: float = 180.0):
@@ -54,18 +44,7 @@ def go_to_step(term: Terminal, step: int) -> None:
 
 
 def _current(term: Terminal) -> int | None:
-    import contextlib
-    import json
-    import sqlite3
-
-    if not term.journal.exists():
-        return None
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{term.journal}?mode=ro", uri=True, timeout=5)) as db:
-            row = db.execute("SELECT value FROM state WHERE key='progress'").fetchone()
-    except sqlite3.Error:
-        return None
-    return json.loads(row[0]).get("current") if row else None
+    return helpers.current_step(term.journal)
 
 
 def start_training(term: Terminal, step: int = 3) -> str:

@@ -5,29 +5,19 @@ How fast the app notices is measured by bench/lost_cluster.py; here the deadline
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
 import signal
-import sqlite3
 
 import pytest
 
+from tests import helpers
 from tests.helpers import TEST_DATA, Terminal, jvms_with
 from tests.waiting import wait_until
 
 
 def current_step(term: Terminal) -> int | None:
-    """The step the app last saved as the learner's place (it saves it on every move)."""
-    if not term.journal.exists():
-        return None
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{term.journal}?mode=ro", uri=True, timeout=5)) as db:
-            row = db.execute("SELECT value FROM state WHERE key='progress'").fetchone()
-    except sqlite3.Error:
-        return None
-    return json.loads(row[0]).get("current") if row else None
+    return helpers.current_step(term.journal)
 
 
 def run_status(term: Terminal, run_id: str) -> tuple[str, int] | None:
