@@ -502,6 +502,7 @@ class Lab:
         finally:
             done.set()
             watcher.join(timeout=2)
+        report(1.0)  # the call returned: the job is done, however quickly (a small file parses between two looks)
 
     def digits(self, which: str, rows: list[int]) -> list[Digit]:
         """Rows of the MNIST ``train`` or ``test`` frame as digits (pixels and label)."""
