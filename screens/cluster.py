@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from screens.base import StepView
+from screens.base import StepView, error_text
 from tui.lab import fmt
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import LabError
@@ -97,7 +97,7 @@ class ClusterView(StepView):
     @property
     def own(self) -> bool:
         """Whether the lab started this cluster (else it connects to one at --url)."""
-        return self.app.lab.own_cluster  # type: ignore[attr-defined]
+        return self.lab_app.lab.own_cluster
 
     def set_code(self, code: str) -> None:
         self.query_one("#cluster-code", CodePanel).set_code(code)
@@ -119,9 +119,7 @@ class ClusterView(StepView):
             "The cluster could not be started." if self.own else "Could not connect to the cluster."
         )
         self.query_one("#cluster-news", Static).update(Text(title, style="bold red"))
-        text = Text(error.message)
-        if error.hint:
-            text.append("\n" + error.hint, style="italic")
+        text = error_text(error, style="")
         text.append("\nPress r to try again.", style="bold")
         self.query_one("#cluster-error", Static).update(text)
         tail = log_tail or error.detail

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Static
 
-from screens.base import StepView
+from screens.base import StepView, error_text
 from tui.lab import fmt
 from tui.lab.errors import LabError
 from tui.lab.frames import FrameInfo
@@ -21,6 +21,9 @@ FACTOR_NOTE = (
 
 
 class DataView(StepView):
+    """Step 2: import the cars data, see its columns, its first rows and the code."""
+
+    STEP_ACTIONS = frozenset({"import_data"})
     DEFAULT_CSS = """
     DataView .bar {
         height: auto;
@@ -81,6 +84,7 @@ class DataView(StepView):
             yield CodePanel(id="data-code")
 
     def set_code(self, code: str) -> None:
+        """Show the h2o-py script of this step."""
         self.query_one("#data-code", CodePanel).set_code(code)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -90,21 +94,27 @@ class DataView(StepView):
 
     @property
     def loaded(self) -> bool:
+        """Whether the cars data is in the cluster."""
         return self.has_class("loaded")
 
+    def check_step_action(self, action: str) -> bool:
+        """i imports until the data is in."""
+        return super().check_step_action(action) and not self.loaded
+
     def action_import_data(self) -> None:
+        """Import the cars data (i)."""
         if not self.loaded:
-            self.app.load_data("cars")  # type: ignore[attr-defined]
+            self.lab_app.load_data("cars")
 
     def show_progress(self, text: str) -> None:
+        """A line of news from the import."""
         self.query_one("#data-news", Static).update(text)
         self.query_one("#import", Button).disabled = True
 
     def show_failure(self, error: LabError) -> None:
+        """Why the import failed, and the button back."""
         self.query_one("#import", Button).disabled = False
-        text = Text(error.message, style="bold red")
-        if error.hint:
-            text.append("\n" + error.hint, style="italic")
+        text = error_text(error)
         self.query_one("#data-news", Static).update("Import failed.")
         self.query_one("#data-source", Static).update(text)
 

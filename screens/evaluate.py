@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -12,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Select, Static, TabPane
+from textual.worker import Worker
 
+from screens.base import error_text, on_worker_error
 from screens.train import TrainView
 from tui.lab import fmt
 from tui.lab.errors import LabError
@@ -31,12 +34,12 @@ AUC_LESSON = (
 )
 
 
+@dataclass(eq=False)
 class Evaluated(Message):
-    def __init__(self, evaluation: Evaluation | None, error: LabError | None = None, run_id: str = "") -> None:
-        super().__init__()
-        self.evaluation = evaluation
-        self.error = error
-        self.run_id = run_id
+    """A run's evaluation, or why there is none."""
+
+    evaluation: Evaluation | None
+    error: LabError | None = None
 
 
 class ThresholdExplorer(Vertical, can_focus=True):
@@ -61,10 +64,11 @@ class ThresholdExplorer(Vertical, can_focus=True):
         Binding("m", "best", "Max F1", id="explorer.best"),
     ]
 
+    @dataclass(eq=False)
     class Moved(Message):
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
+        """The explorer moved to another row of the thresholds table."""
+
+        index: int
 
     def __init__(self) -> None:
         super().__init__(id="explorer")
@@ -232,7 +236,7 @@ class EvalView(TrainView):
     def refresh_runs(self) -> None:
         if not self._built:
             return
-        runs = [r for r in self.app.runs.values() if r.finished and r.model_id]  # type: ignore[attr-defined]
+        runs = [r for r in self.lab_app.runs.values() if r.finished and r.model_id]
         select = self.query_one("#eval-run", Select)
         options = [(f"{r.run_id} · step {r.spec.step} · {(r.model_category or 'unknown').lower()}", r.run_id) for r in runs]
         current = select.value
@@ -245,7 +249,7 @@ class EvalView(TrainView):
     def _picked(self, event: Select.Changed) -> None:
         event.stop()
         self.picked = None if event.value is Select.NULL else str(event.value)
-        run = self.app.runs.get(self.picked) if self.picked else self.run  # type: ignore[attr-defined]
+        run = self.lab_app.runs.get(self.picked) if self.picked else self.run
         if run is not None:
             self.evaluate(run)
 
@@ -260,25 +264,18 @@ class EvalView(TrainView):
 
     @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
     def _evaluate_worker(self, run: Run) -> None:
-        try:
-            evaluation = self.app.lab.evaluate(run)  # type: ignore[attr-defined]
-        except LabError as exc:
-            self.post_message(Evaluated(None, exc, run.run_id))
-            return
-        except Exception as exc:
-            log.exception("evaluation failed")
-            self.post_message(Evaluated(None, LabError(f"The evaluation stopped unexpectedly: {exc}"), run.run_id))
-            return
-        self.post_message(Evaluated(evaluation))
+        self.post_message(Evaluated(self.lab_app.lab.evaluate(run)))
+
+    @on_worker_error("evaluate", "The evaluation")
+    def _evaluate_failed(self, _worker: Worker, error: LabError) -> None:
+        self._on_evaluated(Evaluated(None, error))
 
     @on(Evaluated)
     def _on_evaluated(self, message: Evaluated) -> None:
         message.stop()
         if message.error is not None:
             self.evaluation = None
-            text = Text(message.error.message, style="bold red")
-            if message.error.hint:
-                text.append("\n" + message.error.hint, style="italic")
+            text = error_text(message.error)
             self._eval_note = text
             if self._built:
                 self.remove_class("evaluated")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -17,6 +19,9 @@ from screens.train import TrainView
 from tui.lab.steps import PAGES, STEPS, Step
 from widgets.header import LabHeader
 from widgets.steps import StepList
+
+if TYPE_CHECKING:
+    from tui.app import LabApp
 
 VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "mnist-data": MnistDataView, "train": TrainView, "evaluation": EvalView, "runs": RunsView}
 
@@ -79,11 +84,20 @@ class LabScreen(Screen):
 
     def on_mount(self) -> None:
         # The step views are mounted a little after the screen itself: fill them in after a refresh.
-        self.call_after_refresh(self.app.lab_screen_mounted)  # type: ignore[attr-defined]
+        self.call_after_refresh(cast("LabApp", self.app).lab_screen_mounted)
 
     def view(self, number: int) -> StepView:
+        """The view of the step with this number."""
         return self.query_one(f"#view-{number}", StepView)
 
+    def view_of(self, key: str) -> StepView:
+        """The view of the step with this key (``data``, ``advanced``, ``runs``...)."""
+        number = next((s.number for s in self.steps if s.key == key), None)
+        if number is None:
+            raise LookupError(f"no step {key!r}")
+        return self.view(number)
+
     def show_step(self, number: int) -> None:
+        """Bring the step's view forward."""
         self.query_one("#views", ContentSwitcher).current = f"view-{number}"
         self.view(number).on_show_step()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -10,8 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
+from textual.worker import Worker
 
-from screens.base import StepView
+from screens.base import StepView, WorkerErrors, error_text, on_worker_error
 from tui.lab import fmt
 from tui.lab.errors import LabError
 from tui.lab.mnist import Digit, MnistInfo
@@ -19,17 +23,21 @@ from widgets.chart import CountsChart
 from widgets.code import CodePanel
 from widgets.digits import DigitPicture
 
+if TYPE_CHECKING:
+    from tui.app import LabApp
+
 PAGE = 16
 
 
+@dataclass(eq=False)
 class DigitsFetched(Message):
-    def __init__(self, which: str, digits: list[Digit]) -> None:
-        super().__init__()
-        self.which = which
-        self.digits = digits
+    """Digits of the train or test frame, fetched from the cluster."""
+
+    which: str
+    digits: list[Digit]
 
 
-class DigitBrowser(Vertical, can_focus=True):
+class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
     """A digit with its label; the arrow keys go through the rows."""
 
     DEFAULT_CSS = """
@@ -111,12 +119,11 @@ class DigitBrowser(Vertical, can_focus=True):
     def _fetch(self, which: str, row: int) -> None:
         start = max(0, row - PAGE // 2)
         rows = [r for r in range(start, start + PAGE) if (which, r) not in self.cache]
-        try:
-            digits = self.app.lab.digits(which, rows)  # type: ignore[attr-defined]
-        except LabError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        self.post_message(DigitsFetched(which, digits))
+        self.post_message(DigitsFetched(which, cast("LabApp", self.app).lab.digits(which, rows)))
+
+    @on_worker_error("digits", "Fetching digits")
+    def _fetch_failed(self, _worker: Worker, error: LabError) -> None:
+        self.notify(error.message, severity="error")
 
     @on(DigitsFetched)
     def _fetched(self, message: DigitsFetched) -> None:
@@ -134,6 +141,7 @@ class DigitBrowser(Vertical, can_focus=True):
 
 
 class MnistDataView(StepView):
+    STEP_ACTIONS = frozenset({"import_data"})
     DEFAULT_CSS = """
     MnistDataView .bar {
         height: auto;
@@ -210,9 +218,14 @@ class MnistDataView(StepView):
             event.stop()
             self.action_import_data()
 
+    def check_step_action(self, action: str) -> bool:
+        """i imports until the digits are in."""
+        return super().check_step_action(action) and not self.loaded
+
     def action_import_data(self) -> None:
+        """Import the MNIST digits (i)."""
         if not self.loaded:
-            self.app.load_data("mnist")  # type: ignore[attr-defined]
+            self.lab_app.load_data("mnist")
 
     def show_progress(self, text: str) -> None:
         self.query_one("#mnist-news", Static).update(text)
@@ -221,9 +234,7 @@ class MnistDataView(StepView):
 
     def show_failure(self, error: LabError) -> None:
         self.query_one("#import-mnist", Button).disabled = False
-        text = Text(error.message, style="bold red")
-        if error.hint:
-            text.append("\n" + error.hint, style="italic")
+        text = error_text(error)
         self.query_one("#mnist-news", Static).update("Import failed.")
         self.query_one("#mnist-error", Static).update(text)
 

@@ -14,7 +14,7 @@ from tui.lab import fmt
 from tui.lab.codegen import py
 from tui.lab.params import differences
 from tui.lab.steps import BY_NUMBER
-from tui.lab.training import DONE, Run
+from tui.lab.training import Run
 from widgets.chart import ScoringChart
 
 STATUS_MARK = {"done": "done", "running": "running…", "cancelled": "cancelled", "failed": "failed", "interrupted": "interrupted"}
@@ -44,6 +44,9 @@ def _mse(run: Run, which: str) -> str:
 
 
 class RunsView(StepView):
+    """Every run, this session's and earlier ones': a table, the changes, a comparison of two."""
+
+    STEP_ACTIONS = frozenset({"mark", "load", "reload"})
     DEFAULT_CSS = """
     RunsView #runs-table {
         height: auto;
@@ -115,12 +118,23 @@ class RunsView(StepView):
             self.call_after_refresh(self.query_one("#runs-table", DataTable).focus)
 
     def _earlier(self, run: Run) -> bool:
-        return any(r.run_id == run.run_id for r in getattr(self.app.lab, "past_runs", []))  # type: ignore[attr-defined]
+        return any(r.run_id == run.run_id for r in self.lab_app.lab.past_runs)
+
+    def check_step_action(self, action: str) -> bool:
+        """space and l need a run under the cursor; o an earlier session's saved model this cluster lacks."""
+        if not super().check_step_action(action):
+            return False
+        run = self.selected
+        if action == "reload":
+            lab = self.lab_app.lab
+            return run is not None and run.run_id in lab.model_paths and lab.ready and not lab.has_model(run)
+        return run is not None
 
     def action_reload(self) -> None:
+        """Load the selected earlier run's saved model into this cluster (o)."""
         run = self.selected
         if run is not None:
-            self.app.reload_run(run)  # type: ignore[attr-defined]
+            self.lab_app.reload_run(run)
 
     @property
     def selected(self) -> Run | None:
@@ -172,7 +186,7 @@ class RunsView(StepView):
         text = Text.assemble((f"{run.run_id}", "bold"), f" (step {run.spec.step}): ", changes(run))
         text.append(f" · {run.model_id}", style="dim")
         if self._earlier(run):
-            saved = run.run_id in getattr(self.app.lab, "model_paths", {})  # type: ignore[attr-defined]
+            saved = run.run_id in self.lab_app.lab.model_paths
             text.append(
                 "\nfrom an earlier session: o loads its saved model into this cluster"
                 if saved
@@ -196,7 +210,7 @@ class RunsView(StepView):
     def action_load(self) -> None:
         run = self.selected
         if run is not None:
-            self.app.load_run(run)  # type: ignore[attr-defined]
+            self.lab_app.load_run(run)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "runs-table":
@@ -204,7 +218,7 @@ class RunsView(StepView):
         event.stop()
         run = next((r for r in self.runs if r.run_id == event.row_key.value), None)
         if run is not None:
-            self.app.open_run(run)  # type: ignore[attr-defined]
+            self.lab_app.open_run(run)
 
     def _show_comparison(self) -> None:
         box = self.query_one("#compare")

@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 import time
+from functools import partial
+from typing import Any
 
 from textual import on, work
 from textual.app import App
@@ -13,6 +15,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
+from screens.base import WorkerErrors, on_worker_error
 from screens.dialogs import ConfirmDialog, ErrorDialog, SaveDialog
 from screens.help import HelpScreen
 from screens.lab import LabScreen
@@ -42,9 +45,12 @@ from tui.messages import JournalProblem
 log = logging.getLogger("h2o-lab")
 
 HEALTH_INTERVAL = 1.0  # a lost cluster shows in the header within about two beats
+CHECKPOINT_STEP = "advanced"  # the step that teaches checkpoints: finished runs are continued there
 
 
-class LabApp(App):
+class LabApp(WorkerErrors, App):
+    """The lab: one screen of steps, the cluster's life, the runs' news, the ways out."""
+
     TITLE = "h2o-lab"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = False
@@ -218,21 +224,17 @@ class LabApp(App):
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def _attach_worker(self) -> None:
         """The lab was handed a running cluster: read its status off the UI thread."""
-        try:
-            status = self.lab.cluster_status(timeout=10.0)
-        except LabError as exc:
-            self.post_message(ClusterFailed(exc, self.lab.log_tail()))
-            return
-        self.post_message(ClusterReady(status))
+        self.post_message(ClusterReady(self.lab.cluster_status(timeout=10.0)))
 
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def start_cluster(self) -> None:
-        try:
-            status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
-        except LabError as exc:
-            self.post_message(ClusterFailed(exc, exc.detail or self.lab.log_tail()))
-            return
+        """Start the private cluster, or connect to --url (a thread worker)."""
+        status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
         self.post_message(ClusterReady(status))
+
+    @on_worker_error("cluster", "Starting the cluster")
+    def _cluster_worker_failed(self, _worker: Worker, error: LabError) -> None:
+        self.post_message(ClusterFailed(error, error.detail or self.lab.log_tail()))
 
     @on(ClusterProgress)
     def _on_cluster_progress(self, message: ClusterProgress) -> None:
@@ -246,7 +248,7 @@ class LabApp(App):
         if self.ready_at is None:
             self.ready_at = time.monotonic() - self.started_at
             log.info("cluster ready after %.3f s", self.ready_at)
-        self.done.add(1)
+        self._mark_done("cluster")
         self._show_cluster()
         self.refresh_chrome()
         self._refresh_code()
@@ -271,11 +273,11 @@ class LabApp(App):
     def _on_cluster_failed(self, message: ClusterFailed) -> None:
         self.cluster_state = "failed"
         self.cluster_error = (message.error, message.log_tail)
-        self.done.discard(1)
+        self.done.discard(self._number("cluster"))
         self._show_cluster()
         self.refresh_chrome()
         if self._screen_ready:
-            self.show_step(1)
+            self.show_step(self._number("cluster"))
 
     @on(ClusterLost)
     def _on_cluster_lost(self, message: ClusterLost) -> None:
@@ -349,38 +351,32 @@ class LabApp(App):
 
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def _restart_worker(self) -> None:
-        try:
-            self.lab.reset_cluster()
-            status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
-        except LabError as exc:
-            self.post_message(ClusterFailed(exc, exc.detail or self.lab.log_tail()))
-            return
+        self.lab.reset_cluster()
+        status = self.lab.start_cluster(lambda text: self.post_message(ClusterProgress(text)))
         self.post_message(ClusterReady(status))
 
     # -- data ---------------------------------------------------------------------------------
     def load_data(self, name: str) -> None:
+        """Import a data set (``cars`` or ``mnist``) in a thread worker named after it."""
         if not self.lab.ready:
             self.notify("The cluster is not ready yet; see step 1.", severity="warning")
             return
-        self._data_worker(name)
+        self.run_worker(partial(self._import, name), name=name, group="data", thread=True, exit_on_error=False)
 
-    @work(thread=True, exclusive=False, group="data", exit_on_error=False)
-    def _data_worker(self, name: str) -> None:
+    def _import(self, name: str) -> None:
         say = lambda text: self.post_message(DataProgress(name, text))  # noqa: E731
-        try:
-            if name == "mnist":
-                self.post_message(MnistLoaded(self.lab.load_mnist(say)))
-            else:
-                self.post_message(DataLoaded(self.lab.load_cars(say)))
-        except LabError as exc:
-            self.post_message(DataFailed(name, exc))
-        except Exception as exc:
-            log.exception("data import failed")
-            self.post_message(DataFailed(name, LabError(f"The import stopped unexpectedly: {exc}")))
+        if name == "mnist":
+            self.post_message(MnistLoaded(self.lab.load_mnist(say)))
+        else:
+            self.post_message(DataLoaded(self.lab.load_cars(say)))
+
+    @on_worker_error("data", "The import")
+    def _import_failed(self, worker: Worker, error: LabError) -> None:
+        self.post_message(DataFailed(worker.name, error))
 
     @on(DataProgress)
     def _on_data_progress(self, message: DataProgress) -> None:
-        view = self._view(10 if message.name == "mnist" else 2)
+        view = self._view("mnist-data" if message.name == "mnist" else "data")
         if view is not None:
             view.show_progress(message.text)
 
@@ -388,7 +384,7 @@ class LabApp(App):
     def _on_mnist_loaded(self, message: MnistLoaded) -> None:
         self.mnist = message.info
         self.data_errors.pop("mnist", None)
-        self.done.add(10)
+        self._mark_done("mnist-data")
         self._show_data()
         self.refresh_chrome()
         self._refresh_code()
@@ -397,7 +393,7 @@ class LabApp(App):
     def _on_data_loaded(self, message: DataLoaded) -> None:
         self.frames[message.info.name] = message.info
         self.data_errors.pop(message.info.name, None)
-        self.done.add(2)
+        self._mark_done("data")
         self._show_data()
         self.refresh_chrome()
         self._refresh_code()
@@ -408,13 +404,13 @@ class LabApp(App):
         self._show_data()
 
     def _show_data(self) -> None:
-        view = self._view(2)
+        view = self._view("data")
         if view is not None:
             if "cars" in self.frames:
                 view.show_frame(self.frames["cars"])
             elif "cars" in self.data_errors:
                 view.show_failure(self.data_errors["cars"])
-        view = self._view(10)
+        view = self._view("mnist-data")
         if view is not None:
             if self.mnist is not None:
                 view.show_mnist(self.mnist)
@@ -448,13 +444,9 @@ class LabApp(App):
         if view is not None:
             view.show_runs(list(self.runs.values()))
 
-    def _runs_view(self):
-        from screens.runs import RunsView  # noqa: PLC0415
-
-        try:
-            return self.lab_screen.query_one(RunsView)
-        except (LookupError, NoMatches):
-            return None
+    def _runs_view(self) -> Any:
+        """The page of all runs, or None while the screen is still being built."""
+        return self._view("runs")
 
     def continue_run(self, run: Run) -> None:
         """Open step 9 (or the run's own step) with this run's values, set to continue it from its checkpoint."""
@@ -467,9 +459,10 @@ class LabApp(App):
             )
             return
         # Step 9 teaches checkpoints; a run on other frames (step 3 uses every row) goes on in its own step.
-        nine = self._view(9)
-        target = 9 if nine is not None and run.spec.same_frames(nine.spec) else run.spec.step
-        view = self._view(target)
+        checkpoints = self._view(CHECKPOINT_STEP)
+        same = checkpoints is not None and run.spec.same_frames(checkpoints.spec)
+        target = checkpoints.step.number if same else run.spec.step
+        view = self._view_number(target)
         if view is None:
             return
         params = dict(run.spec.params)
@@ -482,7 +475,7 @@ class LabApp(App):
 
     def load_run(self, run: Run) -> None:
         """Put a run's values back into its step's form, to try a variation."""
-        view = self._view(run.spec.step)
+        view = self._view_number(run.spec.step)
         if view is None or not hasattr(view, "load_values"):
             return
         checkpoint = self.runs.get(run.checkpoint_of) if run.checkpoint_of else None
@@ -501,16 +494,12 @@ class LabApp(App):
 
     @work(thread=True, group="reload", exit_on_error=False)
     def _reload_worker(self, run: Run) -> None:
-        try:
-            self.lab.reload_run(run)
-        except LabError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="error", timeout=8)
-            return
+        self.lab.reload_run(run)
         self.call_from_thread(self.notify, f"{run.run_id}'s model is in the cluster again ({run.model_id}).", timeout=5)
         self.call_from_thread(self.refresh_bindings)
 
     def open_run(self, run: Run) -> None:
-        view = self._view(run.spec.step)
+        view = self._view_number(run.spec.step)
         if view is None or not hasattr(view, "show_run") or view.training:
             return
         self.show_step(run.spec.step)
@@ -518,14 +507,17 @@ class LabApp(App):
         view.show_tab("results-pane")
 
     # -- parameters ---------------------------------------------------------------------------
+    @on_worker_error("reload", "Loading the model")
+    def _reload_failed(self, _worker: Worker, error: LabError) -> None:
+        self.notify(error.message, severity="error", timeout=8)
+
     @work(thread=True, exclusive=True, group="metas", exit_on_error=False)
     def _metas_worker(self) -> None:
-        try:
-            metas = self.lab.param_metas()
-        except LabError as exc:
-            log.warning("no parameter list: %s", exc.message)
-            return
-        self.post_message(MetasLoaded(metas))
+        self.post_message(MetasLoaded(self.lab.param_metas()))
+
+    @on_worker_error("metas", "Reading H2O's parameter list")
+    def _metas_failed(self, _worker: Worker, error: LabError) -> None:
+        log.warning("no parameter list: %s", error.message)
 
     @on(MetasLoaded)
     def _on_metas(self, message: MetasLoaded) -> None:
@@ -558,7 +550,7 @@ class LabApp(App):
         if number not in {s.number for s in self.steps}:
             return
         self.current_step = number
-        view = self._view(number)
+        view = self._view_number(number)
         if view is not None:
             self.lab_screen.show_step(number)
             focused = self.focused
@@ -577,7 +569,8 @@ class LabApp(App):
             self.show_step(numbers[index])
 
     def current_view(self):
-        return self._view(self.current_step)
+        """The view of the step on screen."""
+        return self._view_number(self.current_step)
 
     def action_in_view(self, action: str) -> None:
         view = self.current_view()
@@ -740,14 +733,12 @@ class LabApp(App):
         self.refresh_bindings()
 
     def _refresh_code(self) -> None:
-        try:
-            screen = self.lab_screen
-        except LookupError:
-            return
         opts = self.lab.config.cluster
-        if self._view(1) is None:
+        cluster_view = self._view("cluster")
+        data_view = self._view("data")
+        if cluster_view is None or data_view is None:
             return
-        screen.view(1).set_code(codegen.connect_code(opts.own, opts.url or "", opts.user))  # type: ignore[attr-defined]
+        cluster_view.set_code(codegen.connect_code(opts.own, opts.url or "", opts.user))
         info = self.frames.get("cars")
         spec = self.lab.resolver.spec("cars")
         connect = codegen.connect_code(opts.own, opts.url or "", opts.user)
@@ -756,8 +747,8 @@ class LabApp(App):
             code = codegen.import_cars_code(path, spec.url, info.source.standin)
         else:
             code = codegen.import_cars_code(spec.url, spec.url)
-        screen.view(2).set_code(f"{connect}\n\n{code}\ncars.describe()\n")  # type: ignore[attr-defined]
-        mnist_view = self._view(10)
+        data_view.set_code(f"{connect}\n\n{code}\ncars.describe()\n")
+        mnist_view = self._view("mnist-data")
         if mnist_view is not None:
             train_url = self.lab.resolver.spec("mnist-train").url
             test_url = self.lab.resolver.spec("mnist-test").url
@@ -769,15 +760,30 @@ class LabApp(App):
         for view in self.training_views():
             view.refresh_code()
 
-    def _view(self, number: int):
-        """The view of a step, or None while the screen is still being built."""
+    def _view(self, key: str) -> Any:
+        """The view of the step with this key, or None while the screen is still being built."""
+        try:
+            return self.lab_screen.view_of(key)
+        except (LookupError, NoMatches):
+            return None
+
+    def _view_number(self, number: int) -> Any:
+        """The view of the step with this number, or None while the screen is still being built."""
         try:
             return self.lab_screen.view(number)
         except (LookupError, NoMatches):
             return None
 
+    def _number(self, key: str) -> int:
+        """The number of the step with this key."""
+        return next(s.number for s in self.steps if s.key == key)
+
+    def _mark_done(self, key: str) -> None:
+        """A step is done (a tick in the step list)."""
+        self.done.add(self._number(key))
+
     def _show_cluster(self) -> None:
-        view = self._view(1)
+        view = self._view("cluster")
         if view is None:
             return
         if self.cluster_state in ("failed", "lost") and self.cluster_error is not None:
@@ -854,8 +860,8 @@ class LabApp(App):
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        """Every worker failure ends here, as words in a dialog, never as a traceback."""
-        if event.state == WorkerState.ERROR:
+        """Every worker failure without a handler of its group ends here, as words in a dialog, never as a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.group not in self._worker_handlers:
             error = event.worker.error
             log.error("worker %s failed: %r", event.worker.name, error)
             self.show_error(error if isinstance(error, LabError) else LabError(f"Unexpected error: {error}"))

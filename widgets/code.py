@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pathlib import Path
 
 from rich.syntax import Syntax
@@ -80,13 +82,12 @@ class CodePanel(ScrollableContainer, can_focus=True):
         self.app.copy_to_clipboard(self.code)
         self.notify("Code copied to the clipboard (if your terminal allows OSC 52).", timeout=3)
 
+    @dataclass(eq=False)
     class SaveRequested(Message):
         """The learner asked to save the code; the app asks for a file name."""
 
-        def __init__(self, filename: str, code: str) -> None:
-            super().__init__()
-            self.filename = filename
-            self.code = code
+        filename: str
+        code: str
 
     def action_save(self) -> None:
         if self.code:

@@ -7,6 +7,8 @@ Values are checked as they are typed; each message stands at its field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from typing import Any
 
 from rich.text import Text
@@ -301,13 +303,12 @@ class ParamForm(Vertical):
     }
     """
 
+    @dataclass(eq=False)
     class Changed(Message):
         """The values changed (``valid`` says whether they pass the checks as typed)."""
 
-        def __init__(self, form: "ParamForm", valid: bool) -> None:
-            super().__init__()
-            self.form = form
-            self.valid = valid
+        form: ParamForm
+        valid: bool
 
     def __init__(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -31,10 +33,11 @@ class StepList(OptionList):
     }
     """
 
+    @dataclass(eq=False)
     class Chosen(Message):
-        def __init__(self, number: int) -> None:
-            super().__init__()
-            self.number = number
+        """The learner chose a step in the list."""
+
+        number: int
 
     def __init__(self, steps: list[Step], *, id: str | None = None) -> None:
         super().__init__(id=id)
