@@ -34,6 +34,11 @@ class ParamChecks:
         self.frames = frames
         self._metas: list[ParamMeta] | None = None
 
+    @property
+    def metas(self) -> list[ParamMeta] | None:
+        """The parameter descriptions if already fetched, else None (no cluster call)."""
+        return self._metas
+
     def param_metas(self) -> list[ParamMeta]:
         """The Deep Learning parameters as H2O describes them (fetched once per cluster)."""
         if self._metas is None:

@@ -22,6 +22,11 @@ from tui.lab.training import RunSpec
 log = logging.getLogger("h2o-lab")
 
 
+def frames_key(spec: RunSpec) -> tuple:
+    """What a run's training and validation frames depend on: the data, its split, and the sample."""
+    return (spec.dataset, spec.split, spec.split_ratio, spec.split_seed, spec.sample_rows)
+
+
 class Frames:
     """The frames this lab imported into the cluster, and the splits and samples made of them."""
 
@@ -33,6 +38,7 @@ class Frames:
         self._frames: dict[str, Any] = {}  # name -> H2OFrame
         self._info: dict[str, FrameInfo] = {}
         self._mnist: MnistInfo | None = None
+        self._sizes: dict[tuple, list[int]] = {}  # frames_key -> rows of the training (and validation) frame
 
     def clear(self) -> None:
         """Forget every frame: they lived in a cluster that is gone."""
@@ -40,6 +46,7 @@ class Frames:
             self._frames.clear()
             self._info.clear()
             self._mnist = None
+            self._sizes.clear()
 
     def resolve(self, name: str, progress: Callable[[int, int | None], None] | None = None) -> ResolvedData:
         """Where the data set ``name`` is on disk (found, or downloaded)."""
@@ -259,4 +266,13 @@ class Frames:
     def split_sizes(self, spec: RunSpec) -> list[int]:
         """Rows in the training and validation frames of ``spec`` (one number without a split)."""
         train, valid = self.training_frames(spec)
-        return [int(train.nrows)] + ([int(valid.nrows)] if valid is not None else [])
+        sizes = [int(train.nrows)] + ([int(valid.nrows)] if valid is not None else [])
+        with self._lock:
+            self._sizes[frames_key(spec)] = sizes
+        return list(sizes)
+
+    def known_split_sizes(self, spec: RunSpec) -> list[int] | None:
+        """What :meth:`split_sizes` last said for frames like ``spec``'s, without asking the cluster."""
+        with self._lock:
+            sizes = self._sizes.get(frames_key(spec))
+        return list(sizes) if sizes is not None else None

@@ -334,3 +334,21 @@ def same_network_note(run: Run, base: Run | None) -> str:
         "overwrite_with_best_model off to keep the last network instead."
     )
 
+
+def why_not_continue(run: Run) -> str | None:
+    """Why a finished run cannot be continued from its checkpoint, or None when it can."""
+    if run.spec.params.get("nfolds"):
+        return (
+            f"{run.run_id} was trained with cross-validation (nfolds={run.spec.params['nfolds']}), and H2O "
+            "cannot continue such a run. Train one without nfolds (set it to 0), then continue that one."
+        )
+    return None
+
+
+def continue_params(run: Run) -> dict[str, Any]:
+    """The parameters that continue ``run`` from its checkpoint: its own, for ten more epochs."""
+    params = dict(run.spec.params)
+    params.pop("nfolds", None)
+    params.pop("checkpoint", None)
+    params["epochs"] = float(round(run.epochs_done + 10))
+    return params

@@ -6,7 +6,7 @@ workers, never from the UI thread. Results are plain data (see :mod:`tui.lab.tra
 
 :class:`Lab` is a facade: each concern lives in its own module (:mod:`tui.lab.session`,
 :mod:`tui.lab.data`, :mod:`tui.lab.jobs`, :mod:`tui.lab.models`, :mod:`tui.lab.speed`,
-:mod:`tui.lab.checks`, :mod:`tui.lab.scoring`, :mod:`tui.lab.code`),
+:mod:`tui.lab.checks`, :mod:`tui.lab.scoring`, :mod:`tui.lab.code`, :mod:`tui.lab.run_table`),
 and the lab hands each call to the part that owns it.
 
 h2o-py keeps one connection per process, so a process has one :class:`Lab` at a time.
@@ -28,16 +28,17 @@ from tui.lab.datasets import DataResolver, ResolvedData
 from tui.lab.evaluation import Evaluation
 from tui.lab.frames import FrameInfo
 from tui.lab.h2o_errors import explain_failure
-from tui.lab.jobs import Jobs, same_network_note
+from tui.lab.jobs import Jobs, continue_params, same_network_note, why_not_continue
 from tui.lab.journal import Journal
 from tui.lab.mnist import Digit, MnistInfo
 from tui.lab.models import ModelStore
 from tui.lab.params import ParamMeta
+from tui.lab.run_table import RunTable
 from tui.lab.scoring import Scoring
 from tui.lab.session import Session, stop_quietly
 from tui.lab.speed import Speeds, steady_speed
 from tui.lab.steps import Step
-from tui.lab.training import Run, RunSpec
+from tui.lab.training import DONE, Run, RunSpec
 
 __all__ = ["Lab", "LabConfig", "ParamCheck", "Say", "explain_failure", "same_network_note", "steady_speed"]
 
@@ -65,9 +66,10 @@ class Lab:
         self.speeds = Speeds(self.jobs, self.data)
         self.checks = ParamChecks(self.session, self.data)
         self.scoring = Scoring(self.session, self.data, self.models)
+        self.table = RunTable(self.models.past_runs)
         self._close_done = threading.Event()  # set once close() has finished
 
-    # -- state -------------------------------------------------------------------------------
+    # -- state the screens read ---------------------------------------------------------------
     @property
     def cluster(self) -> Cluster | None:
         """The cluster this lab started or joined, or None."""
@@ -115,6 +117,27 @@ class Lab:
     def mnist(self) -> MnistInfo | None:
         """What the imported MNIST frames hold, or None before they are imported."""
         return self.data.mnist
+
+    @property
+    def metas(self) -> list[ParamMeta] | None:
+        """The Deep Learning parameter descriptions if already fetched, else None (no cluster call)."""
+        return self.checks.metas
+
+    def known_speed(self, spec: RunSpec) -> float | None:
+        """The samples per second known for ``spec``'s network (measured, or seen in a finished run); no cluster call."""
+        return self.speeds.known(spec)
+
+    def known_split_sizes(self, spec: RunSpec) -> list[int] | None:
+        """What :meth:`split_sizes` last said for ``spec``'s frames, without a cluster call."""
+        return self.data.known_split_sizes(spec)
+
+    def latest(self, run_id: str) -> Run | None:
+        """The latest published copy of a run of this session or an earlier one."""
+        return self.table.latest(run_id)
+
+    def run_table(self) -> list[Run]:
+        """The latest published copy of every run, past ones first, in the order first seen."""
+        return self.table.all()
 
     # -- cluster ------------------------------------------------------------------------------
     def start_cluster(self, say: Say | None = None) -> ClusterStatus:
@@ -242,7 +265,7 @@ class Lab:
 
     # -- training -----------------------------------------------------------------------------
     def measure_speed(self, spec: RunSpec, rows: int | None = None, iterations: int = 2) -> float:
-        """Samples per second this cluster trains ``spec``'s network at, from a short trial job."""
+        """Samples per second this cluster trains ``spec``'s network at, from a short trial job (kept)."""
         return self.speeds.measure(spec, rows, iterations)
 
     def new_run(self, spec: RunSpec) -> Run:
@@ -272,10 +295,37 @@ class Lab:
         should_cancel: Callable[[], bool] | None = None,
         interval: float | None = None,
     ) -> Run:
-        """Start a job and follow it to its end, reporting a copy of the run after every look."""
-        return self.jobs.train(spec, on_update, should_cancel, interval)
+        """Start a job and follow it to its end, publishing a copy of the run after every look."""
+
+        def report(run: Run) -> None:
+            self._publish(run)
+            if on_update is not None:
+                on_update(run)
+
+        return self.jobs.train(spec, report, should_cancel, interval)
+
+    def _publish(self, run: Run) -> None:
+        self.table.publish(run)
+        if run.status == DONE and run.measured_speed:
+            self.speeds.remember(run.spec, run.measured_speed)
+
+    def continue_params(self, run: Run) -> dict[str, Any]:
+        """The parameters that continue a finished run from its checkpoint."""
+        return continue_params(run)
+
+    def why_not_continue(self, run: Run) -> str | None:
+        """Why a run cannot be continued from its checkpoint, or None when it can."""
+        return why_not_continue(run)
 
     # -- code ---------------------------------------------------------------------------------
     def code_for(self, spec: RunSpec, step: Step | None = None, info: Any = None) -> str:
         """The h2o-py script for ``spec``, importing the file this lab loaded (or would load)."""
         return self.code.code_for(spec, step, info)
+
+    def connect_code(self) -> str:
+        """The script that reaches this lab's cluster (step 1)."""
+        return self.code.connect_code()
+
+    def import_code(self, name: str, info: FrameInfo | MnistInfo | None = None) -> str:
+        """The script that connects and imports ``name``: "cars" (step 2) or "mnist" (step 10)."""
+        return self.code.import_code(name, info)

@@ -1,10 +1,11 @@
-"""How fast this cluster trains a network: short trial jobs, and reading speed off a scoring history."""
+"""How fast this cluster trains a network: short trial jobs, and the speeds known so far."""
 
 from __future__ import annotations
 
 import copy
 import logging
 import re
+import threading
 import time
 import warnings
 from typing import Any
@@ -12,17 +13,29 @@ from typing import Any
 from tui.lab.data import Frames
 from tui.lab.errors import TrainingError
 from tui.lab.jobs import Jobs
-from tui.lab.training import DONE, RunSpec, ScoringHistory
+from tui.lab.training import DONE, RunSpec, ScoringHistory, speed_key
 
 log = logging.getLogger("h2o-lab")
 
 
 class Speeds:
-    """Samples per second this cluster trains a network at, measured by short trials."""
+    """Samples per second by :func:`tui.lab.training.speed_key`: measured by trials, or seen in finished runs."""
 
     def __init__(self, jobs: Jobs, frames: Frames) -> None:
         self.jobs = jobs
         self.frames = frames
+        self._lock = threading.Lock()
+        self._known: dict[tuple, float] = {}
+
+    def known(self, spec: RunSpec) -> float | None:
+        """The speed known for networks like ``spec``'s, without asking the cluster."""
+        with self._lock:
+            return self._known.get(speed_key(spec))
+
+    def remember(self, spec: RunSpec, speed: float) -> None:
+        """Keep ``speed`` as the speed of networks like ``spec``'s."""
+        with self._lock:
+            self._known[speed_key(spec)] = speed
 
     def measure(self, spec: RunSpec, rows: int | None = None, iterations: int = 2) -> float:
         """Samples per second this cluster trains ``spec``'s network at, from a short trial job.
@@ -66,6 +79,7 @@ class Speeds:
         if not speed:
             speed = rows * iterations / max(0.1, time.monotonic() - started)
         log.info("measured %.0f samples/s", speed)
+        self.remember(spec, speed)
         return speed
 
 
