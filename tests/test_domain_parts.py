@@ -16,7 +16,7 @@ from tui.lab.datasets import ResolvedData
 from tui.lab.journal import Journal
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import step
-from tui.lab.training import DONE, RUNNING, Run, RunSpec, ScoringHistory, speed_key
+from tui.lab.training import DONE, INTERRUPTED, RUNNING, Run, RunSpec, ScoringHistory, speed_key
 
 
 @pytest.fixture
@@ -137,6 +137,15 @@ def test_the_run_table_starts_with_the_past_runs_and_keeps_the_order_first_seen(
         assert lab.latest("run-2").measured_speed == 7.0
     finally:
         lab.journal.close()
+
+
+def test_a_run_the_lost_cluster_took_with_it_shows_as_interrupted(offline_lab):
+    live = a_run("run-1", status=RUNNING, speed="")
+    offline_lab.jobs.runs.append(live)
+    offline_lab._publish(copy.deepcopy(live))
+    offline_lab.reset_cluster()
+    assert live.status == INTERRUPTED
+    assert offline_lab.latest("run-1").status == INTERRUPTED and offline_lab.latest("run-1") is not live
 
 
 def test_the_run_table_can_be_read_while_runs_are_published(offline_lab):

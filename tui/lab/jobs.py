@@ -264,14 +264,17 @@ class Jobs:
             estimator._job = None
         log.info("%s finished: %s", run.run_id, status)
 
-    def interrupt_running(self) -> None:
-        """The cluster is gone: its jobs with it. Running runs are marked interrupted."""
+    def interrupt_running(self) -> list[Run]:
+        """The cluster is gone: its jobs with it. Running runs are marked interrupted (and returned)."""
+        interrupted = []
         with self._lock:
             self._estimators.clear()
             for run in self.runs:
                 if run.status == RUNNING:
                     run.status = INTERRUPTED
                     run.finished_at = time.time()
+                    interrupted.append(run)
+        return interrupted
 
     def cancel_running(self) -> None:
         """Cancel every running job (closing the lab), keeping each run in the journal."""

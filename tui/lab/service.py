@@ -14,6 +14,7 @@ h2o-py keeps one connection per process, so a process has one :class:`Lab` at a 
 
 from __future__ import annotations
 
+import copy
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -160,13 +161,15 @@ class Lab:
         """Forget a failed or lost cluster (stopping what is left of it) before starting a fresh one.
 
         Frames lived in the old cluster and are gone; finished runs are kept, running ones are
-        marked interrupted.
+        marked interrupted (and the run table shows it).
         """
         with self.session.lock:
             cluster = self.session.detach()
             self.data.clear()
             self.models.forget_cluster()
-            self.jobs.interrupt_running()
+            interrupted = self.jobs.interrupt_running()
+        for run in interrupted:
+            self.table.publish(copy.deepcopy(run))
         stop_quietly(cluster)
 
     def log_tail(self) -> str:
