@@ -106,10 +106,12 @@ class StepView(WorkerErrors, Vertical):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        unknown = cls.STEP_ACTIONS - set(STEP_ACTIONS)
-        missing = sorted(a for a in cls.STEP_ACTIONS if not callable(getattr(cls, f"action_{a}", None)))
-        if unknown or missing:
-            raise TypeError(f"{cls.__name__}: step keys without a binding {sorted(unknown)} or a method {missing}")
+        unknown = sorted(cls.STEP_ACTIONS - set(STEP_ACTIONS))
+        if unknown:
+            raise TypeError(f"{cls.__name__}: no key is bound to the step actions {unknown}")
+        missing = sorted(f"action_{a}" for a in cls.STEP_ACTIONS if not callable(getattr(cls, f"action_{a}", None)))
+        if missing:
+            raise TypeError(f"{cls.__name__}: the step keys it answers need the methods {missing}")
 
     def __init__(self, step: Step) -> None:
         super().__init__(id=f"view-{step.number}", classes="step-view")

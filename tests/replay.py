@@ -42,7 +42,28 @@ def replay_app() -> LabApp:
     return make_app(lab, autostart=False, health_interval=0)
 
 
+def remember(app: LabApp, *, cars: FrameInfo | None = None, mnist: MnistInfo | None = None,
+             param_metas: list[ParamMeta] | None = None, runs: tuple[Run, ...] = ()) -> None:
+    """Put recorded results where the lab keeps them, as a real cluster's workers would have."""
+    lab = app.lab
+    if cars is not None:
+        lab.data._info["cars"] = cars
+    if mnist is not None:
+        lab.data._mnist = mnist
+    if param_metas is not None:
+        lab.checks._metas = param_metas
+    for recorded in runs:
+        lab.table.publish(recorded)
+
+
+def replayed_run(app: LabApp, recorded: Run) -> None:
+    """A recorded run's news, as a job's worker brings it."""
+    remember(app, runs=(recorded,))
+    app.run_updated(recorded)
+
+
 async def ready(pilot) -> None:
+    remember(pilot.app, param_metas=metas())
     pilot.app.post_message(ClusterReady(cluster_status()))
     pilot.app.post_message(MetasLoaded(metas()))
     await pilot.pause()
@@ -50,7 +71,9 @@ async def ready(pilot) -> None:
 
 async def loaded(pilot) -> None:
     await ready(pilot)
-    pilot.app.post_message(DataLoaded(cars_info()))
+    info = cars_info()
+    remember(pilot.app, cars=info)
+    pilot.app.post_message(DataLoaded(info))
     await pilot.pause()
 
 
@@ -62,7 +85,7 @@ async def show_run(pilot, step: int, tab: str = "run-pane") -> None:
     recorded = run(step)
     view.show_tab(tab)
     view.show_run(recorded)
-    app.run_updated(recorded)
+    replayed_run(app, recorded)
     await settle(pilot)
 
 
@@ -77,7 +100,7 @@ async def all_runs(pilot, marked: tuple[str, ...] = ()) -> None:
     await loaded(pilot)
     app = pilot.app
     for number in (3, 4, 5, 9):
-        app.run_updated(run(number))
+        replayed_run(app, run(number))
     app.show_step(99)
     await pilot.pause()
     view = app.lab_screen.view(99)
@@ -104,7 +127,9 @@ async def mnist_loaded(pilot) -> None:
     from screens.mnist import DigitBrowser
 
     app.lab_screen.view(10).query_one(DigitBrowser).put(digits())
-    app.post_message(MnistLoaded(mnist_info()))
+    info = mnist_info()
+    remember(app, mnist=info)
+    app.post_message(MnistLoaded(info))
     await settle(pilot)
 
 
@@ -117,7 +142,7 @@ async def mnist_run(pilot, tab: str) -> None:
     recorded = run(11)
     view.show_tab(tab)
     view.show_run(recorded)
-    app.run_updated(recorded)
+    replayed_run(app, recorded)
     found = fixture("mistakes_step11.json")
     view.post_message(MistakesFound(recorded.run_id, found["count"], [Digit.from_dict(d) for d in found["digits"]]))
     await pilot.pause()
@@ -133,7 +158,7 @@ async def evaluated(pilot, tab: str = "eval-pane", moves: tuple[str, ...] = ()) 
     await pilot.pause()
     view = app.lab_screen.view(12)
     recorded = run(12)
-    app.run_updated(recorded)
+    replayed_run(app, recorded)
     evaluation = Evaluation.from_dict(fixture("evaluation_step12.json"))
     view.evaluation = evaluation  # recorded: with no cluster, nothing is evaluated again
     view.show_tab(tab)

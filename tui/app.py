@@ -19,14 +19,16 @@ from screens.base import WorkerErrors, on_worker_error
 from screens.dialogs import ConfirmDialog, ErrorDialog, SaveDialog
 from screens.help import HelpScreen
 from screens.lab import LabScreen
-from tui.lab import codegen, paths
+from tui.lab import paths
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import ClusterError, LabError
 from tui.lab.rest import ClusterUnreachable
 from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import PAGES, STEPS
-from tui.lab.training import DONE, RUNNING, Run, speed_key
+from tui.lab.mnist import MnistInfo
+from tui.lab.params import ParamMeta
+from tui.lab.training import DONE, RUNNING, Run, RunSpec
 from tui.safety import ExitWatchdog, guard_handlers, terminal_gone
 from tui.messages import (
     ClusterFailed,
@@ -87,15 +89,11 @@ class LabApp(WorkerErrors, App):
         self.done: set[int] = set()
         self.cluster_state = "starting"
         self.cluster_status: ClusterStatus | None = None
-        self.frames: dict[str, FrameInfo] = {}
-        self.runs: dict[str, Run] = {}
         self._runs_shown: set[str] = set()
-        self.metas: list | None = None
-        self.speeds: dict[tuple, float] = {}
-        self.split_sizes: dict[tuple, list[int]] = {}  # rows of each way of splitting: (dataset, split, sample)
+        self.speeds: dict[tuple, float] = {}  # to go: the views read lab.known_speed
+        self.split_sizes: dict[tuple, list[int]] = {}  # to go: the views read lab.known_split_sizes
         self.cluster_error: tuple[LabError, str] | None = None
         self.data_errors: dict[str, LabError] = {}
-        self.mnist = None
         self._screen_ready = False
         self._reload_after_restart: set[str] = set()
         self.news: list[str] = []
@@ -168,8 +166,6 @@ class LabApp(WorkerErrors, App):
         journal.on_problem = lambda text: self.post_message(JournalProblem(text))
         if journal.problem:
             self.notify(journal.problem, severity="warning", timeout=12)
-        for run in self.lab.past_runs:
-            self.runs.setdefault(run.run_id, run)
         if self.lab.past_runs:
             self._show_runs()
         progress = journal.state("progress") or {}
@@ -339,9 +335,7 @@ class LabApp(WorkerErrors, App):
         if self.cluster_state not in ("failed", "lost"):
             return
         # The data lived in the old cluster: it is read again once the new one is ready.
-        self._reload_after_restart = ({"cars"} & set(self.frames)) | ({"mnist"} if self.mnist is not None else set())
-        self.frames.clear()
-        self.mnist = None
+        self._reload_after_restart = {name for name in ("cars", "mnist") if self._loaded(name)}
         self.cluster_state = "starting"
         self.cluster_error = None
         self.news = ["Starting a fresh cluster"]
@@ -382,7 +376,6 @@ class LabApp(WorkerErrors, App):
 
     @on(MnistLoaded)
     def _on_mnist_loaded(self, message: MnistLoaded) -> None:
-        self.mnist = message.info
         self.data_errors.pop("mnist", None)
         self._mark_done("mnist-data")
         self._show_data()
@@ -391,7 +384,6 @@ class LabApp(WorkerErrors, App):
 
     @on(DataLoaded)
     def _on_data_loaded(self, message: DataLoaded) -> None:
-        self.frames[message.info.name] = message.info
         self.data_errors.pop(message.info.name, None)
         self._mark_done("data")
         self._show_data()
@@ -406,26 +398,50 @@ class LabApp(WorkerErrors, App):
     def _show_data(self) -> None:
         view = self._view("data")
         if view is not None:
-            if "cars" in self.frames:
-                view.show_frame(self.frames["cars"])
+            cars = self.lab.frame_info("cars")
+            if cars is not None:
+                view.show_frame(cars)
             elif "cars" in self.data_errors:
                 view.show_failure(self.data_errors["cars"])
         view = self._view("mnist-data")
         if view is not None:
-            if self.mnist is not None:
-                view.show_mnist(self.mnist)
+            if self.lab.mnist is not None:
+                view.show_mnist(self.lab.mnist)
             elif "mnist" in self.data_errors:
                 view.show_failure(self.data_errors["mnist"])
 
     # -- runs ---------------------------------------------------------------------------------
-    def speed_for(self, spec) -> float | None:
-        return self.speeds.get(speed_key(spec))
+    def speed_for(self, spec: RunSpec) -> float | None:
+        """Samples per second known for this network on this cluster (measured, or seen in a finished run)."""
+        return self.lab.known_speed(spec)
+
+    @property
+    def runs(self) -> dict[str, Run]:
+        """Every run's latest copy by id (the lab's run table), this session's and earlier ones'."""
+        return {run.run_id: run for run in self.lab.run_table()}
+
+    @property
+    def frames(self) -> dict[str, FrameInfo]:
+        """The tables imported into this cluster (cars), by name."""
+        info = self.lab.frame_info("cars")
+        return {"cars": info} if info is not None else {}
+
+    @property
+    def mnist(self) -> MnistInfo | None:
+        """What the imported MNIST frames hold, or None."""
+        return self.lab.mnist
+
+    @property
+    def metas(self) -> list[ParamMeta] | None:
+        """H2O's parameter descriptions once fetched, else None."""
+        return self.lab.metas
+
+    def _loaded(self, name: str) -> bool:
+        """Whether a data set (cars or mnist) is in the cluster."""
+        return self.lab.mnist is not None if name == "mnist" else self.lab.frame_info(name) is not None
 
     def run_updated(self, run: Run) -> None:
         """Every view's run news comes through here, so the run table stays complete."""
-        self.runs[run.run_id] = run
-        if run.status == DONE and run.measured_speed:
-            self.speeds[speed_key(run.spec)] = run.measured_speed
         if run.finished:
             self.save_progress()
         if run.status == DONE:
@@ -442,7 +458,7 @@ class LabApp(WorkerErrors, App):
     def _show_runs(self) -> None:
         view = self._runs_view()
         if view is not None:
-            view.show_runs(list(self.runs.values()))
+            view.show_runs(self.lab.run_table())
 
     def _runs_view(self) -> Any:
         """The page of all runs, or None while the screen is still being built."""
@@ -450,13 +466,9 @@ class LabApp(WorkerErrors, App):
 
     def continue_run(self, run: Run) -> None:
         """Open step 9 (or the run's own step) with this run's values, set to continue it from its checkpoint."""
-        if run.spec.params.get("nfolds"):
-            self.notify(
-                f"{run.run_id} was trained with cross-validation (nfolds={run.spec.params['nfolds']}), and H2O "
-                "cannot continue such a run. Train one without nfolds (set it to 0), then continue that one.",
-                severity="warning",
-                timeout=10,
-            )
+        refusal = self.lab.why_not_continue(run)
+        if refusal:
+            self.notify(refusal, severity="warning", timeout=10)
             return
         # Step 9 teaches checkpoints; a run on other frames (step 3 uses every row) goes on in its own step.
         checkpoints = self._view(CHECKPOINT_STEP)
@@ -465,12 +477,8 @@ class LabApp(WorkerErrors, App):
         view = self._view_number(target)
         if view is None:
             return
-        params = dict(run.spec.params)
-        params.pop("nfolds", None)
-        params.pop("checkpoint", None)
-        params["epochs"] = float(round(run.epochs_done + 10))
         self.show_step(target)
-        view.load_values(params, checkpoint=run, sample_rows=run.spec.sample_rows)
+        view.load_values(self.lab.continue_params(run), checkpoint=run, sample_rows=run.spec.sample_rows)
         self.notify(f"Step {target} is set to continue {run.run_id}: check epochs, then press t.", timeout=6)
 
     def load_run(self, run: Run) -> None:
@@ -478,7 +486,7 @@ class LabApp(WorkerErrors, App):
         view = self._view_number(run.spec.step)
         if view is None or not hasattr(view, "load_values"):
             return
-        checkpoint = self.runs.get(run.checkpoint_of) if run.checkpoint_of else None
+        checkpoint = self.lab.latest(run.checkpoint_of) if run.checkpoint_of else None
         self.show_step(run.spec.step)
         view.load_values(run.spec.params, checkpoint=checkpoint, sample_rows=run.spec.sample_rows)
         if view.run is None or not view.training:
@@ -521,9 +529,8 @@ class LabApp(WorkerErrors, App):
 
     @on(MetasLoaded)
     def _on_metas(self, message: MetasLoaded) -> None:
-        self.metas = message.metas
         for view in self.training_views():
-            view.set_metas(self.metas)
+            view.set_metas(message.metas)
 
     def on_code_panel_save_requested(self, message) -> None:
         self.push_screen(SaveDialog(message.filename, message.code))
@@ -733,30 +740,16 @@ class LabApp(WorkerErrors, App):
         self.refresh_bindings()
 
     def _refresh_code(self) -> None:
-        opts = self.lab.config.cluster
+        """The scripts of steps 1, 2 and 10 (and every training step's) for what the lab has now."""
         cluster_view = self._view("cluster")
         data_view = self._view("data")
         if cluster_view is None or data_view is None:
             return
-        cluster_view.set_code(codegen.connect_code(opts.own, opts.url or "", opts.user))
-        info = self.frames.get("cars")
-        spec = self.lab.resolver.spec("cars")
-        connect = codegen.connect_code(opts.own, opts.url or "", opts.user)
-        if info is not None:
-            path = info.source.path if info.source.source != "download" else spec.url
-            code = codegen.import_cars_code(path, spec.url, info.source.standin)
-        else:
-            code = codegen.import_cars_code(spec.url, spec.url)
-        data_view.set_code(f"{connect}\n\n{code}\ncars.describe()\n")
+        cluster_view.set_code(self.lab.connect_code())
+        data_view.set_code(self.lab.import_code("cars"))
         mnist_view = self._view("mnist-data")
         if mnist_view is not None:
-            train_url = self.lab.resolver.spec("mnist-train").url
-            test_url = self.lab.resolver.spec("mnist-test").url
-            paths = [train_url, test_url]
-            if self.mnist is not None:
-                paths = [f.source.path if f.source.source != "download" else u for f, u in ((self.mnist.train, train_url), (self.mnist.test, test_url))]
-            mnist_code = codegen.import_mnist_code(paths[0], paths[1], train_url, test_url)
-            mnist_view.set_code(f"{connect}\n\n{mnist_code}\nprint(train.shape, test.shape, nclasses)\n")
+            mnist_view.set_code(self.lab.import_code("mnist"))
         for view in self.training_views():
             view.refresh_code()
 
