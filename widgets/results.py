@@ -1,0 +1,201 @@
+"""A training step's Results tab: a finished run's metrics, confusion matrix, hit ratios, folds and layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Static
+
+from tui.lab import fmt
+from tui.lab.mnist import confusion_totals
+from tui.lab.training import CANCELLED, DONE, Run
+from widgets.run_controls import status_text
+
+METRIC_ROWS = [
+    ("error", "error rate"),
+    ("accuracy", "accuracy"),
+    ("logloss", "logloss"),
+    ("mean_per_class_error", "mean per-class error"),
+    ("MSE", "MSE"),
+    ("RMSE", "RMSE"),
+    ("mae", "MAE"),
+    ("r2", "R²"),
+    ("mean_residual_deviance", "deviance"),
+    ("AUC", "AUC"),
+    ("pr_auc", "AUCPR"),
+]
+LAYER_COLUMNS = [
+    ("layer", "layer"),
+    ("units", "units"),
+    ("type", "type"),
+    ("dropout", "dropout"),
+    ("l1", "L1"),
+    ("l2", "L2"),
+    ("mean_rate", "mean rate"),
+    ("mean_weight", "weight mean"),
+    ("weight_rms", "weight RMS"),
+    ("mean_bias", "bias mean"),
+    ("bias_rms", "bias RMS"),
+]
+CV_ROWS = ("mse", "rmse", "mae", "r2", "logloss", "auc", "err")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return fmt.number(value)
+    return str(value)
+
+
+def _hidden(widget: Widget) -> Widget:
+    widget.display = False
+    return widget
+
+
+class ResultsPanel(VerticalScroll):
+    """The Results tab's contents; the parts for classifiers and for cross-validation show when a run has them."""
+
+    DEFAULT_CSS = """
+    ResultsPanel DataTable {
+        height: auto;
+        max-height: 12;
+        margin: 0 1 1 1;
+    }
+    ResultsPanel .caption {
+        height: auto;
+        padding: 0 1;
+        text-style: bold;
+    }
+    ResultsPanel #results-status {
+        height: auto;
+        padding: 0 1;
+    }
+    ResultsPanel #results-note {
+        height: auto;
+        padding: 0 1 1 1;
+        color: $text-muted;
+    }
+    ResultsPanel .buttons {
+        height: auto;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    ResultsPanel .buttons Button {
+        margin-right: 2;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        """Every table, empty until a run finishes; the classifier and fold tables hidden."""
+        yield Static("No finished run yet.", id="results-status")
+        yield Static("Metrics", classes="caption")
+        yield DataTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
+        yield _hidden(Static("Confusion matrix (rows: the true digit, columns: the prediction)", classes="caption class-only"))
+        yield _hidden(DataTable(id="results-confusion", classes="class-only", cursor_type="cell", zebra_stripes=False))
+        yield _hidden(Static("Top-k hit ratios: how often the true digit is among the k likeliest", classes="caption class-only"))
+        yield _hidden(DataTable(id="results-hits", classes="class-only", cursor_type="row", zebra_stripes=True))
+        yield _hidden(Static("Cross-validation, fold by fold", classes="caption cv-only"))
+        yield _hidden(DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True))
+        yield Static("Status of Neuron Layers", classes="caption")
+        yield DataTable(id="results-layers", cursor_type="row", zebra_stripes=True)
+        yield Static(id="results-note")
+        with Horizontal(classes="buttons"):
+            yield Button("Continue this run (k)", id="continue", compact=True, disabled=True)
+
+    def show(self, run: Run) -> None:
+        """Fill every table from a finished run."""
+        self.query_one("#results-status", Static).update(status_text(run))
+        table = self.query_one("#results-metrics", DataTable)
+        table.clear(columns=True)
+        columns = [w for w in ("training", "validation", "cross_validation") if run.metrics.get(w)]
+        table.add_columns("metric", *[c.replace("_", "-") for c in columns])
+        for key, label in METRIC_ROWS:
+            if any(key in run.metrics[c] for c in columns):
+                table.add_row(label, *[_cell(run.metrics[c].get(key)) for c in columns])
+
+        show_class = run.confusion is not None
+        for widget in self.query(".class-only"):
+            widget.display = show_class
+        if run.confusion is not None:
+            self._show_confusion(run)
+
+        show_cv = run.cv_summary is not None and bool(run.cv_summary.rows)
+        for widget in self.query(".cv-only"):
+            widget.display = show_cv
+        if show_cv:
+            self._show_folds(run)
+        self._show_layers(run)
+        self.query_one("#continue", Button).disabled = not (run.status in (DONE, CANCELLED) and run.model_id)
+
+    def _show_confusion(self, run: Run) -> None:
+        assert run.confusion is not None
+        table = self.query_one("#results-confusion", DataTable)
+        table.clear(columns=True)
+        columns = run.confusion.columns
+        rows = run.confusion.rows
+        if columns and columns[0] == "":
+            columns, rows = columns[1:], [r[1:] for r in rows]
+        totals = confusion_totals(columns, rows)
+        classes = totals["classes"]
+        table.add_columns("true", *classes, "error")
+        for index, name in enumerate(classes):
+            if index >= len(rows):
+                break
+            counts = [int(float(v or 0)) for v in rows[index][: len(classes)]]
+            n = sum(counts) or 1
+            cells = []
+            for j, count in enumerate(counts):
+                share = count / n
+                if j == index:
+                    style = f"bold on rgb(0,{60 + int(140 * share)},0)"
+                elif count:
+                    style = f"on rgb({60 + int(195 * min(1.0, share * 8))},0,0)"
+                else:
+                    style = "dim"
+                cells.append(Text(str(count) if count else "·", style=style, justify="right"))
+            table.add_row(Text(name, style="bold"), *cells, Text(f"{totals['per_class'][name]:.1%}", justify="right"))
+        table.add_row(
+            Text("all", style="bold"),
+            *[Text("") for _ in classes],
+            Text(f"{totals['error']:.1%}", style="bold", justify="right"),
+        )
+        hits = self.query_one("#results-hits", DataTable)
+        hits.clear(columns=True)
+        if run.hit_ratios is not None:
+            hits.add_columns("k", "hit ratio")
+            for row in run.hit_ratios.rows[:5]:
+                hits.add_row(str(row[0]), _cell(row[1]))
+
+    def _show_folds(self, run: Run) -> None:
+        assert run.cv_summary is not None
+        cv = self.query_one("#results-cv", DataTable)
+        cv.clear(columns=True)
+        names = [c.replace("cv_", "fold ").replace("_valid", "") for c in run.cv_summary.columns[1:]]
+        cv.add_columns("metric", *names)
+        for row in run.cv_summary.rows:
+            if str(row[0]) in CV_ROWS:
+                cv.add_row(str(row[0]), *[_cell(v) for v in row[1:]])
+
+    def _show_layers(self, run: Run) -> None:
+        layers = self.query_one("#results-layers", DataTable)
+        layers.clear(columns=True)
+        if run.layers is not None:
+            present = [(key, label) for key, label in LAYER_COLUMNS if key in run.layers.columns]
+            layers.add_columns(*[label for _key, label in present])
+            for row in run.layers.rows:
+                cells = dict(zip(run.layers.columns, row))
+                if isinstance(cells.get("dropout"), (int, float)):
+                    cells["dropout"] = f"{cells['dropout']:g}%"  # H2O gives it in percent
+                layers.add_row(*[_cell(cells.get(key)) for key, _label in present])
+        note = Text()
+        if run.layers_note:
+            note.append("H2O: " + run.layers_note)
+        batch = run.spec.params.get("mini_batch_size")
+        if batch and batch > 1 and "mini-batch size 1" in run.layers_note:
+            note.append(f"\nmini_batch_size was {batch}, yet H2O trained with mini-batch size 1.", style="yellow")
+        self.query_one("#results-note", Static).update(note)

@@ -1,0 +1,104 @@
+"""The words a training step says about itself: its values, its frames, how long a run takes, chart advice.
+
+Plain functions of the step, its spec and what the app knows (split sizes, the cluster's speed): the
+training view asks the app, then hands the answers here, so nothing in this module reads the app.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+
+from tui.lab import fmt
+from tui.lab.codegen import py
+from tui.lab.steps import Step
+from tui.lab.training import RunSpec
+
+PARAM_NOTES = {
+    "activation": "None: H2O's default, Rectifier (ReLU)",
+}
+
+
+def describe_value(name: str, value: object) -> str:
+    """A parameter's value as Python, or what H2O does when it is left out."""
+    if name in PARAM_NOTES and value is None:
+        return PARAM_NOTES[name]
+    return py(value)
+
+
+def settings_rows(step: Step, spec: RunSpec) -> list[tuple[str, str | Text]]:
+    """The step's values as (name, value) rows, shown until H2O's parameter list brings the form."""
+    rows: list[tuple[str, str | Text]] = [
+        ("response", spec.response),
+        ("predictors", ", ".join(spec.predictors)),
+    ]
+    for name, value in step.params.items():
+        rows.append((name, describe_value(name, value)))
+    for name, value in step.scoring.items():
+        rows.append((name, Text.assemble(describe_value(name, value), ("  (added for the live chart)", "dim"))))
+    if step.metric_hint:
+        rows.append(("metric", step.metric_hint))
+    return rows
+
+
+def frames_text(spec: RunSpec, sizes: list[int] | None) -> Text:
+    """Which frames the step trains and validates on, with the split's sizes once they are known."""
+    if spec.dataset == "mnist":
+        return Text("Training frame: the MNIST training digits; validation frame: the 10,000 test digits.")
+    if not spec.split:
+        return Text("Training frame: the whole cars frame, 406 rows.", style="dim")
+    text = Text("Training frame: 80% of the cars rows, validation frame: the other 20% (split with seed 1234)")
+    if sizes and len(sizes) == 2:
+        text.append(f": {sizes[0]} and {sizes[1]} rows", style="bold")
+    text.append(".")
+    return text
+
+
+def epochs_of(spec: RunSpec) -> float:
+    """The epochs a run of this spec trains for (H2O's default is 10)."""
+    return float(spec.params.get("epochs") or 10)
+
+
+def estimate_text(rows: int, epochs: float, found: tuple[float, float] | None) -> Text:
+    """How long a run should take, or how the lab will find out (``found``: seconds and samples/s)."""
+    if found is None:
+        return Text.assemble(
+            ("Time: ", "bold"),
+            f"{rows:,} rows × {fmt.number(epochs)} epochs. Press t: the lab first times a few seconds of "
+            "training on this cluster, then says how long the run will take (and asks before a long one).",
+        )
+    seconds, speed = found
+    return Text.assemble(
+        ("Time: about ", "bold"),
+        (fmt.duration(seconds), "bold"),
+        f" for {rows:,} rows × {fmt.number(epochs)} epochs, at {speed:,.0f} samples/s measured on this "
+        "cluster (scoring included).",
+    )
+
+
+def scoring_notes(params: dict, rows: int) -> dict[str, str]:
+    """With few samples per iteration the chart gets few points: a note for the field that decides it."""
+    per_iteration = params.get("train_samples_per_iteration")
+    epochs = float(params.get("epochs") or 10)
+    notes = {}
+    if isinstance(per_iteration, int) and per_iteration > 0 and not params.get("score_each_iteration"):
+        samples = rows * epochs
+        iterations = max(1, math.ceil(samples / per_iteration))
+        if iterations < 10:
+            notes["train_samples_per_iteration"] = (
+                f"{rows:,} rows × {fmt.number(epochs)} epochs makes {samples:,.0f} samples: "
+                f"{iterations} iteration{'s' if iterations != 1 else ''} of up to {per_iteration:,}. H2O scores "
+                "at most once per iteration (and by default at most every 5 s), so the chart gets few points: "
+                "lower this value or turn on score_each_iteration for more"
+            )
+    return notes
+
+
+def confirm_words(seconds: float, rows: int, spec: RunSpec) -> str:
+    """The question asked before a long run starts."""
+    return (
+        f"This run should take about {fmt.duration(seconds)} on this cluster "
+        f"({rows:,} rows × {fmt.number(float(spec.params.get('epochs') or 10))} epochs). "
+        "You can cancel it at any time and keep the partial model."
+    )
