@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from tui.lab.training import Table
 
@@ -23,6 +24,8 @@ THRESHOLD_COLUMNS = ("threshold", "f1", "accuracy", "precision", "recall", "spec
 
 def _cumulative_counts(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct scores from high to low, with the true and false positives at or above each."""
+    import numpy as np  # noqa: PLC0415 - numpy loads on the first evaluation, not at start-up
+
     order = np.argsort(-scores, kind="mergesort")
     scores = scores[order]
     labels = labels[order]
@@ -35,6 +38,8 @@ def _cumulative_counts(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarr
 
 def roc_auc(labels: Any, scores: Any) -> float:
     """Area under the ROC curve by the trapezoid rule, from (0, 0) through every threshold to (1, 1)."""
+    import numpy as np  # noqa: PLC0415
+
     y = np.asarray(labels, dtype=int)
     s = np.asarray(scores, dtype=float)
     positives, negatives = int(y.sum()), int(y.size - y.sum())
@@ -53,6 +58,8 @@ def pr_auc(labels: Any, scores: Any) -> float:
     positives, so precision tp / (tp + fp) follows a curve, not a line; the area under that
     curve has a closed form, summed here segment by segment.
     """
+    import numpy as np  # noqa: PLC0415
+
     y = np.asarray(labels, dtype=int)
     s = np.asarray(scores, dtype=float)
     positives = float(y.sum())

@@ -6,11 +6,12 @@ lost cluster is noticed within seconds. The password lives only in this object's
 
 from __future__ import annotations
 
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from tui.lab.errors import ClusterError
+
+if TYPE_CHECKING:
+    import requests
 
 
 class ClusterUnreachable(ClusterError):
@@ -35,6 +36,9 @@ class Rest:
     ) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        import requests  # noqa: PLC0415 - a tenth of a second the first screen need not wait for
+
+        self._requests = requests
         self._session = requests.Session()
         self._session.auth = auth
         self._session.verify = verify
@@ -57,11 +61,11 @@ class Rest:
             response = self._session.request(
                 method, self.url + path, timeout=timeout or self.timeout, **kwargs
             )
-        except requests.RequestException as exc:
+        except self._requests.RequestException as exc:
             raise ClusterUnreachable(
                 f"The cluster at {self.url} did not answer ({type(exc).__name__}).",
                 detail=str(exc),
-                timed_out=isinstance(exc, requests.Timeout),
+                timed_out=isinstance(exc, self._requests.Timeout),
             ) from None
         if response.status_code == 401:
             raise ClusterError(f"The cluster at {self.url} refused the credentials (HTTP 401).")
