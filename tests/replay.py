@@ -39,7 +39,11 @@ def metas() -> list[ParamMeta]:
 def replay_app() -> LabApp:
     """An app that starts no cluster: everything it shows comes from the recordings."""
     lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=Path("/srv/lab-data"), download=False, keep_journal=False))
-    return make_app(lab, autostart=False, health_interval=0)
+    app = make_app(lab, autostart=False, health_interval=0)
+    # A picture shows where things end, not a moment of an animation (a tab's underline sliding, 0.3 s,
+    # was caught half-way on a busy machine).
+    app.animation_level = "none"
+    return app
 
 
 def remember(app: LabApp, *, cars: FrameInfo | None = None, mnist: MnistInfo | None = None,
@@ -174,3 +178,27 @@ async def evaluated(pilot, tab: str = "eval-pane", moves: tuple[str, ...] = ()) 
         explorer.focus()
         await pilot.press(*moves)
         await pilot.pause()
+
+
+async def drawn(pilot, timeout: float = 15.0) -> None:
+    """Wait until the screen is drawn to its end: every tab bar on screen has placed its underline.
+
+    A tab bar places its underline after a layout; on a busy machine the picture could be taken before.
+    """
+    import time
+
+    from textual.widgets import Tabs
+    from textual.widgets._tabs import Underline
+
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        waiting = [
+            tabs
+            for tabs in pilot.app.screen.query(Tabs)
+            if tabs.is_on_screen and tabs.active and tabs.query_one(Underline).highlight_end <= 0
+        ]
+        if not waiting or time.monotonic() > deadline:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
