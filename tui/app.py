@@ -22,7 +22,6 @@ from screens.lab import LabScreen
 from tui.lab import paths
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import ClusterError, LabError
-from tui.lab.rest import ClusterUnreachable
 from tui.lab.frames import FrameInfo
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import PAGES, STEPS
@@ -102,7 +101,6 @@ class LabApp(WorkerErrors, App):
         self.ready_at: float | None = None
         self._health_timer = None
         self._training_views: list | None = None
-        self._slow_since: float | None = None  # since when a live cluster has not answered the health check
         self._quitting = False
         self.watchdog: ExitWatchdog | None = None  # set by the command line: ends the process if leaving hangs
         self.internal_errors = 0
@@ -305,31 +303,13 @@ class LabApp(WorkerErrors, App):
     @work(thread=True, exclusive=True, group="health", exit_on_error=False)
     def _health_worker(self) -> None:
         try:
-            status = self.lab.cluster_status(timeout=min(2.0, self.health_interval))
+            status = self.lab.health(timeout=min(2.0, self.health_interval))
         except LabError as exc:
-            if self._quitting:
-                return
-            if isinstance(exc, ClusterUnreachable) and exc.timed_out and not self.lab.engine_stopped():
-                # Alive but slow (a busy machine): lost only if it stays silent for long.
-                now = time.monotonic()
-                self._slow_since = self._slow_since or now
-                if now - self._slow_since < self.lab.config.slow_patience:
-                    return
-            else:
-                # One more try before calling the cluster lost: a busy JVM can miss one beat.
-                try:
-                    status = self.lab.cluster_status(timeout=1.0)
-                except LabError:
-                    pass
-                else:
-                    self._slow_since = None
-                    self.post_message(ClusterStatusUpdate(status))
-                    return
-            self._slow_since = None
-            self.post_message(ClusterLost(exc.message, self.lab.log_tail()))
+            if not self._quitting:
+                self.post_message(ClusterLost(exc.message, self.lab.log_tail()))
             return
-        self._slow_since = None
-        self.post_message(ClusterStatusUpdate(status))
+        if status is not None:
+            self.post_message(ClusterStatusUpdate(status))
 
     def action_restart_cluster(self) -> None:
         if self.cluster_state not in ("failed", "lost"):

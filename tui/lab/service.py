@@ -157,6 +157,10 @@ class Lab:
         """The cluster's health now; raises :class:`ClusterUnreachable` without a cluster or an engine."""
         return self.session.status(timeout)
 
+    def health(self, timeout: float = 2.0) -> ClusterStatus | None:
+        """The health check: the status, None while a live cluster is only slow; raises once it is lost."""
+        return self.session.health(timeout)
+
     def reset_cluster(self) -> None:
         """Forget a failed or lost cluster (stopping what is left of it) before starting a fresh one.
 

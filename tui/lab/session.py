@@ -26,6 +26,7 @@ class Session:
         self.lock = threading.RLock()
         self.closed = False  # set once the lab is closing: slowness is no longer waited out
         self.token = secrets.token_hex(3)  # keeps this session's frames apart on a shared cluster
+        self._slow_since: float | None = None  # since when a live cluster has not answered the health check
 
     @property
     def ready(self) -> bool:
@@ -97,6 +98,34 @@ class Session:
         if own.own and not getattr(own, "process_alive", lambda: True)():
             raise ClusterUnreachable("The H2O engine (Java process) has stopped.")
         return own.status(timeout=timeout)
+
+    def health(self, timeout: float = 2.0) -> ClusterStatus | None:
+        """The health check's look at the cluster: its status, or None while a live cluster is only slow.
+
+        A live engine that does not answer in time is waited out for up to ``slow_patience`` seconds over
+        successive checks; any other failure gets one more quick try. Raises :class:`LabError` once the
+        cluster counts as lost.
+        """
+        try:
+            status = self.status(timeout=timeout)
+        except LabError as exc:
+            if isinstance(exc, ClusterUnreachable) and exc.timed_out and not self.engine_stopped():
+                now = time.monotonic()
+                self._slow_since = self._slow_since or now
+                if now - self._slow_since < self.config.slow_patience:
+                    return None
+            else:
+                try:  # a busy JVM can miss one beat
+                    status = self.status(timeout=1.0)
+                except LabError:
+                    pass
+                else:
+                    self._slow_since = None
+                    return status
+            self._slow_since = None
+            raise
+        self._slow_since = None
+        return status
 
     def detach(self) -> Cluster | None:
         """Let go of the cluster (a failed or lost one) and hand it back, to be stopped with :func:`stop_quietly`."""
