@@ -36,7 +36,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--busy", action="store_true", help="keep both cores busy")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("H2O_LAB_DATA") or ROOT / "tests" / "data"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("H2O_LAB_DATA") or ROOT / "tests" / "data")
+    )
     args = parser.parse_args()
     if not (args.data_dir / "cars_20mpg.csv").exists():
         print(f"bench/exits.py: no cars_20mpg.csv in {args.data_dir}; pass --data-dir DIR", file=sys.stderr)
@@ -58,7 +60,9 @@ def main() -> int:
                         print(f"  {name}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
             failures += failed
             if times:
-                print(f"{name:32} {len(times):6} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f} {failed:6}")
+                print(
+                    f"{name:32} {len(times):6} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f} {failed:6}"
+                )
             else:
                 print(f"{name:32} {0:6} {'-':>9} {'-':>7} {'-':>7} {failed:6}")
             sys.stdout.flush()

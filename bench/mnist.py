@@ -52,7 +52,9 @@ def main() -> int:
         info = lab.load_mnist()
         print(f"import: {time.perf_counter() - started:.1f} s ({info.train.rows:,} + {info.test.rows:,} rows)")
         if info.train.rows < FULL_ROWS:
-            print(f"note: {info.train.rows:,} training rows, not MNIST's {FULL_ROWS:,}: the figures below are not the full benchmark")
+            print(
+                f"note: {info.train.rows:,} training rows, not MNIST's {FULL_ROWS:,}: the figures below are not the full benchmark"
+            )
 
         spec = step(11).spec()
         spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
@@ -64,13 +66,17 @@ def main() -> int:
 
         speed = lab.measure_speed(spec)
         estimate = estimate_seconds(rows, epochs, speed)
-        print(f"measured speed: {speed:,.0f} samples/s; estimate for {rows:,} rows × {epochs:g} epochs: {fmt.duration(estimate)}")
+        print(
+            f"measured speed: {speed:,.0f} samples/s; estimate for {rows:,} rows × {epochs:g} epochs: {fmt.duration(estimate)}"
+        )
 
         started = time.perf_counter()
         run = lab.train(spec)
         wall = time.perf_counter() - started
-        print(f"training: {run.status} in {wall:.1f} s ({fmt.duration(wall)}), {run.epochs_done:.2f} epochs, "
-              f"{len(run.history)} scoring rows")
+        print(
+            f"training: {run.status} in {wall:.1f} s ({fmt.duration(wall)}), {run.epochs_done:.2f} epochs, "
+            f"{len(run.history)} scoring rows"
+        )
 
         import h2o
 

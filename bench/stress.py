@@ -61,8 +61,25 @@ KEY_BYTES = {
 FORBIDDEN_KEYS = {"q", "Q", "ctrl+c", "ctrl+z", "ctrl+backslash", "ctrl+d"}
 FORBIDDEN_BYTES = {"q", "Q", "\x03", "\x1a", "\x1c", "\x04"}
 # The keys a learner moves with, bound by Textual's own widgets (sidebar, tabs, tables, fields).
-MOVING_KEYS = ("up", "down", "left", "right", "enter", "space", "tab", "shift+tab", "escape", "pageup", "pagedown", "home", "end", "backspace")
-FREE_TEXT = "".join(c for c in string.ascii_letters + string.digits if c not in "qQ") + ",.,-+_ e0123456789/:;=()!@#%&*<>'\""
+MOVING_KEYS = (
+    "up",
+    "down",
+    "left",
+    "right",
+    "enter",
+    "space",
+    "tab",
+    "shift+tab",
+    "escape",
+    "pageup",
+    "pagedown",
+    "home",
+    "end",
+    "backspace",
+)
+FREE_TEXT = (
+    "".join(c for c in string.ascii_letters + string.digits if c not in "qQ") + ",.,-+_ e0123456789/:;=()!@#%&*<>'\""
+)
 
 # The log's own records: "2026-01-01 12:00:00,123 LEVEL name: message" and their continuation lines.
 RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (?P<level>[A-Z]+) (?P<name>[^:]+): ")
@@ -81,7 +98,17 @@ def binding_keys() -> dict[str, str]:
     from widgets.code import CodePanel
 
     names: set[str] = set(MOVING_KEYS)
-    for owner in (LabApp, Dialog, ConfirmDialog, ErrorDialog, SaveDialog, HelpScreen, DigitBrowser, ThresholdExplorer, CodePanel):
+    for owner in (
+        LabApp,
+        Dialog,
+        ConfirmDialog,
+        ErrorDialog,
+        SaveDialog,
+        HelpScreen,
+        DigitBrowser,
+        ThresholdExplorer,
+        CodePanel,
+    ):
         for binding in owner.BINDINGS:
             key = binding.key if hasattr(binding, "key") else binding[0]
             names.update(k.strip() for k in key.split(","))
@@ -117,7 +144,9 @@ def overlapping_runs(text: str) -> list[str]:
     """Runs that started on a step while another run of the same step was still going (two jobs for one step)."""
     running: dict[str, str] = {}  # run id -> step
     found = []
-    for match in re.finditer(r"(started (?P<run>run-\d+) \(.*?\) for step (?P<step>\d+))|((?P<done>run-\d+) finished)", text):
+    for match in re.finditer(
+        r"(started (?P<run>run-\d+) \(.*?\) for step (?P<step>\d+))|((?P<done>run-\d+) finished)", text
+    ):
         if match.group("run"):
             step = match.group("step")
             others = [r for r, s in running.items() if s == step]
@@ -134,7 +163,7 @@ def signature(problem: str) -> str:
     with the frame of the app's own code nearest to it."""
     lines = problem.splitlines()
     frames = re.findall(r'File "([^"]+)", line (\d+), in (\S+)', problem)
-    last = next((l.strip() for l in reversed(lines) if l.strip() and not l.startswith(" ")), lines[0])
+    last = next((line.strip() for line in reversed(lines) if line.strip() and not line.startswith(" ")), lines[0])
     kind = last.split(":", 1)[0] if "Traceback" in problem else last[:160]
     if not frames:
         return kind
@@ -146,7 +175,9 @@ def signature(problem: str) -> str:
     return f"{kind} @ {where}"
 
 
-ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]")
+ANSI = re.compile(
+    r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]"
+)
 
 
 def plain(data: str) -> str:
@@ -202,7 +233,13 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.failure and self.alive_before_quit and self.exit_code == 0 and not self.jvms_left
+        return (
+            not self.problems
+            and not self.failure
+            and self.alive_before_quit
+            and self.exit_code == 0
+            and not self.jvms_left
+        )
 
     def summary(self) -> str:
         errors = len({signature(p) for p in self.problems})
@@ -455,7 +492,7 @@ class Stress:
                 time.sleep(1.0)
                 text = term.stacks.read_text(errors="replace")[size:] if term.stacks.exists() else ""
                 current = text.find("Current thread")
-                samples.append(text[current:current + 2500] if current >= 0 else text[-2500:])
+                samples.append(text[current : current + 2500] if current >= 0 else text[-2500:])
             busy = (cpu_seconds() - before) / (time.monotonic() - started)
         except OSError:
             busy = float("nan")
@@ -479,7 +516,7 @@ class Stress:
 
 def run_seeds(seeds: list[int], keys: int, burn: bool = True, say=print) -> list[Result]:
     results = []
-    with (burning() if burn else contextlib.nullcontext()):
+    with burning() if burn else contextlib.nullcontext():
         for seed in seeds:
             workdir = Path(tempfile.mkdtemp(prefix=f"h2o-lab-stress-{seed}-"))
             result = Stress(seed, keys, workdir, say=say).run()

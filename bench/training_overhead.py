@@ -107,7 +107,16 @@ def main() -> int:
                 plain_times.append(pair["plain"])
                 ratios.append(pair["lab"] / pair["plain"])
             step_ratio = statistics.median(a / b for a, b in zip(lab_times, plain_times))
-            rows.append((number, statistics.median(lab_times), statistics.median(plain_times), step_ratio, min(final_points), min(live_points)))
+            rows.append(
+                (
+                    number,
+                    statistics.median(lab_times),
+                    statistics.median(plain_times),
+                    step_ratio,
+                    min(final_points),
+                    min(live_points),
+                )
+            )
             print(
                 f"step {number}: lab {statistics.median(lab_times):6.2f} s   plain {statistics.median(plain_times):6.2f} s   "
                 f"ratio {step_ratio:5.3f}   chart points {min(final_points)} at the end, "

@@ -115,8 +115,10 @@ class ClusterView(StepView):
 
     def show_failure(self, error: LabError, log_tail: str = "", lost: bool = False) -> None:
         self.add_class("failed")
-        title = "The cluster was lost." if lost else (
-            "The cluster could not be started." if self.own else "Could not connect to the cluster."
+        title = (
+            "The cluster was lost."
+            if lost
+            else ("The cluster could not be started." if self.own else "Could not connect to the cluster.")
         )
         self.query_one("#cluster-news", Static).update(Text(title, style="bold red"))
         text = error_text(error, style="")

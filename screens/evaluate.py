@@ -121,7 +121,13 @@ class ThresholdExplorer(Vertical, can_focus=True):
         figures = RichTable.grid(padding=(0, 2))
         figures.add_column(style="bold")
         figures.add_column(justify="right")
-        for key, label in (("precision", "precision"), ("recall", "recall"), ("f1", "F1"), ("accuracy", "accuracy"), ("fpr", "false pos. rate")):
+        for key, label in (
+            ("precision", "precision"),
+            ("recall", "recall"),
+            ("f1", "F1"),
+            ("accuracy", "accuracy"),
+            ("fpr", "false pos. rate"),
+        ):
             figures.add_row(label, fmt.number(float(row[key])))
         grid = RichTable.grid(padding=(0, 4))
         grid.add_column()
@@ -238,7 +244,9 @@ class EvalView(TrainView):
             return
         runs = [r for r in self.lab_app.runs.values() if r.finished and r.model_id]
         select = self.query_one("#eval-run", Select)
-        options = [(f"{r.run_id} · step {r.spec.step} · {(r.model_category or 'unknown').lower()}", r.run_id) for r in runs]
+        options = [
+            (f"{r.run_id} · step {r.spec.step} · {(r.model_category or 'unknown').lower()}", r.run_id) for r in runs
+        ]
         current = select.value
         with self.prevent(Select.Changed):
             select.set_options(options)
@@ -287,9 +295,10 @@ class EvalView(TrainView):
 
     def show_run(self, run: Run) -> None:
         super().show_run(run)
-        if run.finished and run.status in (DONE, CANCELLED) and run.model_id and self.picked is None:
-            if run.model_category == "Binomial" and (self.evaluation is None or self.evaluation.run_id != run.run_id):
-                self.evaluate(run)
+        finished = run.finished and run.status in (DONE, CANCELLED) and run.model_id and self.picked is None
+        fresh = self.evaluation is None or self.evaluation.run_id != run.run_id
+        if finished and run.model_category == "Binomial" and fresh:
+            self.evaluate(run)
 
     # -- drawing ------------------------------------------------------------------------------
     def show_evaluation(self, evaluation: Evaluation, index: int | None = None) -> None:

@@ -23,7 +23,14 @@ from widgets.steps import StepList
 if TYPE_CHECKING:
     from tui.app import LabApp
 
-VIEW_KINDS = {"cluster": ClusterView, "data": DataView, "mnist-data": MnistDataView, "train": TrainView, "evaluation": EvalView, "runs": RunsView}
+VIEW_KINDS = {
+    "cluster": ClusterView,
+    "data": DataView,
+    "mnist-data": MnistDataView,
+    "train": TrainView,
+    "evaluation": EvalView,
+    "runs": RunsView,
+}
 
 
 def make_view(step: Step) -> StepView:

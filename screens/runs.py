@@ -17,7 +17,13 @@ from tui.lab.steps import BY_NUMBER
 from tui.lab.training import Run
 from widgets.chart import ScoringChart
 
-STATUS_MARK = {"done": "done", "running": "running…", "cancelled": "cancelled", "failed": "failed", "interrupted": "interrupted"}
+STATUS_MARK = {
+    "done": "done",
+    "running": "running…",
+    "cancelled": "cancelled",
+    "failed": "failed",
+    "interrupted": "interrupted",
+}
 
 
 def changes(run: Run) -> str:
@@ -148,7 +154,9 @@ class RunsView(StepView):
         return next((r for r in self.runs if r.run_id == key), None)
 
     def show_runs(self, runs: list[Run]) -> None:
-        self.runs = sorted(runs, key=lambda r: int(r.run_id.rsplit("-", 1)[-1]) if r.run_id.rsplit("-", 1)[-1].isdigit() else 0)
+        self.runs = sorted(
+            runs, key=lambda r: int(r.run_id.rsplit("-", 1)[-1]) if r.run_id.rsplit("-", 1)[-1].isdigit() else 0
+        )
         self.marked = [m for m in self.marked if any(r.run_id == m for r in self.runs)]
         table = self.query_one("#runs-table", DataTable)
         cursor = table.cursor_row
@@ -193,7 +201,9 @@ class RunsView(StepView):
                 else "\nfrom an earlier session; no model was saved (it did not finish)",
                 style="yellow",
             )
-        text.append("\nspace marks it for comparison · l loads it into its step's form · Enter opens its results", style="dim")
+        text.append(
+            "\nspace marks it for comparison · l loads it into its step's form · Enter opens its results", style="dim"
+        )
         detail.update(text)
 
     def action_mark(self) -> None:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 BURN = "while True: pass"
 

@@ -55,7 +55,7 @@ _TESTS = Path(__file__).resolve().parent
 _SELECTION = {"cluster": True}  # whether the tests selected for this session include any marked cluster
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _source_starts_h2o(function) -> bool:
     try:
         if not _in_tests(function):
@@ -102,7 +102,7 @@ def needs_h2o(item: pytest.Item) -> bool:
         return True
     functions = [getattr(item, "function", None)]
     info = getattr(item, "_fixtureinfo", None)
-    for definitions in (info.name2fixturedefs.values() if info else ()):
+    for definitions in info.name2fixturedefs.values() if info else ():
         functions += [definition.func for definition in definitions]
     seen: set = set()
     return any(_calls_code_that_starts_h2o(f, seen) for f in functions if f is not None)

@@ -16,8 +16,8 @@ import sys
 import termios
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 # The real data the tests run on, kept in the repository (see tests/data/README.md): the cars file and a
@@ -194,8 +194,6 @@ class Terminal:
         except OSError:
             pass
 
-
-
     def screen_since(self, offset: int) -> str:
         return self.output[offset:].decode(errors="replace")
 
@@ -222,5 +220,3 @@ class Terminal:
         except sqlite3.Error:
             return []
         return [(r[0], r[1], len(json.loads(r[2])["history"]["rows"])) for r in rows]
-
-

@@ -9,10 +9,10 @@ from tests.helpers import FIXTURES
 from tui.app import LabApp, make_app
 from tui.lab.cluster import ClusterOptions, ClusterStatus
 from tui.lab.frames import FrameInfo
+from tui.lab.mnist import Digit, MnistInfo
+from tui.lab.params import ParamMeta
 from tui.lab.service import Lab, LabConfig
 from tui.lab.training import Run
-from tui.lab.params import ParamMeta
-from tui.lab.mnist import Digit, MnistInfo
 from tui.messages import ClusterReady, DataLoaded, MetasLoaded, MistakesFound, MnistLoaded
 
 
@@ -46,8 +46,14 @@ def replay_app() -> LabApp:
     return app
 
 
-def remember(app: LabApp, *, cars: FrameInfo | None = None, mnist: MnistInfo | None = None,
-             param_metas: list[ParamMeta] | None = None, runs: tuple[Run, ...] = ()) -> None:
+def remember(
+    app: LabApp,
+    *,
+    cars: FrameInfo | None = None,
+    mnist: MnistInfo | None = None,
+    param_metas: list[ParamMeta] | None = None,
+    runs: tuple[Run, ...] = (),
+) -> None:
     """Put recorded results where the lab keeps them, as a real cluster's workers would have."""
     lab = app.lab
     if cars is not None:

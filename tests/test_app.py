@@ -61,10 +61,16 @@ async def test_quit_while_training_asks_then_cancels(lab):
         view = app.lab_screen.view(3)
         view.load_values({**view.step.spec().params, "epochs": 2000})
         await pilot.press("t")
-        await until(pilot, lambda: view.training and view.run is not None and len(view.run.history) > 0, what="training")
+        await until(
+            pilot, lambda: view.training and view.run is not None and len(view.run.history) > 0, what="training"
+        )
         run_id = view.run.run_id
         await pilot.press("q")
-        await until(pilot, lambda: screen_name(app) == "ConfirmDialog", what=lambda: f"the quit question ({screen_name(app)} shown)")
+        await until(
+            pilot,
+            lambda: screen_name(app) == "ConfirmDialog",
+            what=lambda: f"the quit question ({screen_name(app)} shown)",
+        )
         await pilot.press("n")  # keep training
         await until(pilot, lambda: screen_name(app) != "ConfirmDialog", what="the question to close")
         assert view.training and app.is_running, "n keeps the app and the job going"
@@ -81,14 +87,18 @@ async def test_help_and_navigation(lab):
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
-        await until(pilot, lambda: screen_name(app) == "HelpScreen", what=lambda: f"the help ({screen_name(app)} shown)")
+        await until(
+            pilot, lambda: screen_name(app) == "HelpScreen", what=lambda: f"the help ({screen_name(app)} shown)"
+        )
         await pilot.press("escape")
         await until(pilot, lambda: screen_name(app) != "HelpScreen", what="the help to close")
         await pilot.press("n", "n", "n", "p")
         await until(pilot, lambda: app.current_step == 3, what=lambda: f"step 3 after n n n p (at {app.current_step})")
         await pilot.press("down", "down", "enter")
         # The cursor follows the current step: two down from 3 is 5.
-        await until(pilot, lambda: app.current_step == 5, what=lambda: f"step 5 after down down enter (at {app.current_step})")
+        await until(
+            pilot, lambda: app.current_step == 5, what=lambda: f"step 5 after down down enter (at {app.current_step})"
+        )
 
 
 async def test_a_cluster_that_cannot_start_is_explained_in_the_app(tmp_path):
@@ -161,7 +171,9 @@ async def test_train_step5_cancel_step6_and_compare(lab):
         # The chart draws both runs' validation curves: its title names the metric and each run's marker.
         chart = runs.query_one("#compare-chart")
         drawn = f"Validation MSE by epoch · dots: {ids[0]}, x: {ids[1]}"
-        await until(pilot, lambda: drawn in chart.plt.build(), what=lambda: f"{drawn!r} in the chart:\n{chart.plt.build()}")
+        await until(
+            pilot, lambda: drawn in chart.plt.build(), what=lambda: f"{drawn!r} in the chart:\n{chart.plt.build()}"
+        )
 
         # A run goes back into its step's form.
         six.load_values({**six.step.spec().params, "epochs": 7})  # so that loading the run changes something
@@ -169,7 +181,11 @@ async def test_train_step5_cancel_step6_and_compare(lab):
         table.move_cursor(row=table.get_row_index(six.run.run_id))
         await pilot.press("l")
         await until(pilot, lambda: app.current_step == 6, what=lambda: f"step 6 after l (at {app.current_step})")
-        await until(pilot, lambda: six.form.values.get("epochs") == 500, what=lambda: f"the run's epochs in the form ({six.form.values.get('epochs')})")
+        await until(
+            pilot,
+            lambda: six.form.values.get("epochs") == 500,
+            what=lambda: f"the run's epochs in the form ({six.form.values.get('epochs')})",
+        )
 
 
 async def test_form_errors_stop_the_job_and_the_fix_key(lab):
@@ -198,7 +214,11 @@ async def test_form_errors_stop_the_job_and_the_fix_key(lab):
         )
         await pilot.press("t")
         # The refusal is said first; only then can "no job" be checked.
-        await until(pilot, lambda: any("to fix first" in n for n in notices(app)), what=lambda: f"the refusal (notices: {notices(app)})")
+        await until(
+            pilot,
+            lambda: any("to fix first" in n for n in notices(app)),
+            what=lambda: f"the refusal (notices: {notices(app)})",
+        )
         assert len(lab.runs) == runs_before, "a job started despite an error"
         assert not view.training
         assert form.values["hidden_dropout_ratios"] == [0.5], "what the learner typed is kept"
@@ -275,11 +295,17 @@ async def test_mnist_from_import_to_mistakes(lab):
         runs_before = len(lab.runs)
         await pilot.press("t")
         # The refusal is said first; only then can "no job" be checked.
-        await until(pilot, lambda: any("Training rows:" in n for n in notices(app)), what=lambda: f"the refusal (notices: {notices(app)})")
+        await until(
+            pilot,
+            lambda: any("Training rows:" in n for n in notices(app)),
+            what=lambda: f"the refusal (notices: {notices(app)})",
+        )
         assert len(lab.runs) == runs_before
         assert not eleven.training, "neither a job nor a speed trial started"
         eleven.query_one("#rows-count").value = "2000"
-        await until(pilot, lambda: eleven.sample_rows == 2000, what=lambda: f"2000 training rows (has {eleven.sample_rows})")
+        await until(
+            pilot, lambda: eleven.sample_rows == 2000, what=lambda: f"2000 training rows (has {eleven.sample_rows})"
+        )
         eleven.load_values({**eleven.step.spec().params, "epochs": 2, "train_samples_per_iteration": 1000})
         await until(pilot, lambda: eleven.form.values.get("epochs") == 2, what="2 epochs in step 11's form")
         steps = app.lab_screen.query_one("#steps")
@@ -299,13 +325,15 @@ async def test_mnist_from_import_to_mistakes(lab):
             what=lambda: "the estimate: " + rendered(eleven.query_one("#estimate")),
         )
         await until(pilot, lambda: eleven.run is not None, what="the MNIST run to start", timeout=120)
-        await until(pilot, lambda: eleven.query_one("#train-tabs").active == "run-pane", what="the Training tab to show the run")
+        await until(
+            pilot, lambda: eleven.query_one("#train-tabs").active == "run-pane", what="the Training tab to show the run"
+        )
         await until(pilot, lambda: eleven.run is not None and eleven.run.finished, what="the MNIST run", timeout=180)
         assert eleven.run.status == "done"
         # Trained on the 2000 rows asked for, validated on every test digit.
         assert eleven.run.spec.sample_rows == 2000 and eleven.run.split_rows == [2000, app.mnist.test.rows]
         await until(pilot, lambda: eleven.mistakes is not None, what="the mistakes", timeout=60)
-        run_id, count, digits = eleven.mistakes
+        _run_id, count, digits = eleven.mistakes
         assert count > 0 and digits and all(d.label != d.predicted for d in digits)
         assert "train = train[0:2000, :]" in eleven.query_one("#train-code").code
 
@@ -338,7 +366,9 @@ async def test_evaluation_screen(lab):
         await pilot.press("right", "right")
         expected = min(evaluation.max_f1_index + 2, len(evaluation.thresholds.rows) - 1)
         assert expected != evaluation.max_f1_index, "two rows on from max F1 must be another threshold"
-        await until(pilot, lambda: explorer.index == expected, what=lambda: f"threshold row {expected} (at {explorer.index})")
+        await until(
+            pilot, lambda: explorer.index == expected, what=lambda: f"threshold row {expected} (at {explorer.index})"
+        )
         threshold = f"{float(evaluation.row(expected)['threshold']):.4f}"
         await until(
             pilot,
@@ -461,7 +491,9 @@ async def test_loading_an_mnist_run_back_brings_its_training_rows():
         await until(pilot, lambda: view.query_one("#rows-kind", Select).value == "all", what="all rows chosen")
         assert view.current_spec().sample_rows is None
         app.load_run(recorded)
-        await until(pilot, lambda: view.sample_rows == 3000, what=lambda: f"the run's 3000 rows (has {view.sample_rows})")
+        await until(
+            pilot, lambda: view.sample_rows == 3000, what=lambda: f"the run's 3000 rows (has {view.sample_rows})"
+        )
         await until(pilot, lambda: view.query_one("#rows-kind", Select).value == "sample", what="a sample chosen")
         assert view.query_one("#rows-count", Input).value == "3000"
         assert view.current_spec().sample_rows == 3000
@@ -477,7 +509,9 @@ async def test_chart_keys_fit_beside_the_step_list():
     async with app.run_test(size=(80, 24)) as pilot:
         await replay.show_run(pilot, 9)
         chart = app.lab_screen.view(9).query_one("#run-chart", ScoringChart)
-        await until(pilot, lambda: "x: valid" in chart.plt.build(), what=lambda: f"the key in the chart:\n{chart.plt.build()}")
+        await until(
+            pilot, lambda: "x: valid" in chart.plt.build(), what=lambda: f"the key in the chart:\n{chart.plt.build()}"
+        )
 
 
 async def test_continue_goes_to_step_9_or_to_the_runs_own_frames():

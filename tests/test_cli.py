@@ -14,7 +14,18 @@ from tests.helpers import Terminal, jvms_with
 from tests.waiting import wait_until
 from tui.cli import build_parser, parse_args
 
-FLAGS = ["--nthreads", "--max-mem", "--port", "--url", "--user", "--insecure", "--data-dir", "--mirror", "--offline", "--version"]
+FLAGS = [
+    "--nthreads",
+    "--max-mem",
+    "--port",
+    "--url",
+    "--user",
+    "--insecure",
+    "--data-dir",
+    "--mirror",
+    "--offline",
+    "--version",
+]
 
 
 def test_help_explains_every_flag():

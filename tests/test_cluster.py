@@ -180,11 +180,11 @@ class TestRemote:
 
 def test_self_signed_https_needs_insecure(tmp_path):
     """https works; a certificate that cannot be verified is refused unless --insecure is given."""
+    import http.server
     import shutil
     import ssl
     import subprocess
     import threading
-    import http.server
 
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed")

@@ -199,7 +199,10 @@ def app_scripts(lab: Lab, cars, mnist) -> tuple[str, str, str]:
     test_url = lab.resolver.spec("mnist-test").url
     paths = [train_url, test_url]
     if mnist is not None:
-        paths = [f.source.path if f.source.source != "download" else u for f, u in ((mnist.train, train_url), (mnist.test, test_url))]
+        paths = [
+            f.source.path if f.source.source != "download" else u
+            for f, u in ((mnist.train, train_url), (mnist.test, test_url))
+        ]
     mnist_code = codegen.import_mnist_code(paths[0], paths[1], train_url, test_url)
     return (
         codegen.connect_code(opts.own, opts.url or "", opts.user),
@@ -215,7 +218,11 @@ def elsewhere(source: ResolvedData, how: str) -> ResolvedData:
 @pytest.mark.parametrize("options", [ClusterOptions(), ClusterOptions(url="https://h2o.example:54321", user="ada")])
 @pytest.mark.parametrize("data", ["none", "data-dir", "download", "stand-in"])
 def test_the_data_scripts_are_the_ones_the_steps_showed(tmp_path, options, data):
-    lab = Lab(LabConfig(cluster=options, keep_journal=False, models_dir=tmp_path / "models", data_dir=tmp_path, download=False))
+    lab = Lab(
+        LabConfig(
+            cluster=options, keep_journal=False, models_dir=tmp_path / "models", data_dir=tmp_path, download=False
+        )
+    )
     cars, mnist = (None, None) if data == "none" else (cars_info(), mnist_info())
     if data in ("download", "stand-in"):
         cars.source = elsewhere(cars.source, data)

@@ -150,7 +150,9 @@ def control_of(field):
 async def type_into_a_field(pilot, form, fields: list) -> str:
     """Type into one field of ``fields`` with the keyboard and read the value back from the form."""
     app = pilot.app
-    numeric = [f for f in fields if f.meta.type in ("int", "long", "double", "float") and isinstance(control_of(f), Input)]
+    numeric = [
+        f for f in fields if f.meta.type in ("int", "long", "double", "float") and isinstance(control_of(f), Input)
+    ]
     switches = [f for f in fields if isinstance(control_of(f), Switch)]
     if numeric:
         field = numeric[0]
@@ -158,7 +160,12 @@ async def type_into_a_field(pilot, form, fields: list) -> str:
         control.focus()
         await wait_for(pilot, lambda: app.focused is control, timeout=10, what=f"focus in {field.meta.name}")
         await press(pilot, "home", "ctrl+k")
-        await wait_for(pilot, lambda: control.value == "", timeout=10, what=lambda: f"{field.meta.name} emptied: it holds {control.value!r}")
+        await wait_for(
+            pilot,
+            lambda: control.value == "",
+            timeout=10,
+            what=lambda: f"{field.meta.name} emptied: it holds {control.value!r}",
+        )
         await press(pilot, "3")
         await wait_for(
             pilot,
@@ -167,7 +174,9 @@ async def type_into_a_field(pilot, form, fields: list) -> str:
             what=lambda: f"3 typed in {field.meta.name}: it holds {control.value!r}, the focus is on {app.focused!r}",
         )
         expected = 3 if field.meta.type in ("int", "long") else 3.0
-        await wait_for(pilot, lambda: form.values.get(field.meta.name) == expected, timeout=10, what=f"{field.meta.name} read back")
+        await wait_for(
+            pilot, lambda: form.values.get(field.meta.name) == expected, timeout=10, what=f"{field.meta.name} read back"
+        )
     elif switches:
         field = switches[0]
         control = control_of(field)
@@ -175,14 +184,21 @@ async def type_into_a_field(pilot, form, fields: list) -> str:
         control.focus()
         await wait_for(pilot, lambda: app.focused is control, timeout=10, what=f"focus on {field.meta.name}")
         await press(pilot, "enter")
-        await wait_for(pilot, lambda: form.values.get(field.meta.name) is (not before), timeout=10, what=f"{field.meta.name} toggled")
+        await wait_for(
+            pilot,
+            lambda: form.values.get(field.meta.name) is (not before),
+            timeout=10,
+            what=f"{field.meta.name} toggled",
+        )
     else:
         field = fields[0]
         control = control_of(field)
         assert isinstance(control, Select)
         option = field.meta.values[-1]
         control.value = option
-        await wait_for(pilot, lambda: form.values.get(field.meta.name) == option, timeout=10, what=f"{field.meta.name} chosen")
+        await wait_for(
+            pilot, lambda: form.values.get(field.meta.name) == option, timeout=10, what=f"{field.meta.name} chosen"
+        )
     await press(pilot, "escape")  # leave the field: the step's keys work again
     return field.meta.name
 
@@ -209,7 +225,9 @@ async def open_everything(pilot, view, order=LEVELS, all_params_last: bool = Fal
 
 async def ready_app(pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.cluster_state == "ready" and app.metas, timeout=120, what="cluster and parameter list")
+    await wait_for(
+        pilot, lambda: app.cluster_state == "ready" and app.metas, timeout=120, what="cluster and parameter list"
+    )
 
 
 async def show(pilot, number: int):
@@ -276,7 +294,14 @@ async def test_every_step_every_tab_and_the_dialogs(lab):
                 panels[0].focus()
                 await wait_for(pilot, lambda: app.focused is panels[0], timeout=10, what="the code panel's focus")
                 await press(pilot, "c", "s")
-                await wait_for(pilot, lambda: isinstance(app.screen, SaveDialog), timeout=10, what=lambda: f"the save dialog on step {step.number} (focus: {app.focused!r}, screen: {app.screen!r})")
+                await wait_for(
+                    pilot,
+                    lambda: isinstance(app.screen, SaveDialog),
+                    timeout=10,
+                    what=lambda: (
+                        f"the save dialog on step {step.number} (focus: {app.focused!r}, screen: {app.screen!r})"
+                    ),
+                )
                 await press(pilot, "escape")
                 await wait_for(pilot, lambda: app.screen is app.lab_screen, timeout=10, what="the save dialog to close")
             await press(pilot, "question_mark")
@@ -300,7 +325,9 @@ async def tab_to(pilot, collapsible_id: str, key: str = "tab") -> None:
         if isinstance(focused, CollapsibleTitle) and focused.parent is not None and focused.parent.id == collapsible_id:
             return
         await press(pilot, key)
-        await wait_for(pilot, lambda: app.focused is not focused, timeout=10, what=f"{key} to move the focus from {focused!r}")
+        await wait_for(
+            pilot, lambda: app.focused is not focused, timeout=10, what=f"{key} to move the focus from {focused!r}"
+        )
     raise AssertionError(f"{key} never reached {collapsible_id}; the focus is on {app.focused!r}")
 
 
@@ -330,18 +357,30 @@ async def test_all_parameters_by_keyboard(lab):
                     if index:
                         await tab_to(pilot, f"level-{level}", "shift+tab")
                     await press(pilot, "enter")
-                    await wait_for(pilot, lambda: group_built(form, level), timeout=30, what=lambda: group_state(form, level))
+                    await wait_for(
+                        pilot, lambda: group_built(form, level), timeout=30, what=lambda: group_state(form, level)
+                    )
                 for level in levels:
                     await type_into_a_field(pilot, form, group_fields(form, level))
             else:
                 for index, level in enumerate(levels):
                     if index:  # from the previous group's last field, one Tab to this group's title
-                        last = [f for f in app.screen.focus_chain if any(isinstance(a, Collapsible) and a.id == f"level-{levels[index - 1]}" for a in f.ancestors)][-1]
+                        last = [
+                            f
+                            for f in app.screen.focus_chain
+                            if any(
+                                isinstance(a, Collapsible) and a.id == f"level-{levels[index - 1]}" for a in f.ancestors
+                            )
+                        ][-1]
                         last.focus()
-                        await wait_for(pilot, lambda: app.focused is last, timeout=10, what="the previous group's last field")
+                        await wait_for(
+                            pilot, lambda: app.focused is last, timeout=10, what="the previous group's last field"
+                        )
                     await tab_to(pilot, f"level-{level}")
                     await press(pilot, "enter")
-                    await wait_for(pilot, lambda: group_built(form, level), timeout=30, what=lambda: group_state(form, level))
+                    await wait_for(
+                        pilot, lambda: group_built(form, level), timeout=30, what=lambda: group_state(form, level)
+                    )
                     # Into the group's first field, by Tab, and type there.
                     await press(pilot, "tab")
                     first = group_fields(form, level)[0]
@@ -364,7 +403,9 @@ async def open_before_ready(pilot, view) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not opened >= {"all", *LEVELS}:
         for form in view.query(ParamForm):
-            for level, selector in [(level, f"#level-{level}") for level in reversed(LEVELS)] + [("all", "#all-params")]:
+            for level, selector in [(level, f"#level-{level}") for level in reversed(LEVELS)] + [
+                ("all", "#all-params")
+            ]:
                 if level not in opened:
                     try:
                         form.query_one(selector, Collapsible).collapsed = False
@@ -401,7 +442,12 @@ async def test_every_level_group_of_every_training_step(lab):
             elif way.startswith("levels in reverse"):
                 await open_everything(pilot, view, tuple(reversed(LEVELS)), all_params_last=True)
             for level in level_groups(form):
-                await wait_for(pilot, lambda: group_built(form, level), timeout=30, what=lambda: f"{way}: " + group_state(form, level))
+                await wait_for(
+                    pilot,
+                    lambda: group_built(form, level),
+                    timeout=30,
+                    what=lambda: f"{way}: " + group_state(form, level),
+                )
                 for field in group_fields(form, level):
                     control_of(field)  # every field has its input
             # One field takes what is typed (a different group from step to step).
@@ -503,7 +549,20 @@ async def test_the_hidden_step_list_and_its_keys(lab):
         await wait_for(pilot, lambda: not steps.display, timeout=10, what="the list of steps to hide")
         await press(pilot, "n")
         await wait_for(pilot, lambda: app.current_step == 2, timeout=10, what="step 2")
-        for key in ("pagedown", "pageup", "down", "up", "end", "home", "enter", "n", "pagedown", "p", "pageup", "escape"):
+        for key in (
+            "pagedown",
+            "pageup",
+            "down",
+            "up",
+            "end",
+            "home",
+            "enter",
+            "n",
+            "pagedown",
+            "p",
+            "pageup",
+            "escape",
+        ):
             await press(pilot, key)
         await press(pilot, "b")
         await wait_for(pilot, lambda: steps.display, timeout=10, what="the list of steps to come back")

@@ -63,7 +63,10 @@ def start_import(term: Terminal) -> None:
     term.wait_ready(timeout=180)
     go_to_step(term, 10)
     term.send("i")
-    until(lambda: "mnist" in term.log.read_text().lower() and "import" in term.log.read_text().lower(), "the import to begin")
+    until(
+        lambda: "mnist" in term.log.read_text().lower() and "import" in term.log.read_text().lower(),
+        "the import to begin",
+    )
 
 
 def leave(term: Terminal, how: str, *, gone_for: float | None) -> None:

@@ -58,7 +58,7 @@ def test_killing_the_jvm_mid_training(tmp_path):
             lambda: (run_status(term, run_id) or ("",))[0] == "interrupted",
             what=lambda: f"{run_id} marked interrupted (journal: {term.journal_runs()})",
         )
-        status, rows = run_status(term, run_id)
+        _status, rows = run_status(term, run_id)
         assert rows >= 1, "the scores so far are kept"
 
         # One key starts a fresh cluster and reads the data again.
@@ -67,7 +67,10 @@ def test_killing_the_jvm_mid_training(tmp_path):
         restart = len(term.output)
         term.send("r")
         term.wait_for_text("H2O ready", restart, timeout=120)
-        wait_until(lambda: term.log.read_text().count("imported cars") > imports, what="the cars data read into the new cluster")
+        wait_until(
+            lambda: term.log.read_text().count("imported cars") > imports,
+            what="the cars data read into the new cluster",
+        )
         assert jvms_with(term.marker), "no fresh cluster"
         term.send("q")
         assert term.wait_exit(timeout=120) == 0

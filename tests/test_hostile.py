@@ -17,9 +17,15 @@ METAS = recorded_metas()
 BY_NAME = {m.name: m for m in METAS}
 
 # Text a learner might type, and text nobody should: numbers, lists, words, control characters.
-numberish = st.from_regex(r"[\s\[]*[-+]?\d{0,12}(\.\d{0,8})?([eE][-+]?\d{1,4})?([,; ]+[-+]?\d{0,6}(\.\d{0,4})?){0,4}[\s\]]*", fullmatch=True)
+numberish = st.from_regex(
+    r"[\s\[]*[-+]?\d{0,12}(\.\d{0,8})?([eE][-+]?\d{1,4})?([,; ]+[-+]?\d{0,6}(\.\d{0,4})?){0,4}[\s\]]*", fullmatch=True
+)
 anything = st.text(max_size=60)
-typed = st.one_of(numberish, anything, st.sampled_from(["", " ", "nan", "inf", "-0", "1e999", "[]", "200,,200", "true", "None", "Tanh"]))
+typed = st.one_of(
+    numberish,
+    anything,
+    st.sampled_from(["", " ", "nan", "inf", "-0", "1e999", "[]", "200,,200", "true", "None", "Tanh"]),
+)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -79,7 +85,7 @@ def test_every_flag_gives_a_config_or_exit_2(flag, text, with_url):
 
 
 @settings(max_examples=400, deadline=None)
-@given(text=st.one_of(anything, st.integers(-10**9, 10**9).map(str)))
+@given(text=st.one_of(anything, st.integers(-(10**9), 10**9).map(str)))
 def test_the_training_size_field(text):
     rows, message = parse_rows(text, 60000)
     assert (rows is None) != (message is None)
@@ -88,7 +94,9 @@ def test_the_training_size_field(text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(name=st.text(alphabet=string.ascii_letters + string.digits + " ._-", min_size=0, max_size=30), deeper=st.booleans())
+@given(
+    name=st.text(alphabet=string.ascii_letters + string.digits + " ._-", min_size=0, max_size=30), deeper=st.booleans()
+)
 def test_the_save_field(name, deeper, tmp_path_factory):
     from widgets.code import save_text
 

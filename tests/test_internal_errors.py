@@ -12,7 +12,6 @@ from tests.waiting import rendered, until
 from tui.app import make_app
 from tui.lab import paths
 
-
 pytestmark = pytest.mark.cluster
 
 
@@ -42,7 +41,9 @@ async def test_an_error_in_a_handler_is_shown_and_the_session_goes_on(lab, monke
             await until(pilot, lambda: app.cluster_state == "ready", what="cluster ready")
             app.show_step(4)
             view = app.lab_screen.view(4)
-            await until(pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="step 4's form")
+            await until(
+                pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="step 4's form"
+            )
             form = view.form
             monkeypatch.setattr(ParamForm, "refresh_messages", flaky)
             form.field("epochs").focus_input()

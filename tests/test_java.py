@@ -17,7 +17,7 @@ def fake_java(directory: Path, version: str) -> Path:
     bin_dir = directory / "bin"
     bin_dir.mkdir(parents=True)
     java = bin_dir / "java"
-    java.write_text(f'#!/bin/sh\necho \'openjdk version "{version}" 2024-01-01\' >&2\n')
+    java.write_text(f"#!/bin/sh\necho 'openjdk version \"{version}\" 2024-01-01' >&2\n")
     java.chmod(java.stat().st_mode | stat.S_IEXEC)
     return java
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 from tests.waiting import wait_until
 from tui.lab.journal import SCHEMA_VERSION, Journal
 from tui.lab.steps import step
@@ -14,7 +12,14 @@ from tui.lab.training import DONE, RUNNING, Run, ScoringHistory
 
 def a_run(run_id: str = "run-1", status: str = DONE, rows: int = 3) -> Run:
     history = ScoringHistory(["epochs", "training_rmse"], [[float(i), 1.0 / (i + 1)] for i in range(rows)])
-    return Run(run_id=run_id, spec=step(4).spec(), status=status, model_id=f"model_{run_id}", history=history, metrics={"training": {"MSE": 0.25}})
+    return Run(
+        run_id=run_id,
+        spec=step(4).spec(),
+        status=status,
+        model_id=f"model_{run_id}",
+        history=history,
+        metrics={"training": {"MSE": 0.25}},
+    )
 
 
 def test_round_trip(tmp_path):
@@ -41,7 +46,7 @@ def test_a_run_is_updated_in_place_as_it_trains(tmp_path):
     run.history.rows.append([1.0, 0.5])
     run.status = DONE
     journal.save_run(run)
-    (saved, _path), = journal.runs()
+    ((saved, _path),) = journal.runs()
     assert saved.status == DONE and len(saved.history) == 2
 
 
@@ -142,7 +147,12 @@ def test_the_password_is_in_no_file_the_lab_writes(lab, cars):
         what=f"H2O's log to mention {run.model_id}",
     )
     journal_file = lab.journal.path
-    files = [journal_file, journal_file.with_name(journal_file.name + "-wal"), lab.cluster.stdout_path, lab.cluster.stderr_path]
+    files = [
+        journal_file,
+        journal_file.with_name(journal_file.name + "-wal"),
+        lab.cluster.stdout_path,
+        lab.cluster.stderr_path,
+    ]
     files += list(lab.cluster.log_dir.rglob("*.log"))
     for path in files:
         if path.exists():

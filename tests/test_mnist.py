@@ -67,7 +67,7 @@ def test_import_makes_the_label_a_factor_and_counts_the_classes(mnist):
 def test_digits_come_back_with_their_labels(lab, mnist):
     digits = lab.digits("train", [0, 1, 2, TRAIN_ROWS - 1])
     assert [d.label for d in digits] == ["5", "0", "4", "0"]
-    assert all(len(d.pixels) == 784 and 0 <= min(d.pixels) and max(d.pixels) <= 255 for d in digits)
+    assert all(len(d.pixels) == 784 and min(d.pixels) >= 0 and max(d.pixels) <= 255 for d in digits)
     assert max(digits[0].pixels) > 200  # ink
     assert [d.label for d in lab.digits("test", [0, 1, TEST_ROWS - 1])] == ["7", "2", "6"]
     assert lab.digits("test", [TEST_ROWS, -1]) == []
@@ -128,7 +128,9 @@ def test_cancel_keeps_the_partial_mnist_model(lab, mnist):
 
     spec = step(11).spec()
     spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
-    spec.params.update({"epochs": 20, "train_samples_per_iteration": 500})  # many iterations: cancelled well before the end
+    spec.params.update(
+        {"epochs": 20, "train_samples_per_iteration": 500}
+    )  # many iterations: cancelled well before the end
     seen = []
     run = lab.train(spec, on_update=seen.append, should_cancel=lambda: any(len(u.history) >= 2 for u in seen))
     assert run.status == CANCELLED
@@ -155,7 +157,11 @@ def test_a_cluster_short_of_memory_is_told_before_the_import(tmp_path):
         "    lab.close()\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(TEST_DATA), str(tmp_path)], capture_output=True, text=True, timeout=180, cwd=ROOT
+        [sys.executable, "-c", code, str(TEST_DATA), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
     )
     assert "REFUSED" in result.stdout, result.stdout + result.stderr
     assert "free memory" in result.stdout and "--max-mem" in result.stdout

@@ -24,8 +24,17 @@ def parse(name: str, text: str):
 
 
 def test_the_form_lists_h2os_parameters_not_a_hand_kept_list():
-    assert {"activation", "hidden", "epochs", "rate", "adaptive_rate", "l1", "l2", "nfolds", "reproducible"} <= set(METAS)
-    assert METAS["activation"].values == ("Tanh", "TanhWithDropout", "Rectifier", "RectifierWithDropout", "Maxout", "MaxoutWithDropout")
+    assert {"activation", "hidden", "epochs", "rate", "adaptive_rate", "l1", "l2", "nfolds", "reproducible"} <= set(
+        METAS
+    )
+    assert METAS["activation"].values == (
+        "Tanh",
+        "TanhWithDropout",
+        "Rectifier",
+        "RectifierWithDropout",
+        "Maxout",
+        "MaxoutWithDropout",
+    )
     assert {m.level for m in METAS.values()} == {"critical", "secondary", "expert"}
     assert "training_frame" not in METAS and "checkpoint" not in METAS
 
@@ -140,7 +149,10 @@ def test_seed_alone_is_not_enough():
 
 
 def test_canonical_spelling_of_enums():
-    assert canonical({"activation": "tanhwithdropout", "epochs": 3}, METAS) == {"activation": "TanhWithDropout", "epochs": 3}
+    assert canonical({"activation": "tanhwithdropout", "epochs": 3}, METAS) == {
+        "activation": "TanhWithDropout",
+        "epochs": 3,
+    }
 
 
 def test_checkpoint_rules():
@@ -148,7 +160,11 @@ def test_checkpoint_rules():
     ok = {"activation": "TanhWithDropout", "hidden": [200, 200], "epochs": 30.0, "l1": 1e-4}
     assert checkpoint_problems(ok, METAS, base_actual, 20.0, base_label="run-1") == {}
     bad = checkpoint_problems(
-        {"activation": "Tanh", "hidden": [100], "epochs": 10.0, "nfolds": 3}, METAS, base_actual, 20.0, base_label="run-1"
+        {"activation": "Tanh", "hidden": [100], "epochs": 10.0, "nfolds": 3},
+        METAS,
+        base_actual,
+        20.0,
+        base_label="run-1",
     )
     assert set(bad) == {"activation", "hidden", "epochs", "nfolds"}
     assert "run-1 already has 20" in bad["epochs"]
@@ -178,7 +194,13 @@ def test_a_value_left_unset_and_h2os_default_are_no_difference():
 def spec(params):
     from tui.lab.training import RunSpec
 
-    return RunSpec(step=5, params=params, response="cylinders", predictors=["displacement", "power", "weight", "acceleration", "year"], split=True)
+    return RunSpec(
+        step=5,
+        params=params,
+        response="cylinders",
+        predictors=["displacement", "power", "weight", "acceleration", "year"],
+        split=True,
+    )
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,9 @@ def test_a_job_survives_a_cluster_that_stops_answering_for_a_while(lab, cars):
     spec.params = {**spec.params, "epochs": 30}
     updates = []
     result = {}
-    worker = threading.Thread(target=lambda: result.setdefault("run", lab.train(spec, on_update=updates.append)), daemon=True)
+    worker = threading.Thread(
+        target=lambda: result.setdefault("run", lab.train(spec, on_update=updates.append)), daemon=True
+    )
     worker.start()
     wait_until(lambda: updates and len(updates[-1].history) >= 1, what="the job to score once", timeout=180)
     os.kill(pid, signal.SIGSTOP)  # the engine freezes: requests time out, the process is alive

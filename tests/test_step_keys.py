@@ -40,7 +40,7 @@ def test_every_step_key_is_bound_and_answered_by_a_view():
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
 def test_each_view_answers_its_keys_with_its_own_methods(kind):
     view = VIEW_KINDS[kind]
-    assert view.STEP_ACTIONS == EXPECTED[kind]
+    assert EXPECTED[kind] == view.STEP_ACTIONS
     for action in view.STEP_ACTIONS:
         assert callable(getattr(view, f"action_{action}", None)), f"{view.__name__} has no action_{action}"
 

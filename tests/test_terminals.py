@@ -101,7 +101,9 @@ async def _form_errors(pilot):
 
 def _errors_shown(app) -> bool:
     form = app.lab_screen.view(5).form
-    return step_shown(app, 5) and all(form.field(name).has_class("error") for name in ("hidden_dropout_ratios", "epochs"))
+    return step_shown(app, 5) and all(
+        form.field(name).has_class("error") for name in ("hidden_dropout_ratios", "epochs")
+    )
 
 
 async def _step7(pilot):
@@ -125,27 +127,39 @@ async def _help(pilot):
 # has not changed yet would have nothing to vanish, and pass for the wrong reason).
 STATES = {
     "cluster": (replay.ready, lambda app: app.cluster_state == "ready" and step_shown(app, 1)),
-    "data": (_data, lambda app: step_shown(app, 2) and "406 rows" in rendered(app.lab_screen.view(2).query_one("#data-news"))),
+    "data": (
+        _data,
+        lambda app: step_shown(app, 2) and "406 rows" in rendered(app.lab_screen.view(2).query_one("#data-news")),
+    ),
     "form-errors": (_form_errors, _errors_shown),
     "learning-rate": (
         _step7,
-        lambda app: step_shown(app, 7)
-        and app.lab_screen.view(7).form is not None
-        and app.lab_screen.view(7).form.field("rate").has_class("warning"),
+        lambda app: (
+            step_shown(app, 7)
+            and app.lab_screen.view(7).form is not None
+            and app.lab_screen.view(7).form.field("rate").has_class("warning")
+        ),
     ),
     "first-network": (lambda pilot: replay.show_run(pilot, 3), lambda app: run_shown(app, 3, "run-pane")),
     "validation-chart": (lambda pilot: replay.show_run(pilot, 5), lambda app: run_shown(app, 5, "run-pane")),
-    "results": (lambda pilot: replay.show_run(pilot, 9, tab="results-pane"), lambda app: run_shown(app, 9, "results-pane")),
+    "results": (
+        lambda pilot: replay.show_run(pilot, 9, tab="results-pane"),
+        lambda app: run_shown(app, 9, "results-pane"),
+    ),
     "code": (lambda pilot: replay.show_run(pilot, 9, tab="code-pane"), lambda app: run_shown(app, 9, "code-pane")),
     "all-runs": (
         lambda pilot: replay.all_runs(pilot, marked=("run-4", "run-5")),
-        lambda app: step_shown(app, 99)
-        and app.lab_screen.view(99).marked == ["run-4", "run-5"]
-        and app.lab_screen.view(99).query_one("#compare").has_class("shown"),
+        lambda app: (
+            step_shown(app, 99)
+            and app.lab_screen.view(99).marked == ["run-4", "run-5"]
+            and app.lab_screen.view(99).query_one("#compare").has_class("shown")
+        ),
     ),
     "mnist-data": (
         replay.mnist_loaded,
-        lambda app: step_shown(app, 10) and "nclasses = 10" in rendered(app.lab_screen.view(10).query_one("#mnist-summary")),
+        lambda app: (
+            step_shown(app, 10) and "nclasses = 10" in rendered(app.lab_screen.view(10).query_one("#mnist-summary"))
+        ),
     ),
     "mnist-results": (
         lambda pilot: replay.mnist_run(pilot, "results-pane"),
@@ -156,7 +170,10 @@ STATES = {
         lambda app: run_shown(app, 11, "mistakes-pane") and app.lab_screen.view(11).mistakes is not None,
     ),
     "evaluation": (replay.evaluated, lambda app: explorer_at(app, 0)),
-    "threshold-moved": (lambda pilot: replay.evaluated(pilot, moves=("right", "right")), lambda app: explorer_at(app, 2)),
+    "threshold-moved": (
+        lambda pilot: replay.evaluated(pilot, moves=("right", "right")),
+        lambda app: explorer_at(app, 2),
+    ),
     "lost-cluster": (_lost, lambda app: app.cluster_state == "lost" and run_shown(app, 5, "run-pane")),
     "help": (_help, lambda app: type(app.screen).__name__ == "HelpScreen"),
 }

@@ -41,7 +41,9 @@ def test_step3_trains_live_and_reports_h2os_numbers(lab, cars):
 def test_the_code_is_valid_python_and_names_the_exact_settings(lab, cars):
     run = lab.new_run(step(3).spec())
     tree = ast.parse(run.code)
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "H2ODeepLearningEstimator"]
+    calls = [
+        n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "H2ODeepLearningEstimator"
+    ]
     assert len(calls) == 1
     keywords = {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords}
     assert keywords == {"activation": None, "score_each_iteration": True}
@@ -71,7 +73,7 @@ def test_cancel_keeps_the_partial_model(lab, cars):
 def _same(actual, wanted) -> bool:
     if isinstance(wanted, (list, tuple)):
         return [float(v) for v in actual] == [float(v) for v in wanted]
-    if isinstance(wanted, bool) or isinstance(wanted, str):
+    if isinstance(wanted, (bool, str)):
         return actual == wanted
     return float(actual) == pytest.approx(float(wanted))
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 # Long enough for the slowest thing a test waits on (a training job on a busy 2-core machine), short enough
 # that a hang fails the test instead of the whole session.
@@ -19,7 +20,9 @@ def _describe(what: str | Callable[[], str]) -> str:
     return what() if callable(what) else what
 
 
-async def until(pilot, predicate: Callable[[], Any], timeout: float = HANG, what: str | Callable[[], str] = "the condition") -> None:
+async def until(
+    pilot, predicate: Callable[[], Any], timeout: float = HANG, what: str | Callable[[], str] = "the condition"
+) -> None:
     """Let the app run until ``predicate()`` is true; fail naming ``what`` after ``timeout`` seconds.
 
     ``what`` may be a function, to say what the screen showed at the moment of failing.
@@ -31,7 +34,9 @@ async def until(pilot, predicate: Callable[[], Any], timeout: float = HANG, what
         await pilot.pause(0.05)
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = HANG, what: str | Callable[[], str] = "the condition") -> Any:
+def wait_until(
+    predicate: Callable[[], Any], timeout: float = HANG, what: str | Callable[[], str] = "the condition"
+) -> Any:
     """The same outside the app (a process, a file, a journal row): returns the predicate's true value."""
     deadline = time.monotonic() + timeout
     while True:

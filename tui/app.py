@@ -23,12 +23,11 @@ from tui.lab import paths
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import ClusterError, LabError
 from tui.lab.frames import FrameInfo
-from tui.lab.service import Lab, LabConfig
-from tui.lab.steps import PAGES, STEPS
 from tui.lab.mnist import MnistInfo
 from tui.lab.params import ParamMeta
+from tui.lab.service import Lab, LabConfig
+from tui.lab.steps import PAGES, STEPS
 from tui.lab.training import DONE, RUNNING, Run, RunSpec
-from tui.safety import ExitWatchdog, guard_handlers, terminal_gone
 from tui.messages import (
     ClusterFailed,
     ClusterLost,
@@ -38,10 +37,11 @@ from tui.messages import (
     DataFailed,
     DataLoaded,
     DataProgress,
+    JournalProblem,
     MetasLoaded,
     MnistLoaded,
 )
-from tui.messages import JournalProblem
+from tui.safety import ExitWatchdog, guard_handlers, terminal_gone
 
 log = logging.getLogger("h2o-lab")
 
@@ -63,19 +63,58 @@ class LabApp(WorkerErrors, App):
         Binding("n", "step(1)", "Next", id="app.next", tooltip="Go to the next step"),
         Binding("p", "step(-1)", "Prev", id="app.prev", tooltip="Go to the previous step"),
         Binding("r", "restart_cluster", "Restart H2O", id="app.restart"),
-        Binding("b", "toggle_steps", "Steps", id="app.steps", show=False, tooltip="Hide or show the list of steps (more room for tables)"),
+        Binding(
+            "b",
+            "toggle_steps",
+            "Steps",
+            id="app.steps",
+            show=False,
+            tooltip="Hide or show the list of steps (more room for tables)",
+        ),
         # Step keys: they act on the current step wherever the focus is, and show only where they apply.
         Binding("i", "in_view('import_data')", "Import", id="step.import", tooltip="Import the data into H2O"),
         Binding("t", "in_view('train')", "Train", id="step.train", tooltip="Train this step's model"),
-        Binding("x", "in_view('cancel')", "Cancel job", id="step.cancel", tooltip="Cancel the job; keep the partial model"),
-        Binding("f", "in_view('fix')", "Fix", id="step.fix", tooltip="Apply the fix the form offers (for example adaptive_rate off)"),
-        Binding("k", "in_view('continue')", "Continue run", id="step.continue", tooltip="Continue the finished run from its checkpoint"),
+        Binding(
+            "x", "in_view('cancel')", "Cancel job", id="step.cancel", tooltip="Cancel the job; keep the partial model"
+        ),
+        Binding(
+            "f",
+            "in_view('fix')",
+            "Fix",
+            id="step.fix",
+            tooltip="Apply the fix the form offers (for example adaptive_rate off)",
+        ),
+        Binding(
+            "k",
+            "in_view('continue')",
+            "Continue run",
+            id="step.continue",
+            tooltip="Continue the finished run from its checkpoint",
+        ),
         Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
-        Binding("l", "in_view('load')", "Load into form", id="runs.load", tooltip="Put the run's values back into its step's form"),
-        Binding("escape", "leave_field", "Leave field", id="app.leave", tooltip="Leave the field (then the step's keys work again)"),
+        Binding(
+            "l",
+            "in_view('load')",
+            "Load into form",
+            id="runs.load",
+            tooltip="Put the run's values back into its step's form",
+        ),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="app.leave",
+            tooltip="Leave the field (then the step's keys work again)",
+        ),
         Binding("left_square_bracket", "in_view('prev_tab')", "Prev tab", id="step.prev_tab", show=False),
         Binding("right_square_bracket", "in_view('next_tab')", "Next tab", id="step.next_tab", show=False),
-        Binding("o", "in_view('reload')", "Load model", id="runs.reload", tooltip="Load an earlier session's saved model into this cluster"),
+        Binding(
+            "o",
+            "in_view('reload')",
+            "Load model",
+            id="runs.reload",
+            tooltip="Load an earlier session's saved model into this cluster",
+        ),
     ]
 
     def __init__(self, lab: Lab, *, autostart: bool = True, health_interval: float = HEALTH_INTERVAL) -> None:
@@ -541,7 +580,12 @@ class LabApp(WorkerErrors, App):
         if view is not None:
             self.lab_screen.show_step(number)
             focused = self.focused
-            if focused is not None and focused is not view and view not in focused.ancestors and view.step.kind != "runs":
+            if (
+                focused is not None
+                and focused is not view
+                and view not in focused.ancestors
+                and view.step.kind != "runs"
+            ):
                 from widgets.steps import StepList  # noqa: PLC0415
 
                 if not isinstance(focused, StepList):
@@ -612,7 +656,12 @@ class LabApp(WorkerErrors, App):
                 return bool(getattr(view, "selected", None))
             if parameters[0] == "reload":
                 run = getattr(view, "selected", None)
-                return bool(run is not None and run.run_id in self.lab.model_paths and self.lab.ready and not self.lab.has_model(run))
+                return bool(
+                    run is not None
+                    and run.run_id in self.lab.model_paths
+                    and self.lab.ready
+                    and not self.lab.has_model(run)
+                )
             return True
         if action == "restart_cluster":
             return self.cluster_state in ("failed", "lost")

@@ -78,7 +78,7 @@ def _url(text: str) -> str:
             f"'{text}' is not a cluster address; use http://HOST:PORT or https://HOST:PORT"
         )
     try:
-        parts.port
+        _ = parts.port  # urllib checks the port only when asked
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' has an invalid port") from None
     return text.strip().rstrip("/")
@@ -119,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="fixed port on 127.0.0.1 (default: the first free one from 54321)",
     )
     remote = parser.add_argument_group("an existing cluster instead")
-    remote.add_argument("--url", type=_url, metavar="URL", help="address of a running H2O-3 cluster; it is never stopped")
+    remote.add_argument(
+        "--url", type=_url, metavar="URL", help="address of a running H2O-3 cluster; it is never stopped"
+    )
     remote.add_argument(
         "--user",
         metavar="USER",
@@ -213,7 +215,9 @@ def setup_logging() -> Path | None:
         path = directory / "h2o-lab.log"
         handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
     except OSError as exc:
-        print(f"h2o-lab: cannot write logs to {paths.log_dir()} ({exc.strerror}); going on without a log", file=sys.stderr)
+        print(
+            f"h2o-lab: cannot write logs to {paths.log_dir()} ({exc.strerror}); going on without a log", file=sys.stderr
+        )
         root.addHandler(logging.NullHandler())
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -229,7 +233,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("h2o-lab").info("h2o-lab %s starting", __version__)
 
     from tui.app import make_app  # noqa: PLC0415 - keeps --help fast
-
     from tui.safety import ExitWatchdog  # noqa: PLC0415
 
     app = make_app(config=config)
@@ -267,7 +270,9 @@ def _leave(code: int) -> None:
     """Exit now if a worker thread is still stuck in a network call: the cluster is already stopped."""
     deadline = time.monotonic() + 2.0
     while time.monotonic() < deadline:
-        others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+        others = [
+            t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()
+        ]
         if not others:
             return
         time.sleep(0.05)

@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from textual.message_pump import MessagePump
 
@@ -85,7 +85,9 @@ class ExitWatchdog:
             log.exception("while stopping the cluster on the way out")
         self.safe.set()
         if self._armed.wait(0) and not _wait_main(self.grace):
-            log.warning("the terminal did not let go within %.0f s after the data was safe; ending the process", self.grace)
+            log.warning(
+                "the terminal did not let go within %.0f s after the data was safe; ending the process", self.grace
+            )
             logging.shutdown()
             _restore_terminal(self._modes)
             os._exit(self.code)

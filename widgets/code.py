@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from rich.syntax import Syntax
@@ -56,7 +55,9 @@ class CodePanel(ScrollableContainer, can_focus=True):
         Binding("s", "save", "Save code", id="code.save", tooltip="Save the code to a .py file"),
     ]
 
-    def __init__(self, code: str = "", *, id: str | None = None, classes: str | None = None, filename: str = "h2o_lab.py") -> None:
+    def __init__(
+        self, code: str = "", *, id: str | None = None, classes: str | None = None, filename: str = "h2o_lab.py"
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.code = code
         self.filename = filename

@@ -31,7 +31,15 @@ class CurveChart(PlotextPlot):
         if self._args:
             self.draw(*self._args)  # the title that fits depends on the width
 
-    def draw(self, title: str | tuple[str, ...], xlabel: str, ylabel: str, curve: Series, baseline: Series, point: tuple[float, float]) -> None:
+    def draw(
+        self,
+        title: str | tuple[str, ...],
+        xlabel: str,
+        ylabel: str,
+        curve: Series,
+        baseline: Series,
+        point: tuple[float, float],
+    ) -> None:
         self._args = (title, xlabel, ylabel, curve, baseline, point)
         plt = self.plt
         plt.clear_data()

@@ -33,7 +33,9 @@ def render_digit(pixels: list[int], greys: bool = True) -> Text:
                 style = Style(color=f"rgb({top},{top},{top})", bgcolor=f"rgb({bottom},{bottom},{bottom})")
                 text.append("▀", style)
             else:
-                glyph = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}[(top >= INK, bottom >= INK)]
+                glyph = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}[
+                    (top >= INK, bottom >= INK)
+                ]
                 text.append(glyph)
         if y < SIDE - 2:
             text.append("\n")
@@ -95,7 +97,9 @@ class DigitCard(Widget):
 
     def compose(self):
         yield DigitPicture(self.digit)
-        caption = Text.assemble(("true ", "dim"), (self.digit.label, "bold green"), ("  said ", "dim"), (self.digit.predicted, "bold red"))
+        caption = Text.assemble(
+            ("true ", "dim"), (self.digit.label, "bold green"), ("  said ", "dim"), (self.digit.predicted, "bold red")
+        )
         if self.digit.probability is not None:
             caption.append(f" ({self.digit.probability:.0%})", style="dim")
         caption.append(f"\ntest row {self.digit.row}", style="dim")

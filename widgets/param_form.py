@@ -8,7 +8,6 @@ Values are checked as they are typed; each message stands at its field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from rich.text import Text
@@ -343,7 +342,11 @@ class ParamForm(Vertical):
         yield Static(id="form-banner")
         yield Static(id="form-summary")
         first = list(self.taught)
-        also = [n for n in self.order if n in self.values and n not in first and n not in self.hidden and n != "reproducible"]
+        also = [
+            n
+            for n in self.order
+            if n in self.values and n not in first and n not in self.hidden and n != "reproducible"
+        ]
         yield Static("What this step is about", classes="group")
         for name in first:
             yield self._field(name)

@@ -50,14 +50,18 @@ class StepList(OptionList):
     def _label(self, step: Step) -> Text:
         if step.kind == "runs":
             style = "bold" if step.number == self.current else ""
-            return Text.assemble((CURRENT if step.number == self.current else " ", "bold"), ("≡  ", "dim"), (step.title, style))
+            return Text.assemble(
+                (CURRENT if step.number == self.current else " ", "bold"), ("≡  ", "dim"), (step.title, style)
+            )
         if step.number == self.current:
             mark, style = CURRENT, "bold"
         elif step.number in self.done:
             mark, style = DONE, "green"
         else:
             mark, style = TODO, "dim"
-        text = Text.assemble((f"{mark}", style), (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style))
+        text = Text.assemble(
+            (f"{mark}", style), (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style)
+        )
         if step.number in self.busy:
             text.append(" …", style="yellow")
         return text

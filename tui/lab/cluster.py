@@ -22,9 +22,9 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tui.lab import paths
 from tui.lab.errors import ClusterError
@@ -81,7 +81,7 @@ class ClusterStatus:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ClusterStatus":
+    def from_dict(cls, data: dict) -> ClusterStatus:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     @property

@@ -6,7 +6,8 @@ import contextlib
 import logging
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tui.lab.config import Say
 from tui.lab.datasets import DataResolver, ResolvedData
@@ -129,7 +130,11 @@ class Frames:
 
             def download(done: int, total: int | None, name: str = name) -> None:
                 what = self.resolver.spec(name).filename
-                say(f"Downloading {what}: {done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"Downloading {what}: {done / 1e6:.1f} MB")
+                say(
+                    f"Downloading {what}: {done / 1e6:.1f} of {total / 1e6:.1f} MB"
+                    if total
+                    else f"Downloading {what}: {done / 1e6:.1f} MB"
+                )
 
             sources[name] = self.resolve(name, download)
         status = self.session.status(timeout=10)
@@ -148,7 +153,10 @@ class Frames:
             destination = self.session.frame_key(key)
             say(f"H2O is reading {title} ({source.path})")
             try:
-                with quiet_h2o(), self.job_progress(destination, lambda p, t=title: say(f"H2O is reading {t}: {p:.0%}")):
+                with (
+                    quiet_h2o(),
+                    self.job_progress(destination, lambda p, t=title: say(f"H2O is reading {t}: {p:.0%}")),
+                ):
                     if self.session.own:
                         frame = h2o.import_file(source.path, destination_frame=destination, header=-1)
                     else:

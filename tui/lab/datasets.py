@@ -24,9 +24,9 @@ import urllib.parse
 import urllib.request
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tui.lab.errors import DataError
 
@@ -125,7 +125,7 @@ class ResolvedData:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ResolvedData":
+    def from_dict(cls, data: dict) -> ResolvedData:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -185,7 +185,9 @@ def check_layout(spec: DatasetSpec, path: Path) -> str | None:
                         break
                     row = next(csv.reader([line]), [])
                     if len(row) != spec.columns:
-                        return f"line {number} has {len(row)} fields, expected {spec.columns} (784 pixels and the label)"
+                        return (
+                            f"line {number} has {len(row)} fields, expected {spec.columns} (784 pixels and the label)"
+                        )
                     if not all(v.strip().lstrip("-").isdigit() for v in row):
                         what = "a header" if number == 1 else "values that are not whole numbers"
                         return f"line {number} holds {what}; expected {spec.columns} whole numbers and no header"
@@ -263,7 +265,9 @@ class DataResolver:
             looked.append(url)
             try:
                 self._download(spec, url, cached, progress)
-                return ResolvedData(name, str(cached), "download", spec.url, note=f"Downloaded from {url}.", looked=looked)
+                return ResolvedData(
+                    name, str(cached), "download", spec.url, note=f"Downloaded from {url}.", looked=looked
+                )
             except DataError:
                 raise
             except Exception as exc:  # network trouble of any kind

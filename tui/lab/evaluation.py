@@ -19,7 +19,20 @@ if TYPE_CHECKING:
 from tui.lab.training import Table
 
 # Columns of H2O's thresholds table the explorer uses.
-THRESHOLD_COLUMNS = ("threshold", "f1", "accuracy", "precision", "recall", "specificity", "tns", "fns", "fps", "tps", "fpr", "tpr")
+THRESHOLD_COLUMNS = (
+    "threshold",
+    "f1",
+    "accuracy",
+    "precision",
+    "recall",
+    "specificity",
+    "tns",
+    "fns",
+    "fps",
+    "tps",
+    "fpr",
+    "tpr",
+)
 
 
 def _cumulative_counts(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,7 +89,11 @@ def pr_auc(labels: Any, scores: Any) -> float:
             slope_term, offset = 1.0 + h, (prev_fp - h * prev_tp) / positives
         x1, x0 = tp / positives, prev_tp / positives
         if offset != 0.0:
-            area += (x1 - x0 - offset / slope_term * (math.log(slope_term * x1 + offset) - math.log(slope_term * x0 + offset))) / slope_term
+            area += (
+                x1
+                - x0
+                - offset / slope_term * (math.log(slope_term * x1 + offset) - math.log(slope_term * x0 + offset))
+            ) / slope_term
         else:
             area += (x1 - x0) / slope_term
         prev_tp, prev_fp = tp, fp
@@ -114,7 +131,7 @@ class Evaluation:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Evaluation":
+    def from_dict(cls, data: dict) -> Evaluation:
         data = dict(data)
         data["thresholds"] = Table.from_dict(data["thresholds"])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})

@@ -45,7 +45,7 @@ class FrameInfo:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "FrameInfo":
+    def from_dict(cls, data: dict) -> FrameInfo:
         data = dict(data)
         data["columns"] = [ColumnInfo(**c) for c in data["columns"]]
         data["source"] = ResolvedData.from_dict(data["source"])
@@ -109,7 +109,9 @@ def frame_info_from_summary(
     head = [[_cell(col, i) for col in cols_json] for i in range(nhead)]
     return FrameInfo(
         name=name,
-        frame_id=str(frame.get("frame_id", {}).get("name", "")) if isinstance(frame.get("frame_id"), dict) else str(frame.get("frame_id", "")),
+        frame_id=str(frame.get("frame_id", {}).get("name", ""))
+        if isinstance(frame.get("frame_id"), dict)
+        else str(frame.get("frame_id", "")),
         rows=rows,
         cols=int(frame.get("total_column_count") or frame.get("num_columns") or len(columns)),
         columns=columns,

@@ -9,7 +9,8 @@ import secrets
 import threading
 import time
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tui.lab.config import LabConfig
 from tui.lab.data import Frames
@@ -96,9 +97,7 @@ class Jobs:
             with quiet_h2o(), warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 estimator = H2ODeepLearningEstimator(**spec.params)
-                estimator.start(
-                    x=list(spec.predictors), y=spec.response, training_frame=train, validation_frame=valid
-                )
+                estimator.start(x=list(spec.predictors), y=spec.response, training_frame=train, validation_frame=valid)
         except Exception as exc:
             raise as_lab_error(exc, "H2O did not start the training job") from None
         job = estimator._job

@@ -16,8 +16,9 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tui.lab.training import Run
 
@@ -62,7 +63,9 @@ class Journal:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self._give_up(f"The run journal cannot be kept in {self.path.parent} ({exc.strerror}); this session's runs will not be saved.")
+            self._give_up(
+                f"The run journal cannot be kept in {self.path.parent} ({exc.strerror}); this session's runs will not be saved."
+            )
             return
         try:
             self._db = self._connect()
@@ -71,7 +74,9 @@ class Journal:
             self._move_aside(str(exc))
             return
         except OSError as exc:
-            self._give_up(f"The run journal {self.path} cannot be opened ({exc}); this session's runs will not be saved.")
+            self._give_up(
+                f"The run journal {self.path} cannot be opened ({exc}); this session's runs will not be saved."
+            )
             return
         if version > SCHEMA_VERSION:
             self._close()
@@ -111,7 +116,9 @@ class Journal:
                 if extra.exists():
                     extra.replace(aside.with_name(aside.name + suffix))
         except OSError as exc:
-            self._give_up(f"The run journal {self.path} cannot be read ({reason}) nor moved aside ({exc.strerror}); this session's runs will not be saved.")
+            self._give_up(
+                f"The run journal {self.path} cannot be read ({reason}) nor moved aside ({exc.strerror}); this session's runs will not be saved."
+            )
             return
         try:
             self._db = self._connect()
@@ -170,7 +177,16 @@ class Journal:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(run_id) DO UPDATE SET status=excluded.status, finished=excluded.finished, "
             "model_path=excluded.model_path, data=excluded.data, updated=excluded.updated",
-            (run.run_id, run.spec.step, run.status, run.started_at, run.finished_at, model_path or "", data, time.time()),
+            (
+                run.run_id,
+                run.spec.step,
+                run.status,
+                run.started_at,
+                run.finished_at,
+                model_path or "",
+                data,
+                time.time(),
+            ),
         )
 
     def save_state(self, key: str, value: Any) -> bool:

@@ -32,7 +32,7 @@ class MnistFrame:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "MnistFrame":
+    def from_dict(cls, data: dict) -> MnistFrame:
         data = dict(data)
         data["source"] = ResolvedData.from_dict(data["source"])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
@@ -50,11 +50,21 @@ class MnistInfo:
         return len(self.levels)
 
     def to_dict(self) -> dict:
-        return {"train": self.train.to_dict(), "test": self.test.to_dict(), "levels": list(self.levels), "seconds": self.seconds}
+        return {
+            "train": self.train.to_dict(),
+            "test": self.test.to_dict(),
+            "levels": list(self.levels),
+            "seconds": self.seconds,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "MnistInfo":
-        return cls(MnistFrame.from_dict(data["train"]), MnistFrame.from_dict(data["test"]), list(data["levels"]), data.get("seconds", 0.0))
+    def from_dict(cls, data: dict) -> MnistInfo:
+        return cls(
+            MnistFrame.from_dict(data["train"]),
+            MnistFrame.from_dict(data["test"]),
+            list(data["levels"]),
+            data.get("seconds", 0.0),
+        )
 
 
 @dataclass
@@ -72,7 +82,7 @@ class Digit:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Digit":
+    def from_dict(cls, data: dict) -> Digit:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -108,7 +118,13 @@ def confusion_totals(columns: list[str], rows: list[list[Any]]) -> dict[str, Any
         per_class[name] = miss / n if n else 0.0
         total += n
         wrong += miss
-    return {"classes": classes, "rows": total, "errors": wrong, "per_class": per_class, "error": wrong / total if total else 0.0}
+    return {
+        "classes": classes,
+        "rows": total,
+        "errors": wrong,
+        "per_class": per_class,
+        "error": wrong / total if total else 0.0,
+    }
 
 
 def estimate_seconds(rows: int, epochs: float, speed: float, scoring_share: float = 0.1) -> float:

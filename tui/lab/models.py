@@ -62,7 +62,9 @@ class ModelStore:
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LabError(f"The model of {run.run_id} cannot be saved in {target}: {exc.strerror}.", title="Saving") from None
+            raise LabError(
+                f"The model of {run.run_id} cannot be saved in {target}: {exc.strerror}.", title="Saving"
+            ) from None
         try:
             with quiet_h2o():
                 model = h2o.get_model(run.model_id)

@@ -88,7 +88,7 @@ class ParamMeta:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ParamMeta":
+    def from_dict(cls, data: dict) -> ParamMeta:
         data = dict(data)
         data["values"] = tuple(data.get("values") or ())
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
@@ -330,9 +330,15 @@ def advice(values: dict[str, Any]) -> dict[str, str]:
     notes: dict[str, str] = {}
     adaptive = values.get("adaptive_rate", True) is not False
     if adaptive:
-        manual = [n for n in ("rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable") if values.get(n) is not None]
+        manual = [
+            n
+            for n in ("rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable")
+            if values.get(n) is not None
+        ]
         for name in manual:
-            notes[name] = f"ignored while adaptive_rate is on (ADADELTA sets the rate itself); turn adaptive_rate off to use {name}"
+            notes[name] = (
+                f"ignored while adaptive_rate is on (ADADELTA sets the rate itself); turn adaptive_rate off to use {name}"
+            )
     else:
         for name in ("rho", "epsilon"):
             if values.get(name) is not None:

@@ -12,7 +12,7 @@ import io
 import logging
 import sys
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 log = logging.getLogger("h2o-lab.h2o")
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tui.lab.errors import ClusterError
 
 if TYPE_CHECKING:
-    import requests
+    pass
 
 
 class ClusterUnreachable(ClusterError):
@@ -58,9 +58,7 @@ class Rest:
 
     def _call(self, method: str, path: str, timeout: float | None = None, **kwargs: Any) -> dict:
         try:
-            response = self._session.request(
-                method, self.url + path, timeout=timeout or self.timeout, **kwargs
-            )
+            response = self._session.request(method, self.url + path, timeout=timeout or self.timeout, **kwargs)
         except self._requests.RequestException as exc:
             raise ClusterUnreachable(
                 f"The cluster at {self.url} did not answer ({type(exc).__name__}).",

@@ -36,7 +36,14 @@ class Scoring:
                 predictions = model.predict(test)
                 wrong = (predictions["predict"] != test[MNIST_LABEL]).which()
                 count = int(wrong.nrows)
-                ids = [int(float(r[0])) for r in wrong[0 : min(limit, count), :].as_data_frame(use_pandas=False, header=False)] if count else []
+                ids = (
+                    [
+                        int(float(r[0]))
+                        for r in wrong[0 : min(limit, count), :].as_data_frame(use_pandas=False, header=False)
+                    ]
+                    if count
+                    else []
+                )
                 table = predictions[ids, :].as_data_frame(use_pandas=False, header=True) if ids else [[]]
         except Exception as exc:
             raise as_lab_error(exc, "H2O could not score the test digits") from None

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tui.lab import paths
 from tui.lab.checks import ParamCheck, ParamChecks
@@ -63,7 +64,9 @@ class Lab:
         self.models = ModelStore(self.session, self.journal, models_dir)
         highest = self.models.load_past()
         self.code = Code(self.config, self.data)
-        self.jobs = Jobs(self.config, self.session, self.data, self.models, self.journal, self.code.code_for, highest + 1)
+        self.jobs = Jobs(
+            self.config, self.session, self.data, self.models, self.journal, self.code.code_for, highest + 1
+        )
         self.speeds = Speeds(self.jobs, self.data)
         self.checks = ParamChecks(self.session, self.data)
         self.scoring = Scoring(self.session, self.data, self.models)

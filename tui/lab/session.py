@@ -6,8 +6,9 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tui.lab.cluster import Cluster, ClusterStatus, make_cluster
 from tui.lab.config import LabConfig, Say

@@ -48,7 +48,7 @@ class RunSpec:
     split_seed: int = 1234
     sample_rows: int | None = None  # train on the first N rows only (MNIST)
 
-    def same_frames(self, other: "RunSpec") -> bool:
+    def same_frames(self, other: RunSpec) -> bool:
         """Trained on the same data, split and response: what continuing a run from a checkpoint needs."""
         keys = ("dataset", "response", "split", "split_ratio", "split_seed")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
@@ -57,7 +57,7 @@ class RunSpec:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RunSpec":
+    def from_dict(cls, data: dict) -> RunSpec:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -69,7 +69,7 @@ class ScoringHistory:
     rows: list[list[Any]] = field(default_factory=list)
 
     @classmethod
-    def from_table(cls, table: dict | None) -> "ScoringHistory":
+    def from_table(cls, table: dict | None) -> ScoringHistory:
         """From the JSON of a TwoDimTable (``{"columns": [...], "data": [[col0...], [col1...]]}``)."""
         if not table:
             return cls()
@@ -121,7 +121,7 @@ class ScoringHistory:
         return {"columns": self.columns, "rows": self.rows}
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "ScoringHistory":
+    def from_dict(cls, data: dict | None) -> ScoringHistory:
         if not data:
             return cls()
         return cls(list(data.get("columns", [])), [list(r) for r in data.get("rows", [])])
@@ -144,14 +144,14 @@ class Table:
     description: str = ""
 
     @classmethod
-    def from_two_dim(cls, table: dict | None) -> "Table | None":
+    def from_two_dim(cls, table: dict | None) -> Table | None:
         if not table:
             return None
         history = ScoringHistory.from_table(table)
         return cls(history.columns, history.rows, str(table.get("description") or ""))
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Table":
+    def from_dict(cls, data: dict) -> Table:
         return cls(list(data.get("columns", [])), [list(r) for r in data.get("rows", [])], data.get("description", ""))
 
 
@@ -237,7 +237,7 @@ class Run:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Run":
+    def from_dict(cls, data: dict) -> Run:
         data = dict(data)
         data["spec"] = RunSpec.from_dict(data["spec"])
         data["history"] = ScoringHistory.from_dict(data.get("history"))
@@ -288,4 +288,9 @@ def metrics_from_json(block: dict | None) -> dict[str, Any]:
 def speed_key(spec: RunSpec) -> tuple:
     """What a training speed depends on: the data, the network's shape, and threads."""
     hidden = spec.params.get("hidden") or [200, 200]
-    return (spec.dataset, tuple(int(h) for h in hidden), str(spec.params.get("activation")), bool(spec.params.get("reproducible")))
+    return (
+        spec.dataset,
+        tuple(int(h) for h in hidden),
+        str(spec.params.get("activation")),
+        bool(spec.params.get("reproducible")),
+    )
