@@ -43,7 +43,7 @@ class Dialog(ModalScreen):
 
     _answered = False
 
-    def dismiss(self, result=None):  # type: ignore[no-untyped-def, override]
+    def dismiss(self, result=None):
         """Close with ``result``, once: a second key or click already on its way is ignored."""
         if self._answered:
             return None

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from screens.base import WorkerErrors, on_worker_error
@@ -138,7 +139,7 @@ class LabApp(WorkerErrors, App):
         self.started_at = time.monotonic()
         self.first_paint: float | None = None
         self.ready_at: float | None = None
-        self._health_timer = None
+        self._health_timer: Timer | None = None
         self._training_views: list | None = None
         self._quitting = False
         self.watchdog: ExitWatchdog | None = None  # set by the command line: ends the process if leaving hangs
@@ -168,7 +169,7 @@ class LabApp(WorkerErrors, App):
         arms the watchdog at once and asks the app to leave through its event loop."""
         loop = asyncio.get_running_loop()
 
-        def handler(sig: int, _frame) -> None:  # type: ignore[no-untyped-def]
+        def handler(sig: int, _frame) -> None:
             watchdog.arm(128 + sig)
             try:
                 loop.call_soon_threadsafe(self._on_signal, sig)
@@ -684,7 +685,7 @@ class LabApp(WorkerErrors, App):
         self.push_screen(ErrorDialog(error))
 
     # -- quitting -----------------------------------------------------------------------------
-    def action_quit(self) -> None:
+    def action_quit(self) -> None:  # type: ignore[override]  # Textual's is async; this one needs no await
         if self._quitting:
             return
         if self.training_running():
@@ -738,7 +739,7 @@ class LabApp(WorkerErrors, App):
             view.request_cancel()
         self.exit(return_code=128 + sig)
 
-    def exit(self, result=None, return_code: int = 0, message=None) -> None:  # type: ignore[override]
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
         """Every way out passes here: the watchdog makes the data safe and ends the process if leaving hangs."""
         self._quitting = True
         if self.watchdog is not None:

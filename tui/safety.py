@@ -33,7 +33,7 @@ def guard_handlers() -> None:
     if getattr(original, "_h2o_lab_guard", False):
         return
 
-    async def dispatch(self: MessagePump, message) -> None:  # type: ignore[no-untyped-def]
+    async def dispatch(self: MessagePump, message) -> None:
         try:
             await original(self, message)
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):

@@ -197,6 +197,6 @@ class CountsChart(PlotextPlot):
             plt.bar(self.labels, self.counts, marker="sd")
             plt.title(fit(self.size.width, self.title, self.title.split(" (")[0]))
             top = max(self.counts)
-            ticks = [round(top * i / 4) for i in range(5)]
-            plt.yticks(ticks, [f"{t:,}" for t in ticks])
+            ticks = [float(round(top * i / 4)) for i in range(5)]
+            plt.yticks(ticks, [f"{t:,.0f}" for t in ticks])
         self.refresh()

@@ -8,7 +8,7 @@ Values are checked as they are typed; each message stands at its field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import on
@@ -202,7 +202,7 @@ class ParamField(Vertical):
             return widget.value
         if isinstance(widget, Select):
             return None if widget.value is Select.NULL else str(widget.value)
-        return widget.value  # type: ignore[union-attr]
+        return cast(Input, widget).value
 
     def parsed(self) -> Any:
         raw = self.raw()
@@ -220,7 +220,7 @@ class ParamField(Vertical):
         elif isinstance(widget, Select):
             widget.value = value if value in self.meta.values else Select.NULL
         else:
-            widget.value = format_value(self.meta, value)  # type: ignore[union-attr]
+            cast(Input, widget).value = format_value(self.meta, value)
 
     def show(self, value: Any, error: str | None, warning: str | None, fix: tuple[str, Any, str] | None) -> None:
         """Show the value's hint and its message; drawn now, or as soon as the field is built."""

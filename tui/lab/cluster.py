@@ -37,7 +37,7 @@ _READY = re.compile(r"Open H2O Flow in your web browser:\s*(https?)://([^:/\s]+)
 _MEM = re.compile(r"^[1-9]\d*[kKmMgGtT]?$")
 _MEM_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], object]
 
 
 @dataclass
@@ -174,6 +174,10 @@ class Cluster:
         self.java: JavaInfo | None = None
         self.log_file = ""
         self._connected = False
+
+    def start(self, progress: Progress | None = None, timeout: float = 15.0, connect: bool = True) -> ClusterStatus:
+        """Start (or reach) the cluster and wait until it answers."""
+        raise NotImplementedError
 
     # -- h2o-py connection --------------------------------------------------------------------
     def _connect_h2o(self, auth: tuple[str, str] | None, verify: bool) -> None:

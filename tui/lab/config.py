@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui.lab.cluster import ClusterOptions
 
-Say = Callable[[str], None]
+Say = Callable[[str], object]
 
 
 @dataclass

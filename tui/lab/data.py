@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from tui.lab.config import Say
@@ -153,10 +154,7 @@ class Frames:
             destination = self.session.frame_key(key)
             say(f"H2O is reading {title} ({source.path})")
             try:
-                with (
-                    quiet_h2o(),
-                    self.job_progress(destination, lambda p, t=title: say(f"H2O is reading {t}: {p:.0%}")),
-                ):
+                with quiet_h2o(), self.job_progress(destination, partial(_reading, say, title)):
                     if self.session.own:
                         frame = h2o.import_file(source.path, destination_frame=destination, header=-1)
                     else:
@@ -284,3 +282,8 @@ class Frames:
         with self._lock:
             sizes = self._sizes.get(frames_key(spec))
         return list(sizes) if sizes is not None else None
+
+
+def _reading(say: Say, title: str, progress: float) -> None:
+    """Say how far H2O has read a file."""
+    say(f"H2O is reading {title}: {progress:.0%}")

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 class Journal:
     """Thread-safe: the UI thread saves progress, worker threads save runs."""
 
-    def __init__(self, path: Path | None, on_problem: Callable[[str], None] | None = None) -> None:
+    def __init__(self, path: Path | None, on_problem: Callable[[str], object] | None = None) -> None:
         self.path = Path(path) if path else None
         self.problem = ""  # the latest sentence about a journal that could not be used
         self.on_problem = on_problem

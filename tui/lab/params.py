@@ -190,11 +190,11 @@ def parse_value(meta: ParamMeta, text: str) -> Any:
                 return value
         raise ParamError(f"'{stripped}' is not one of: {', '.join(meta.values)}")
     if meta.type in INT_TYPES:
-        value = _parse_number(stripped, "int", meta.name)
-        low, high = JAVA_INT if meta.type == "int" else JAVA_LONG
-        if not low <= value <= high:
-            raise ParamError(f"too large for H2O (a {meta.type} goes from {low} to {high})")
-        return value
+        number = _parse_number(stripped, "int", meta.name)
+        lowest, highest = JAVA_INT if meta.type == "int" else JAVA_LONG
+        if not lowest <= number <= highest:
+            raise ParamError(f"too large for H2O (a {meta.type} goes from {lowest} to {highest})")
+        return number
     if meta.type in FLOAT_TYPES:
         return _parse_number(stripped, "float", meta.name)
     if meta.type in LIST_TYPES:

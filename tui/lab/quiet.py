@@ -76,5 +76,5 @@ def quiet_h2o() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0:
-                sys.stdout = _saved  # type: ignore[assignment]
+                sys.stdout = _saved
                 _saved = None

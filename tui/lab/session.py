@@ -47,7 +47,7 @@ class Session:
                 return self.cluster.status()
             cluster = make_cluster(self.config.cluster)
             if self.config.log_dir and hasattr(cluster, "log_dir"):
-                cluster.log_dir = Path(self.config.log_dir)  # type: ignore[attr-defined]
+                cluster.log_dir = Path(self.config.log_dir)
             self.cluster = cluster
         try:
             status = cluster.start(progress=say)
