@@ -129,6 +129,14 @@ class StepView(WorkerErrors, Vertical):
         yield Static(heading, classes="heading")
         yield Static(self.step.lesson, classes="lesson")
 
+    def on_mount(self) -> None:
+        """Made on the step's first visit: the App fills it in from what the lab knows, once it is laid out.
+
+        (The view made with the screen, step 1's, is filled in by the App's start-up.)
+        """
+        if self.lab_app.screen_ready:
+            self.call_after_refresh(self.lab_app.view_built, self)
+
     def on_show_step(self) -> None:
         """Called when the learner comes to this step."""
 

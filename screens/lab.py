@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from screens.base import StepView
-from screens.cluster import ClusterView
-from screens.data import DataView
-from screens.evaluate import EvalView
-from screens.mnist import MnistDataView
-from screens.runs import RunsView
-from screens.train import TrainView
 from tui.lab.steps import PAGES, STEPS, Step
 from widgets.header import LabHeader
 from widgets.steps import StepList
@@ -23,18 +19,27 @@ from widgets.steps import StepList
 if TYPE_CHECKING:
     from tui.app import LabApp
 
+# Each kind of step and the class of its view, imported when a step of that kind is first shown: the
+# first screen draws step 1 only and does not wait for the others' modules (charts, tables, numpy...).
 VIEW_KINDS = {
-    "cluster": ClusterView,
-    "data": DataView,
-    "mnist-data": MnistDataView,
-    "train": TrainView,
-    "evaluation": EvalView,
-    "runs": RunsView,
+    "cluster": ("screens.cluster", "ClusterView"),
+    "data": ("screens.data", "DataView"),
+    "mnist-data": ("screens.mnist", "MnistDataView"),
+    "train": ("screens.train", "TrainView"),
+    "evaluation": ("screens.evaluate", "EvalView"),
+    "runs": ("screens.runs", "RunsView"),
 }
 
 
+def view_class(kind: str) -> type[StepView]:
+    """The class of the views of a kind of step (its module is imported on first use)."""
+    module, name = VIEW_KINDS[kind]
+    return cast("type[StepView]", getattr(importlib.import_module(module), name))
+
+
 def make_view(step: Step) -> StepView:
-    return VIEW_KINDS[step.kind](step)
+    """A new view for a step."""
+    return view_class(step.kind)(step)
 
 
 class LabScreen(Screen):
@@ -74,8 +79,7 @@ class LabScreen(Screen):
         with Horizontal(id="body"):
             yield StepList(self.steps, id="steps")
             with ContentSwitcher(id="views", initial=f"view-{self.steps[0].number}"):
-                for step in self.steps:
-                    yield make_view(step)
+                yield make_view(self.steps[0])  # the others are made on their first visit
         yield Footer()
 
     def on_resize(self) -> None:
@@ -94,17 +98,36 @@ class LabScreen(Screen):
         self.call_after_refresh(cast("LabApp", self.app).lab_screen_mounted)
 
     def view(self, number: int) -> StepView:
-        """The view of the step with this number."""
+        """The view of the step with this number (raises NoMatches until the step has been visited)."""
         return self.query_one(f"#view-{number}", StepView)
 
     def view_of(self, key: str) -> StepView:
         """The view of the step with this key (``data``, ``advanced``, ``runs``...)."""
+        return self.view(self._number(key))
+
+    def views(self) -> list[StepView]:
+        """The views made so far."""
+        return list(self.query_one("#views", ContentSwitcher).query_children(StepView))
+
+    def open_view(self, number: int) -> StepView:
+        """The view of a step, made (and mounted) now if this is its first visit."""
+        try:
+            return self.view(number)
+        except NoMatches:
+            step = next(s for s in self.steps if s.number == number)
+            view = make_view(step)
+            view.display = False  # shown when it becomes the switcher's current view
+            self.query_one("#views", ContentSwitcher).mount(view)
+            return view
+
+    def show_step(self, number: int) -> None:
+        """Bring the step's view forward (made on its first visit)."""
+        view = self.open_view(number)
+        self.query_one("#views", ContentSwitcher).current = f"view-{number}"
+        view.on_show_step()
+
+    def _number(self, key: str) -> int:
         number = next((s.number for s in self.steps if s.key == key), None)
         if number is None:
             raise LookupError(f"no step {key!r}")
-        return self.view(number)
-
-    def show_step(self, number: int) -> None:
-        """Bring the step's view forward."""
-        self.query_one("#views", ContentSwitcher).current = f"view-{number}"
-        self.view(number).on_show_step()
+        return number

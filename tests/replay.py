@@ -187,7 +187,8 @@ async def evaluated(pilot, tab: str = "eval-pane", moves: tuple[str, ...] = ()) 
 
 
 async def drawn(pilot, timeout: float = 15.0) -> None:
-    """Wait until the screen is drawn to its end: every tab bar on screen has placed its underline.
+    """Wait until the screen is drawn to its end: the step's view is built and every tab bar on screen has
+    placed its underline.
 
     A tab bar places its underline after a layout; on a busy machine the picture could be taken before.
     """
@@ -204,7 +205,12 @@ async def drawn(pilot, timeout: float = 15.0) -> None:
             for tabs in pilot.app.screen.query(Tabs)
             if tabs.is_on_screen and tabs.active and tabs.query_one(Underline).highlight_end <= 0
         ]
-        if not waiting or time.monotonic() > deadline:
+        view = pilot.app.current_view() if hasattr(pilot.app, "current_view") else None
+        building = view is not None and (not view.is_mounted or getattr(view, "_building", False))
+        if not (waiting or building) or time.monotonic() > deadline:
             break
         await pilot.pause(0.05)
+    # Tables size themselves when the app is idle; on a busy machine that can come after one pause.
+    await pilot.pause()
+    await pilot.pause(0.2)
     await pilot.pause()

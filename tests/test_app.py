@@ -440,19 +440,27 @@ async def test_a_second_launch_opens_where_the_first_left_off(lab, tmp_path):
     second = Lab(LabConfig(journal_path=lab.journal.path, models_dir=tmp_path / "models", download=False))
     app2 = make_app(second, autostart=False, health_interval=0)
     async with app2.run_test(size=(100, 30)) as pilot:
-        five = app2.lab_screen.view(5)
         # The saved place is shown: step 5 current, and its screen built (its list of settings drawn).
+        # (A step's view is made on its first visit: only step 1's and the saved place's exist now.)
+        def shown(number: int):
+            view = app2._view_number(number)
+            return view if view is not None and view.display and list(view.query("#settings")) else None
+
         await until(
             pilot,
-            lambda: app2.current_step == 5 and five.display and list(five.query("#settings")),
+            lambda: app2.current_step == 5 and shown(5) is not None,
             what=lambda: f"the saved place, step 5, on screen (at {app2.current_step})",
         )
+        five = app2.lab_screen.view(5)
         # The steps done come back, all but step 1: the cluster is new at every launch.
         assert app2.done == ({2, 4} if imports_cars else {4}), app2.done
         assert trained in app2.runs and app2.runs[trained].status == "done"
         assert five.current_spec().params["seed"] == 99
+        app2.show_step(4)  # a step not visited yet gets the values left in its form on its first visit
+        await until(pilot, lambda: shown(4) is not None, what="step 4 on screen")
         assert app2.lab_screen.view(4).current_spec().params["epochs"] == 3
         app2.show_step(99)
+        await until(pilot, lambda: app2._view_number(99) is not None, what="the runs page")
         runs = app2.lab_screen.view(99)
         table = runs.query_one("#runs-table")
         await until(

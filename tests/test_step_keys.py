@@ -7,7 +7,7 @@ import re
 import pytest
 
 from screens.base import STEP_ACTIONS, StepView
-from screens.lab import VIEW_KINDS
+from screens.lab import VIEW_KINDS, view_class
 from tui.app import LabApp
 
 EXPECTED = {
@@ -33,13 +33,13 @@ def bound_step_actions() -> dict[str, str]:
 def test_every_step_key_is_bound_and_answered_by_a_view():
     bound = bound_step_actions()
     assert set(bound) == set(STEP_ACTIONS)
-    answered = set().union(*(kind.STEP_ACTIONS for kind in VIEW_KINDS.values()))
+    answered = set().union(*(view_class(kind).STEP_ACTIONS for kind in VIEW_KINDS))
     assert answered == set(STEP_ACTIONS)
 
 
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
 def test_each_view_answers_its_keys_with_its_own_methods(kind):
-    view = VIEW_KINDS[kind]
+    view = view_class(kind)
     assert EXPECTED[kind] == view.STEP_ACTIONS
     for action in view.STEP_ACTIONS:
         assert callable(getattr(view, f"action_{action}", None)), f"{view.__name__} has no action_{action}"

@@ -63,7 +63,9 @@ async def test_the_check_finds_text_that_vanishes():
 
 
 def step_shown(app, number: int) -> bool:
-    return app.current_step == number and app.lab_screen.view(number).display
+    """The step is current and its view (made on its first visit) is mounted and shown."""
+    view = app._view_number(number)
+    return app.current_step == number and view is not None and view.display
 
 
 def run_shown(app, number: int, tab: str) -> bool:

@@ -47,6 +47,7 @@ from tui.safety import ExitWatchdog, guard_handlers, terminal_gone
 log = logging.getLogger("h2o-lab")
 
 HEALTH_INTERVAL = 1.0  # a lost cluster shows in the header within about two beats
+TRAINING_KINDS = ("train", "evaluation")  # the kinds of steps whose views train models
 CHECKPOINT_STEP = "advanced"  # the step that teaches checkpoints: finished runs are continued there
 
 
@@ -140,7 +141,7 @@ class LabApp(WorkerErrors, App):
         self.first_paint: float | None = None
         self.ready_at: float | None = None
         self._health_timer: Timer | None = None
-        self._training_views: list | None = None
+        self._saved_forms: dict[str, dict] = {}  # step number -> form values of an earlier session, until shown
         self._quitting = False
         self.watchdog: ExitWatchdog | None = None  # set by the command line: ends the process if leaving hangs
         self.internal_errors = 0
@@ -212,11 +213,14 @@ class LabApp(WorkerErrors, App):
         numbers = {s.number for s in self.steps}
         self.done |= {n for n in progress.get("done", []) if isinstance(n, int) and n in numbers and n != 1}
         forms = progress.get("forms") or {}
+        if isinstance(forms, dict):
+            self._saved_forms = {
+                key: saved
+                for key, saved in forms.items()
+                if isinstance(saved, dict) and isinstance(saved.get("params"), dict)
+            }
         for view in self.training_views():
-            saved = forms.get(str(view.step.number))
-            if isinstance(saved, dict) and isinstance(saved.get("params"), dict):
-                rows = saved.get("sample_rows")
-                view.load_values(saved["params"], sample_rows=rows if isinstance(rows, int) and rows > 0 else None)
+            self._load_saved_form(view)
         current = progress.get("current")
         if isinstance(current, int) and current in numbers and current != self.current_step:
             self.show_step(current)
@@ -227,7 +231,7 @@ class LabApp(WorkerErrors, App):
         """Keep the learner's place (a local write, quick; called on every change that matters)."""
         if not self._screen_ready:
             return
-        forms = {}
+        forms = dict(self._saved_forms)  # the forms of steps not visited in this session, as they were
         for view in self.training_views():
             spec = view.current_spec()
             forms[str(view.step.number)] = {
@@ -491,21 +495,22 @@ class LabApp(WorkerErrors, App):
             self.notify(refusal, severity="warning", timeout=10)
             return
         # Step 9 teaches checkpoints; a run on other frames (step 3 uses every row) goes on in its own step.
-        checkpoints = self._view(CHECKPOINT_STEP)
-        same = checkpoints is not None and run.spec.same_frames(checkpoints.spec)
-        target = checkpoints.step.number if same else run.spec.step
-        view = self._view_number(target)
+        checkpoints = next(s for s in self.steps if s.key == CHECKPOINT_STEP)
+        target = checkpoints.number if run.spec.same_frames(checkpoints.spec()) else run.spec.step
+        view = self._open_view(target)
         if view is None:
             return
+        self._saved_forms.pop(str(target), None)
         self.show_step(target)
         view.load_values(self.lab.continue_params(run), checkpoint=run, sample_rows=run.spec.sample_rows)
         self.notify(f"Step {target} is set to continue {run.run_id}: check epochs, then press t.", timeout=6)
 
     def load_run(self, run: Run) -> None:
         """Put a run's values back into its step's form, to try a variation."""
-        view = self._view_number(run.spec.step)
+        view = self._open_view(run.spec.step)
         if view is None or not hasattr(view, "load_values"):
             return
+        self._saved_forms.pop(str(run.spec.step), None)
         checkpoint = self.lab.latest(run.checkpoint_of) if run.checkpoint_of else None
         self.show_step(run.spec.step)
         view.load_values(run.spec.params, checkpoint=checkpoint, sample_rows=run.spec.sample_rows)
@@ -527,7 +532,7 @@ class LabApp(WorkerErrors, App):
         self.call_from_thread(self.refresh_bindings)
 
     def open_run(self, run: Run) -> None:
-        view = self._view_number(run.spec.step)
+        view = self._open_view(run.spec.step)
         if view is None or not hasattr(view, "show_run") or view.training:
             return
         self.show_step(run.spec.step)
@@ -555,19 +560,49 @@ class LabApp(WorkerErrors, App):
     def on_code_panel_save_requested(self, message) -> None:
         self.push_screen(SaveDialog(message.filename, message.code))
 
-    def training_views(self):
-        """The training steps' views (made once with the main screen; asked for on every run update)."""
-        from screens.train import TrainView  # noqa: PLC0415
+    def training_views(self) -> list[Any]:
+        """The training steps' views made so far (a step's view is made on its first visit)."""
+        try:
+            views = self.lab_screen.views()
+        except (LookupError, NoMatches):
+            return []
+        return [view for view in views if view.step.kind in TRAINING_KINDS]
 
-        if self._training_views is None:
-            try:
-                views = list(self.lab_screen.query(TrainView))
-            except LookupError:
-                return []
-            if not views:
-                return []
-            self._training_views = views
-        return list(self._training_views)
+    def view_built(self, view: Any) -> None:
+        """A step's view was made on its first visit: fill it in from what the lab knows."""
+        if self._quitting:
+            return
+        kind = view.step.kind
+        if kind in TRAINING_KINDS:
+            self._load_saved_form(view)
+        elif kind == "runs":
+            self._show_runs()
+        else:
+            self._refresh_code()
+            self._show_cluster()
+            self._show_data()
+        if view.step.number == self.current_step:
+            view.on_show_step()  # again, now that it holds what it shows (the runs page focuses its table)
+        self.refresh_chrome()
+
+    @property
+    def screen_ready(self) -> bool:
+        """Whether the main screen is built and filled in (views made later fill in through view_built)."""
+        return self._screen_ready
+
+    def _load_saved_form(self, view: Any) -> None:
+        """The values the learner left in this step's form in an earlier session (once)."""
+        saved = self._saved_forms.pop(str(view.step.number), None)
+        if saved is not None:
+            rows = saved.get("sample_rows")
+            view.load_values(saved["params"], sample_rows=rows if isinstance(rows, int) and rows > 0 else None)
+
+    def _open_view(self, number: int) -> Any:
+        """The view of a step, made now if it is its first visit (None while the screen is being built)."""
+        try:
+            return self.lab_screen.open_view(number)
+        except (LookupError, NoMatches, StopIteration):
+            return None
 
     def training_running(self) -> bool:
         return any(view.training for view in self.training_views())
@@ -577,7 +612,7 @@ class LabApp(WorkerErrors, App):
         if number not in {s.number for s in self.steps}:
             return
         self.current_step = number
-        view = self._view_number(number)
+        view = self._open_view(number)
         if view is not None:
             self.lab_screen.show_step(number)
             focused = self.focused
@@ -602,12 +637,22 @@ class LabApp(WorkerErrors, App):
 
     def current_view(self):
         """The view of the step on screen."""
-        return self._view_number(self.current_step)
+        try:  # keys typed ahead reach a view made a moment ago, before it is mounted
+            return self.lab_screen.view(self.current_step)
+        except (LookupError, NoMatches):
+            return None
 
-    def action_in_view(self, action: str) -> None:
+    def action_in_view(self, action: str, tries: int = 0) -> None:
+        """A step key: the current step's view acts on it (a key typed ahead waits for the view to be mounted)."""
         view = self.current_view()
         method = getattr(view, f"action_{action}", None)
-        if method is not None:
+        if view is None or method is None:
+            return
+        if not view.is_mounted:
+            if tries < 50:
+                self.call_after_refresh(self.action_in_view, action, tries + 1)
+            return
+        if self.check_action("in_view", (action,)):
             method()
 
     def action_toggle_steps(self) -> None:
@@ -643,6 +688,8 @@ class LabApp(WorkerErrors, App):
             view = self.current_view()
             if view is None or not hasattr(view, f"action_{parameters[0]}"):
                 return False
+            if not view.is_mounted:
+                return True  # made a moment ago: the key waits for it (action_in_view)
             if parameters[0] == "cancel":
                 return bool(getattr(view, "training", False))
             if parameters[0] == "import_data":
@@ -772,11 +819,11 @@ class LabApp(WorkerErrors, App):
     def _refresh_code(self) -> None:
         """The scripts of steps 1, 2 and 10 (and every training step's) for what the lab has now."""
         cluster_view = self._view("cluster")
+        if cluster_view is not None:
+            cluster_view.set_code(self.lab.connect_code())
         data_view = self._view("data")
-        if cluster_view is None or data_view is None:
-            return
-        cluster_view.set_code(self.lab.connect_code())
-        data_view.set_code(self.lab.import_code("cars"))
+        if data_view is not None:
+            data_view.set_code(self.lab.import_code("cars"))
         mnist_view = self._view("mnist-data")
         if mnist_view is not None:
             mnist_view.set_code(self.lab.import_code("mnist"))
@@ -784,18 +831,20 @@ class LabApp(WorkerErrors, App):
             view.refresh_code()
 
     def _view(self, key: str) -> Any:
-        """The view of the step with this key, or None while the screen is still being built."""
+        """The view of the step with this key once it is mounted, else None (not visited yet, or being built)."""
         try:
-            return self.lab_screen.view_of(key)
+            view = self.lab_screen.view_of(key)
         except (LookupError, NoMatches):
             return None
+        return view if view.is_mounted else None
 
     def _view_number(self, number: int) -> Any:
-        """The view of the step with this number, or None while the screen is still being built."""
+        """The view of the step with this number once it is mounted, else None."""
         try:
-            return self.lab_screen.view(number)
+            view = self.lab_screen.view(number)
         except (LookupError, NoMatches):
             return None
+        return view if view.is_mounted else None
 
     def _number(self, key: str) -> int:
         """The number of the step with this key."""

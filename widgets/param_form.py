@@ -509,7 +509,10 @@ class ParamForm(Vertical):
             name = field.meta.name
             fix = FIXES.get(name) if name in notes and self.values.get("adaptive_rate", True) is not False else None
             field.show(self.values.get(name), errors.get(name), notes.get(name), fix)
-        self._first_fix = next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
+        fix = next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
+        if fix != self._first_fix:
+            self._first_fix = fix
+            self.app.refresh_bindings()  # the footer offers f (apply the fix) exactly while there is one
         # Errors on fields that are not on screen (collapsed groups) or on the whole form.
         visible = {f.meta.name for f in self.query(ParamField)}
         elsewhere = {n: t for n, t in errors.items() if n not in visible}
