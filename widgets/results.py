@@ -7,7 +7,6 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from tui.lab import fmt
@@ -52,11 +51,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _hidden(widget: Widget) -> Widget:
-    widget.display = False
-    return widget
-
-
 class ResultsPanel(VerticalScroll):
     """The Results tab's contents; the parts for classifiers and for cross-validation show when a run has them."""
 
@@ -91,21 +85,30 @@ class ResultsPanel(VerticalScroll):
     """
 
     def compose(self) -> ComposeResult:
-        """Every table, empty until a run finishes; the classifier and fold tables hidden."""
+        """Every table, empty until a run finishes."""
         yield Static("No finished run yet.", id="results-status")
         yield Static("Metrics", classes="caption")
         yield DataTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
-        yield _hidden(Static("Confusion matrix (rows: the true digit, columns: the prediction)", classes="caption class-only"))
-        yield _hidden(DataTable(id="results-confusion", classes="class-only", cursor_type="cell", zebra_stripes=False))
-        yield _hidden(Static("Top-k hit ratios: how often the true digit is among the k likeliest", classes="caption class-only"))
-        yield _hidden(DataTable(id="results-hits", classes="class-only", cursor_type="row", zebra_stripes=True))
-        yield _hidden(Static("Cross-validation, fold by fold", classes="caption cv-only"))
-        yield _hidden(DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True))
+        yield Static("Confusion matrix (rows: the true digit, columns: the prediction)", classes="caption class-only")
+        yield DataTable(id="results-confusion", classes="class-only", cursor_type="cell", zebra_stripes=False)
+        yield Static(
+            "Top-k hit ratios: how often the true digit is among the k likeliest", classes="caption class-only"
+        )
+        yield DataTable(id="results-hits", classes="class-only", cursor_type="row", zebra_stripes=True)
+        yield Static("Cross-validation, fold by fold", classes="caption cv-only")
+        yield DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True)
         yield Static("Status of Neuron Layers", classes="caption")
         yield DataTable(id="results-layers", cursor_type="row", zebra_stripes=True)
         yield Static(id="results-note")
         with Horizontal(classes="buttons"):
             yield Button("Continue this run (k)", id="continue", compact=True, disabled=True)
+
+    def show_parts(self, *, classifier: bool | None = None, folds: bool | None = None) -> None:
+        """Show or hide the tables of classifiers (confusion, hit ratios) and of cross-validation."""
+        for selector, shown in ((".class-only", classifier), (".cv-only", folds)):
+            if shown is not None:
+                for widget in self.query(selector):
+                    widget.display = shown
 
     def show(self, run: Run) -> None:
         """Fill every table from a finished run."""
@@ -118,15 +121,12 @@ class ResultsPanel(VerticalScroll):
             if any(key in run.metrics[c] for c in columns):
                 table.add_row(label, *[_cell(run.metrics[c].get(key)) for c in columns])
 
-        show_class = run.confusion is not None
-        for widget in self.query(".class-only"):
-            widget.display = show_class
+        self.show_parts(classifier=run.confusion is not None)
         if run.confusion is not None:
             self._show_confusion(run)
 
         show_cv = run.cv_summary is not None and bool(run.cv_summary.rows)
-        for widget in self.query(".cv-only"):
-            widget.display = show_cv
+        self.show_parts(folds=show_cv)
         if show_cv:
             self._show_folds(run)
         self._show_layers(run)

@@ -1,21 +1,25 @@
-"""A training step's Training tab: the job's status, progress and live chart, its Train and Cancel buttons,
-and the job itself (a speed trial, then H2O's check of the parameters and the training), run in threads.
+"""A training step's Training tab: the run the step shows, live (status, progress, chart, scores), and the job
+that Train starts: a speed trial first on MNIST, a question before a long run, H2O's check of the parameters,
+then the training, each in a thread worker.
 
-The jobs post what they learn (:class:`SpeedMeasured`, :class:`ParamsChecked`, :class:`RunUpdated`,
-:class:`RunFailed`); those bubble up to the training view, which decides what follows.
+The workers post what they learn (:class:`SpeedMeasured`, :class:`ParamsChecked`, :class:`RunUpdated`,
+:class:`RunFailed`). The speed and H2O's check are handled here; the run's news and a failure bubble up to the
+training view, which shows the run on every tab and tells the app.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Select, Static
 
 from tui.lab import fmt
@@ -23,6 +27,12 @@ from tui.lab.errors import LabError
 from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import DataLoaded, DataProgress, MnistLoaded, ParamsChecked, RunFailed, RunUpdated, SpeedMeasured
 from widgets.chart import ScoringChart
+from widgets.train_link import AppLink
+from widgets.train_tabs import TrainTabs
+from widgets.train_texts import confirm_words
+
+if TYPE_CHECKING:
+    from widgets.train_setup import SetupPanel
 
 log = logging.getLogger("h2o-lab")
 
@@ -70,7 +80,11 @@ def status_text(run: Run) -> Text:
 def metrics_text(run: Run) -> Text:
     """The latest scores on one line per frame (training, validation, cross-validation)."""
     text = Text()
-    for which, label in (("training", "Training"), ("validation", "Validation"), ("cross_validation", "Cross-validation")):
+    for which, label in (
+        ("training", "Training"),
+        ("validation", "Validation"),
+        ("cross_validation", "Cross-validation"),
+    ):
         values = run.metrics.get(which)
         if not values:
             continue
@@ -78,8 +92,17 @@ def metrics_text(run: Run) -> Text:
             text.append("\n")
         text.append(f"{label}: ", style="bold")
         parts = []
-        keys = (("error", "error"), ("accuracy", "accuracy"), ("logloss", "logloss")) if "error" in values else (
-            ("MSE", "MSE"), ("RMSE", "RMSE"), ("mae", "MAE"), ("r2", "R²"), ("logloss", "logloss"), ("AUC", "AUC")
+        keys = (
+            (("error", "error"), ("accuracy", "accuracy"), ("logloss", "logloss"))
+            if "error" in values
+            else (
+                ("MSE", "MSE"),
+                ("RMSE", "RMSE"),
+                ("mae", "MAE"),
+                ("r2", "R²"),
+                ("logloss", "logloss"),
+                ("AUC", "AUC"),
+            )
         )
         for key, name in keys:
             if key in values:
@@ -113,7 +136,11 @@ def ensure_data(lab, spec: RunSpec, post: Callable[[Message], object]) -> None:
 
 
 class RunControls(Vertical):
-    """The Training tab's contents, and the step's training job."""
+    """The Training tab's contents, the run the step shows, and the step's job.
+
+    Made with its step (before it is first shown), it asks the Setup tab what to train, reaches the app
+    through ``link``, and asks before a long run with ``dialog`` (the app's confirmation dialog).
+    """
 
     DEFAULT_CSS = """
     RunControls {
@@ -161,11 +188,14 @@ class RunControls(Vertical):
     }
     """
 
-    def __init__(self, metrics: tuple[str, ...]) -> None:
+    def __init__(self, category: str, setup: SetupPanel, link: AppLink, dialog: Callable[..., Screen]) -> None:
         super().__init__()
-        self.metrics = metrics
-        self.metric = metrics[0]
-        self._history = None  # the scores drawn, for a change of metric
+        self.metrics = chart_metrics(category)
+        self.metric = self.metrics[0]
+        self.run: Run | None = None  # the run the step shows (None from H2O's yes to a new job to its first news)
+        self.setup = setup
+        self.link = link
+        self._dialog = dialog
         self._cancel = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -193,9 +223,16 @@ class RunControls(Vertical):
         """Put a line in the status (what the job is doing, or why it did not start)."""
         self.query_one("#run-status", Static).update(text)
 
+    @property
+    def training(self) -> bool:
+        """True while the run shown is training."""
+        return self.run is not None and self.run.status == RUNNING
+
     def show(self, run: Run) -> None:
-        """Draw a run: its status, H2O's messages, progress, chart and latest scores."""
-        self._history = run.history
+        """Show a run: its status, H2O's messages, progress, chart and latest scores (kept until mounted)."""
+        self.run = run
+        if not self.is_mounted:
+            return
         self.say(status_text(run))
         self.query_one("#run-message", Static).update(run_message(run))
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
@@ -216,43 +253,108 @@ class RunControls(Vertical):
 
     def starting(self, waiting: str) -> None:
         """H2O accepted the parameters: clear the last run's chart and scores for the new job."""
-        self._history = None
+        self.run = None
         self.query_one("#run-chart", ScoringChart).clear(waiting)
         self.query_one("#run-metrics", Static).update("")
         self.say(Text("Starting the job…", style="bold yellow"))
         self.query_one("#run-progress", ProgressBar).update(progress=0.0)
 
-    def set_running(self, running: bool) -> bool:
-        """Train waits and Cancel works while a job runs; True when that changed."""
+    def set_running(self, running: bool) -> None:
+        """While a job runs, Cancel works and the Train and Reset buttons wait."""
         cancel = self.query_one("#cancel", Button)
         changed = cancel.disabled == running
         cancel.disabled = not running
         self.query_one("#train-run", Button).disabled = running
-        return changed
+        self.setup.set_running(running)
+        if changed:
+            self.link.refresh_chrome()
 
     @on(Select.Changed, "#chart-metric")
     def _metric_changed(self, event: Select.Changed) -> None:
         event.stop()
         if event.value is not Select.NULL:
             self.metric = str(event.value)
-            if self._history is not None:
-                self.query_one("#run-chart", ScoringChart).show(self._history, self.metric, force=True)
+            if self.run is not None:
+                self.query_one("#run-chart", ScoringChart).show(self.run.history, self.metric, force=True)
 
     # -- the job ------------------------------------------------------------------------------
     def job_pending(self) -> bool:
         """A job (or a speed trial) is starting or running: a second t must not start another."""
         return any(w.node is self and w.group == "train" and not w.is_finished for w in self.app.workers)
 
-    def measure(self, spec: RunSpec, lab) -> None:
-        """Time a few seconds of training on this cluster (posts :class:`SpeedMeasured`)."""
-        self.say(Text("Measuring this cluster's speed…", style="bold yellow"))
-        self._measure_worker(spec, lab)
+    def train(self) -> None:
+        """Train what the Setup tab holds (t): checked there, timed first on MNIST, asked about if long."""
+        if not self.link.lab.ready:
+            self.notify("The cluster is not ready yet; see step 1.", severity="warning")
+            return
+        setup = self.setup
+        if not setup.ready_to_train(lambda: self._show_tab("setup-pane")):
+            return
+        if not setup.is_mnist:
+            self._start(setup.current_spec())
+        elif setup.estimate() is None:
+            self.set_running(True)
+            self.say(Text("Measuring this cluster's speed…", style="bold yellow"))
+            self._measure_worker(setup.current_spec(), self.link.lab)
+            setup.show_measuring()
+        else:
+            self._confirm_and_train()
 
-    def train(self, spec: RunSpec, lab) -> None:
-        """Have H2O check the parameters, then train (posts :class:`ParamsChecked`, then the run's news)."""
+    def _confirm_and_train(self) -> None:
+        found, spec = self.setup.estimate(), self.setup.current_spec()
+        if found is None or found[0] < 60:
+            self._start(spec)
+            return
+
+        def answer(yes: bool | None) -> None:
+            """Train, or say why nothing started."""
+            if yes:
+                self._start(spec)
+            else:
+                self.set_running(False)
+                self.say("Not started. A sample of rows or fewer epochs trains faster.")
+
+        words = confirm_words(found[0], self.setup.training_rows(), spec)
+        self.app.push_screen(self._dialog("Train now?", words, yes="Train", no="Not now"), answer)
+
+    def _start(self, spec: RunSpec) -> None:
+        self.set_running(True)
         self._cancel.clear()
         self.say(Text("Checking the parameters with H2O…", style="bold yellow"))
-        self._train_worker(spec, lab)
+        self._train_worker(spec, self.link.lab)
+
+    def _show_tab(self, tab: str) -> None:
+        self.query_ancestor(TrainTabs).show(tab)
+
+    @on(SpeedMeasured)
+    def _on_speed(self, message: SpeedMeasured) -> None:
+        message.stop()
+        self.link.remember_speed(message.key, message.speed)
+        self.set_running(False)
+        self.say(NOT_TRAINED)
+        self.setup.show_estimate()
+        self._confirm_and_train()
+
+    @on(ParamsChecked)
+    def _on_params_checked(self, message: ParamsChecked) -> None:
+        message.stop()
+        self.setup.got_split(message.split_sizes)
+        form = self.setup.form
+        if form is not None:
+            form.set_server_check(message.errors, message.warnings)
+        if message.errors:
+            self.set_running(False)
+            self.say(Text("H2O rejected the parameters; see the Setup tab.", style="bold red"))
+            self._show_tab("setup-pane")
+            if form is not None:
+                form.focus_first_error()
+            self.notify("H2O rejected the parameters: the reasons stand at their fields.", severity="error")
+            return
+        self._show_tab("run-pane")
+        folds = self.setup.current_spec().params.get("nfolds") or 0
+        self.starting(
+            f"Training the {folds} cross-validation networks first…" if folds else "Waiting for the first score…"
+        )
 
     def cancel(self) -> None:
         """Ask the job to stop; H2O keeps the partial model."""

@@ -59,7 +59,9 @@ class SampleRows(Vertical):
             compact=True,
             id="rows-kind",
         )
-        yield Input(value=str(self._rows or 5000), id="rows-count", compact=True, placeholder="rows", select_on_focus=False)
+        yield Input(
+            value=str(self._rows or 5000), id="rows-count", compact=True, placeholder="rows", select_on_focus=False
+        )
         yield Static(id="rows-error")
         yield Static(
             "A small sample trains in a fraction of the time but reaches a lower accuracy: the network sees "

@@ -1,32 +1,52 @@
-"""A training step's Setup tab: its frames, its values (then the full form), and the Train and Reset buttons."""
+"""A training step's Setup tab, and what it decides: what a run of the step would train.
+
+:class:`SetupPanel` keeps the step's choices (its values, the training rows, the run it continues) from the
+moment the step exists, before it is first shown; once mounted it shows them, then the full form when H2O's
+parameter list comes. It answers :meth:`SetupPanel.current_spec`, the one spec a run of the step trains.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import EllipsisType
+from typing import Any
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from tui.lab import fmt
+from tui.lab.errors import LabError
+from tui.lab.mnist import estimate_seconds
 from tui.lab.params import ParamMeta, canonical, checkpoint_notes, checkpoint_problems
 from tui.lab.steps import BY_NUMBER, Step
 from tui.lab.training import Run, RunSpec
 from widgets.param_form import ParamForm
+from widgets.run_controls import ensure_data
 from widgets.sample_rows import SampleRows
 from widgets.table import PairsView
+from widgets.train_link import AppLink
+from widgets.train_texts import checkpoint_banner, epochs_of, estimate_text, frames_text, scoring_notes, settings_rows
+
+MEASURING = Text("Measuring this cluster's speed (a few seconds of training)…", style="yellow")
 
 
-def checkpoint_banner(base: Run) -> Text:
-    """What continuing ``base`` from its checkpoint means, above the form."""
-    return Text.assemble(
-        ("Continuing ", "bold"),
-        (f"{base.run_id} (step {base.spec.step}, {fmt.number(base.epochs_done)} epochs, {base.model_id})", "bold"),
-        ".\nH2O keeps the network and trains it further. epochs counts from the start, and the "
-        "network's shape, activation and learning-rate settings cannot change. H2O hands back the best "
-        "network it scores (overwrite_with_best_model), which can be this one if the extra epochs do no "
-        "better. Press Reset to start over.",
+def spec_with(spec: RunSpec, values: dict[str, Any], checkpoint: Run | None, sample_rows: int | None) -> RunSpec:
+    """What a run of ``spec``'s step trains with these values, continuing ``checkpoint``, on these rows."""
+    params = dict(values)
+    if checkpoint is not None:
+        params["checkpoint"] = checkpoint.model_id
+    return RunSpec(
+        step=spec.step,
+        params={k: v for k, v in params.items() if v is not None or k == "activation"},
+        response=spec.response,
+        predictors=list(spec.predictors),
+        dataset=spec.dataset,
+        split=spec.split,
+        sample_rows=sample_rows,
     )
 
 
@@ -56,20 +76,21 @@ class SetupPanel(VerticalScroll):
     }
     """
 
-    def __init__(self, *intro: Widget, step: Step, frames: Text, rows: SampleRows | None = None) -> None:
-        """``rows``: the choice of training rows, on the steps that have one (MNIST)."""
+    def __init__(self, *intro: Widget, step: Step, link: AppLink) -> None:
         super().__init__(*intro, id="setup-scroll")
         self.step = step
-        self._frames = frames
-        self._rows = rows
+        self.link = link
+        self.spec = step.spec()  # the step's values; the form's, once it is there
+        self.sample_rows: int | None = None  # MNIST: train on the first rows only
+        self.checkpoint: Run | None = None  # the run this form continues, if any
         self._scoring_notes: dict[str, str] = {}
         self._checkpoint_notes: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         """The frames, the rows (MNIST), the step's values, and the buttons; the form comes later."""
-        yield Static(self._frames, id="setup-news")
-        if self._rows is not None:
-            yield self._rows
+        yield Static(self.frames_text(), id="setup-news")
+        if self.is_mnist:
+            yield SampleRows(self.sample_rows)
         yield PairsView(id="settings", classes="settings")
         if self.step.scoring_reason:
             yield Static(self.step.scoring_reason, classes="reason")
@@ -77,101 +98,214 @@ class SetupPanel(VerticalScroll):
             yield Button("Train (t)", id="train-setup", variant="primary", compact=True)
             yield Button("Reset to the step's values", id="reset", compact=True)
 
+    def show_settings(self) -> None:
+        """The step's values, shown until the form replaces them."""
+        self.query_one("#settings", PairsView).set_rows(settings_rows(self.step, self.spec))
+
+    @property
+    def is_mnist(self) -> bool:
+        """True for the steps that train on MNIST (they choose their rows)."""
+        return self.spec.dataset == "mnist"
+
     @property
     def form(self) -> ParamForm | None:
         """The parameter form, once H2O's parameter list has come and it is mounted."""
+        if not self.is_mounted:
+            return None
         try:
             return self.query_one(ParamForm)
         except NoMatches:
             return None
 
-    def show_frames(self, text: Text) -> None:
-        """Say which frames the step trains on (again, once the split's sizes are known)."""
-        self.query_one("#setup-news", Static).update(text)
+    def current_spec(self) -> RunSpec:
+        """What a run would train now: the form's values (or the step's), its rows, the run it continues."""
+        form = self.form
+        values = form.values if form is not None else self.spec.params
+        return spec_with(self.spec, values, self.checkpoint, self.sample_rows if self.is_mnist else None)
 
-    def show_settings(self, rows: list[tuple[str, str | Text]]) -> None:
-        """The step's values, shown until the form replaces them."""
-        self.query_one("#settings", PairsView).set_rows(rows)
+    def load_values(
+        self, params: dict[str, Any], checkpoint: Run | None, sample_rows: int | EllipsisType | None
+    ) -> None:
+        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too."""
+        self.checkpoint = checkpoint
+        if self.is_mnist and sample_rows is not ...:
+            self.set_sample_rows(sample_rows)
+        values = {k: v for k, v in params.items() if k != "checkpoint"}
+        form = self.form
+        if form is not None:
+            form.set_values(values)
+            self.set_checkpoint(checkpoint)
+        else:
+            self.spec.params = values
 
     def set_running(self, running: bool) -> None:
         """While a job runs, Train and Reset wait."""
         for button_id in ("#train-setup", "#reset"):
             self.query_one(button_id, Button).disabled = running
 
-    async def mount_form(self, metas: list[ParamMeta], spec: RunSpec) -> ParamForm:
-        """Replace the summary of the step's values with the full form (``spec.params`` becomes canonical)."""
+    # -- the form -----------------------------------------------------------------------------
+    async def mount_form(self, metas: list[ParamMeta]) -> None:
+        """Replace the summary of the step's values with the full form (the values become canonical)."""
         by_name = {m.name: m for m in metas}
-        spec.params = canonical(spec.params, by_name)
+        self.spec.params = canonical(self.spec.params, by_name)
         previous_step = BY_NUMBER.get(self.step.number - 1)
         previous = None
         label = ""
         if previous_step is not None and previous_step.kind == "train":
             previous = canonical(previous_step.spec().params, by_name)
             label = f"step {previous_step.number}"
-        form = ParamForm(metas, spec.params, self.step.taught, previous, label, id="param-form")
+        form = ParamForm(metas, self.spec.params, self.step.taught, previous, label, id="param-form")
         settings = self.query_one("#settings", PairsView)
         settings.display = False
         await self.mount(form, after=settings)
-        return form
+        self.set_checkpoint(self.checkpoint)
 
-    def form_errors(self, base: Run | None, spec: RunSpec) -> dict[str, str]:
-        """The form's errors, with what continuing ``base`` forbids checked again (none before the form)."""
-        form = self.form
-        if form is None:
-            return {}
-        self.check_checkpoint(base, spec)
-        return form.errors()
+    @on(ParamForm.Changed)
+    def _form_changed(self, _event: ParamForm.Changed) -> None:
+        # Not stopped: the view shows the code of the new values and saves them.
+        self.check_checkpoint()
+        self.show_estimate()
 
-    def report_errors(self, errors: dict[str, str]) -> None:
-        """Put the cursor on the first error and say how many fields to fix."""
-        form = self.form
-        if form is not None:
-            form.focus_first_error()
-        errors = dict(errors)
-        whole = errors.pop("_", None)  # about the form as a whole, not one field
-        if whole:
-            self.notify(whole, severity="error", timeout=10)
-        if errors:
-            count = len(errors)
-            self.notify(f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error")
-
-    # -- the lab's own words at the form's fields ----------------------------------------------
-    def set_checkpoint(self, base: Run | None, spec: RunSpec) -> None:
+    def set_checkpoint(self, base: Run | None) -> None:
         """The run this form continues (or None): say so above the form, and check the form against it."""
         form = self.form
         if form is not None:
             form.set_banner(None if base is None else checkpoint_banner(base))
-            self.check_checkpoint(base, spec)
+            self.check_checkpoint()
 
-    def check_checkpoint(self, base: Run | None, spec: RunSpec) -> None:
-        """What cannot change when continuing ``base`` (errors), and what H2O ignores (notes)."""
-        form = self.form
+    def check_checkpoint(self) -> None:
+        """What cannot change when continuing a run (errors at the fields), and what H2O ignores (notes)."""
+        form, base = self.form, self.checkpoint
         if form is None:
             return
         if base is None:
             self._checkpoint_notes = {}
             form.set_extra_errors({})
-            self._push_notes()
-            return
-        problems = checkpoint_problems(
-            form.values,
-            form.metas,
-            base.spec.params,
-            base.epochs_done,
-            base_label=base.run_id,
-            same_frames=base.spec.same_frames(spec),
-        )
-        self._checkpoint_notes = checkpoint_notes(form.values, form.metas, base.spec.params, base_label=base.run_id)
-        form.set_extra_errors(problems)
+        else:
+            problems = checkpoint_problems(
+                form.values,
+                form.metas,
+                base.spec.params,
+                base.epochs_done,
+                base_label=base.run_id,
+                same_frames=base.spec.same_frames(self.spec),
+            )
+            self._checkpoint_notes = checkpoint_notes(form.values, form.metas, base.spec.params, base_label=base.run_id)
+            form.set_extra_errors(problems)
         self._push_notes()
-
-    def set_scoring_notes(self, notes: dict[str, str]) -> None:
-        """Advice about the live chart, at the fields it is about (MNIST; kept only once the form is there)."""
-        if self.form is not None:
-            self._scoring_notes = notes
-            self._push_notes()
 
     def _push_notes(self) -> None:
         form = self.form
         if form is not None:
             form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes})
+
+    def ready_to_train(self, show: Callable[[], None]) -> bool:
+        """No error in the form nor in the rows; otherwise ``show`` this tab, put the cursor on the first, say what to fix."""
+        form = self.form
+        if form is not None:
+            self.check_checkpoint()
+            errors = form.errors()
+            if errors:
+                show()
+                form.focus_first_error()
+                whole = errors.pop("_", None)  # about the form as a whole, not one field
+                if whole:
+                    self.notify(whole, severity="error", timeout=10)
+                if errors:
+                    count = len(errors)
+                    self.notify(
+                        f"{count} field{'s' if count != 1 else ''} to fix first (marked in red).", severity="error"
+                    )
+                return False
+        error = self.rows_error()
+        if error:
+            show()
+            self.query_one(SampleRows).focus_count()
+            self.notify(f"Training rows: {error}.", severity="error")
+            return False
+        return True
+
+    # -- MNIST: how many rows, and how long -----------------------------------------------------
+    def set_sample_rows(self, rows: int | None) -> None:
+        """Train on the first ``rows`` rows (None or 0: all of them)."""
+        self.sample_rows = rows if rows and rows > 0 else None
+        if self.is_mounted:
+            self.query_one(SampleRows).show_rows(self.sample_rows)
+            self._read_rows()
+
+    def training_rows(self) -> int:
+        """The rows a run of this step trains on."""
+        total = self.link.mnist_rows()[0]
+        return min(self.sample_rows or total, total)
+
+    def rows_error(self) -> str | None:
+        """The sample size's message, or None when it is usable."""
+        if not self.is_mounted or not self.is_mnist:
+            return None
+        return self.query_one(SampleRows).error(self.link.mnist_rows()[0])
+
+    def _read_rows(self) -> None:
+        if self.is_mounted and self.is_mnist:
+            rows, error = self.query_one(SampleRows).read(self.link.mnist_rows()[0])
+            if error is None:
+                self.sample_rows = rows
+                self.show_estimate()
+
+    @on(SampleRows.Changed)
+    def _rows_changed(self, _event: SampleRows.Changed) -> None:
+        # Not stopped: the view shows the code of the new choice.
+        self._read_rows()
+
+    def estimate(self) -> tuple[float, float] | None:
+        """(seconds, samples per second) for the form's values, when this cluster's speed is known."""
+        spec = self.current_spec()
+        speed = self.link.speed_for(spec)
+        return (estimate_seconds(self.training_rows(), epochs_of(spec), speed), speed) if speed else None
+
+    def show_estimate(self) -> None:
+        """Say how long a run should take; advise at the form's fields when the chart would get few points."""
+        if self.is_mounted and self.is_mnist:
+            spec, rows = self.current_spec(), self.training_rows()
+            if self.form is not None:
+                self._scoring_notes = scoring_notes(spec.params, rows)
+                self._push_notes()
+            self.query_one(SampleRows).show_estimate(estimate_text(rows, epochs_of(spec), self.estimate()))
+
+    def show_measuring(self) -> None:
+        """Say that the cluster's speed is being measured (MNIST)."""
+        self.query_one(SampleRows).show_estimate(MEASURING)
+
+    # -- the split of the cars data -------------------------------------------------------------
+    def split_key(self) -> tuple:
+        """What decides the split's sizes: the data set, the split, the rows."""
+        spec = self.current_spec() if self.is_mounted else self.spec
+        return (spec.dataset, spec.split, spec.sample_rows)
+
+    def frames_text(self) -> Text:
+        """Which frames the step trains and validates on, with the split's sizes once known."""
+        split = self.spec.split and not self.is_mnist
+        return frames_text(self.spec, self.link.split_sizes(self.split_key()) if split else None)
+
+    def show_split(self) -> None:
+        """The split's sizes are known: say them under the step's lesson."""
+        if self.is_mounted:
+            self.query_one("#setup-news", Static).update(self.frames_text())
+
+    def find_split(self) -> None:
+        """Find the sizes of the 80/20 split before anything trains, unless they are known."""
+        if self.spec.split and not self.is_mnist and self.link.split_sizes(self.split_key()) is None:
+            self._split_worker(self.current_spec())
+
+    def got_split(self, sizes: list[int]) -> None:
+        """The split's sizes, for every step that splits the same way."""
+        self.link.remember_split(self.split_key(), sizes)
+
+    @work(thread=True, group="split", exit_on_error=False)
+    def _split_worker(self, spec: RunSpec) -> None:
+        lab = self.link.lab
+        try:
+            ensure_data(lab, spec, self.app.post_message)
+            sizes = lab.split_sizes(spec)
+        except LabError:
+            return  # the Train key will say what is wrong
+        self.app.call_from_thread(self.got_split, sizes)

@@ -13,7 +13,7 @@ from rich.text import Text
 from tui.lab import fmt
 from tui.lab.codegen import py
 from tui.lab.steps import Step
-from tui.lab.training import RunSpec
+from tui.lab.training import Run, RunSpec
 
 PARAM_NOTES = {
     "activation": "None: H2O's default, Rectifier (ReLU)",
@@ -101,4 +101,16 @@ def confirm_words(seconds: float, rows: int, spec: RunSpec) -> str:
         f"This run should take about {fmt.duration(seconds)} on this cluster "
         f"({rows:,} rows × {fmt.number(float(spec.params.get('epochs') or 10))} epochs). "
         "You can cancel it at any time and keep the partial model."
+    )
+
+
+def checkpoint_banner(base: Run) -> Text:
+    """What continuing ``base`` from its checkpoint means, above the form."""
+    return Text.assemble(
+        ("Continuing ", "bold"),
+        (f"{base.run_id} (step {base.spec.step}, {fmt.number(base.epochs_done)} epochs, {base.model_id})", "bold"),
+        ".\nH2O keeps the network and trains it further. epochs counts from the start, and the "
+        "network's shape, activation and learning-rate settings cannot change. H2O hands back the best "
+        "network it scores (overwrite_with_best_model), which can be this one if the extra epochs do no "
+        "better. Press Reset to start over.",
     )
