@@ -130,8 +130,6 @@ class LabApp(WorkerErrors, App):
         self.cluster_state = "starting"
         self.cluster_status: ClusterStatus | None = None
         self._runs_shown: set[str] = set()
-        self.speeds: dict[tuple, float] = {}  # to go: the views read lab.known_speed
-        self.split_sizes: dict[tuple, list[int]] = {}  # to go: the views read lab.known_split_sizes
         self.cluster_error: tuple[LabError, str] | None = None
         self.data_errors: dict[str, LabError] = {}
         self._screen_ready = False

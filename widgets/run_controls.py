@@ -329,7 +329,6 @@ class RunControls(Vertical):
     @on(SpeedMeasured)
     def _on_speed(self, message: SpeedMeasured) -> None:
         message.stop()
-        self.link.remember_speed(message.key, message.speed)
         self.set_running(False)
         self.say(NOT_TRAINED)
         self.setup.show_estimate()

@@ -1,8 +1,8 @@
 """The one place a training step and its widgets reach what the app shares between steps.
 
-Today that is the app's own state (its lab, the speeds and split sizes measured so far, the frames read, the
-size of MNIST, H2O's parameter list) and a few of its methods (the run table, the saved progress, the header
-and step list). Reading all of it through this one small class keeps any move of that state to one file.
+That is the lab (the one owner of what is known: speeds and split sizes measured so far, the frames read,
+the size of MNIST, H2O's parameter list) and a few of the app's methods (the run table, the saved progress,
+the header and step list).
 """
 
 from __future__ import annotations
@@ -52,17 +52,12 @@ class AppLink:
         """This cluster's training speed for such a network (samples per second), if measured."""
         return self._app.speed_for(spec)
 
-    def remember_speed(self, key: tuple, speed: float) -> None:
-        """A speed trial's result, for every step that trains such a network."""
-        self._app.speeds[key] = speed
+    def split_sizes(self, spec: RunSpec) -> list[int] | None:
+        """The rows on each side of the split ``spec`` trains on, if the lab knows them (no cluster call)."""
+        return self.lab.known_split_sizes(spec)
 
-    def split_sizes(self, key: tuple) -> list[int] | None:
-        """The rows on each side of a split of the data, if known."""
-        return self._app.split_sizes.get(key)
-
-    def remember_split(self, key: tuple, sizes: list[int]) -> None:
-        """A split's sizes are known: keep them, and show them on every step that splits the same way."""
-        self._app.split_sizes[key] = sizes
+    def show_split(self, key: tuple, sizes: list[int]) -> None:
+        """A split's sizes are known (the lab keeps them): show them on every step that splits the same way."""
         for view in self._app.training_views():
             if view.split_key() == key:
                 view.show_split(sizes)

@@ -276,15 +276,18 @@ class SetupPanel(VerticalScroll):
         self.query_one(SampleRows).show_estimate(MEASURING)
 
     # -- the split of the cars data -------------------------------------------------------------
+    def _split_spec(self) -> RunSpec:
+        return self.current_spec() if self.is_mounted else self.spec
+
     def split_key(self) -> tuple:
         """What decides the split's sizes: the data set, the split, the rows."""
-        spec = self.current_spec() if self.is_mounted else self.spec
+        spec = self._split_spec()
         return (spec.dataset, spec.split, spec.sample_rows)
 
     def frames_text(self) -> Text:
         """Which frames the step trains and validates on, with the split's sizes once known."""
         split = self.spec.split and not self.is_mnist
-        return frames_text(self.spec, self.link.split_sizes(self.split_key()) if split else None)
+        return frames_text(self.spec, self.link.split_sizes(self._split_spec()) if split else None)
 
     def show_split(self) -> None:
         """The split's sizes are known: say them under the step's lesson."""
@@ -293,12 +296,12 @@ class SetupPanel(VerticalScroll):
 
     def find_split(self) -> None:
         """Find the sizes of the 80/20 split before anything trains, unless they are known."""
-        if self.spec.split and not self.is_mnist and self.link.split_sizes(self.split_key()) is None:
+        if self.spec.split and not self.is_mnist and self.link.split_sizes(self._split_spec()) is None:
             self._split_worker(self.current_spec())
 
     def got_split(self, sizes: list[int]) -> None:
         """The split's sizes, for every step that splits the same way."""
-        self.link.remember_split(self.split_key(), sizes)
+        self.link.show_split(self.split_key(), sizes)
 
     @work(thread=True, group="split", exit_on_error=False)
     def _split_worker(self, spec: RunSpec) -> None:
