@@ -101,10 +101,6 @@ class LabScreen(Screen):
         """The view of the step with this number (raises NoMatches until the step has been visited)."""
         return self.query_one(f"#view-{number}", StepView)
 
-    def view_of(self, key: str) -> StepView:
-        """The view of the step with this key (``data``, ``advanced``, ``runs``...)."""
-        return self.view(self._number(key))
-
     def views(self) -> list[StepView]:
         """The views made so far."""
         return list(self.query_one("#views", ContentSwitcher).query_children(StepView))
@@ -125,9 +121,3 @@ class LabScreen(Screen):
         view = self.open_view(number)
         self.query_one("#views", ContentSwitcher).current = f"view-{number}"
         view.on_show_step()
-
-    def _number(self, key: str) -> int:
-        number = next((s.number for s in self.steps if s.key == key), None)
-        if number is None:
-            raise LookupError(f"no step {key!r}")
-        return number

@@ -830,11 +830,7 @@ class LabApp(WorkerErrors, App):
 
     def _view(self, key: str) -> Any:
         """The view of the step with this key once it is mounted, else None (not visited yet, or being built)."""
-        try:
-            view = self.lab_screen.view_of(key)
-        except (LookupError, NoMatches):
-            return None
-        return view if view.is_mounted else None
+        return self._view_number(self._number(key))
 
     def _view_number(self, number: int) -> Any:
         """The view of the step with this number once it is mounted, else None."""
