@@ -65,7 +65,9 @@ class WorkerErrors:
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        handlers = dict(cls._worker_handlers)
+        handlers: dict[str, tuple[str, str]] = {}
+        for base in reversed(cls.__mro__[1:]):  # an App made of parts gets every part's handlers
+            handlers.update(vars(base).get("_worker_handlers", {}))
         for name, member in vars(cls).items():
             group = getattr(member, "_worker_group", None)
             if group is not None:

@@ -286,6 +286,19 @@ class TrainView(StepView):
         self.load_values(self.step.spec().params)
         self.notify(f"Step {self.step.number}'s values are back.", timeout=3)
 
+    def check_step_action(self, action: str) -> bool:
+        """x needs a run training, f a fix the form offers, k a finished run with a model."""
+        if not super().check_step_action(action):
+            return False
+        if action == "cancel":
+            return self.training
+        if action == "fix":
+            return self.form is not None and self.form.first_fix() is not None
+        if action == "continue":
+            run = self.run
+            return run is not None and run.status in (DONE, CANCELLED) and bool(run.model_id)
+        return True
+
     def action_fix(self) -> None:
         """Apply the fix the form offers (f key)."""
         form = self.form
@@ -297,7 +310,7 @@ class TrainView(StepView):
 
     def action_continue(self) -> None:
         """Continue the finished run from its checkpoint (k key)."""
-        if self.run is not None and self.run.status in (DONE, CANCELLED) and self.run.model_id:
+        if self.run is not None and self.check_step_action("continue"):
             self.link.continue_run(self.run)
 
     def action_cancel(self) -> None:

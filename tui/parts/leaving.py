@@ -1,0 +1,173 @@
+"""The App's part for the ways out: quitting, signals, a terminal gone, and errors inside the app."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+from textual import on, work
+from textual.worker import Worker, WorkerState
+
+from screens.dialogs import ConfirmDialog, ErrorDialog
+from tui.lab import paths
+from tui.lab.errors import LabError
+from tui.lab.training import RUNNING
+from tui.parts.base import LabAppBase, log
+from tui.safety import ExitWatchdog, terminal_gone
+
+
+class Leaving(LabAppBase):
+    """Every way out: q (asking while a model trains), signals, a vanished terminal; internal errors shown, not fatal."""
+
+    def _check_terminal(self) -> None:
+        """A terminal can vanish without a SIGHUP (no controlling terminal): leave as if one came."""
+        if not self._quitting and terminal_gone():
+            log.info("the terminal is gone: leaving")
+            self._on_signal(signal.SIGHUP)
+
+    def _catch_signals(self, watchdog: ExitWatchdog) -> None:
+        """SIGTERM, SIGHUP (the terminal closed) and SIGINT: leave. The handler runs in the main thread
+        between two bytecodes, even while that thread is stuck writing to a terminal that is gone: it
+        arms the watchdog at once and asks the app to leave through its event loop."""
+        loop = asyncio.get_running_loop()
+
+        def handler(sig: int, _frame) -> None:
+            watchdog.arm(128 + sig)
+            try:
+                loop.call_soon_threadsafe(self._on_signal, sig)
+            except RuntimeError:  # the loop is closed: the watchdog finishes the job
+                pass
+
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            try:
+                signal.signal(sig, handler)
+            except (ValueError, OSError):  # pragma: no cover - not the main thread
+                pass
+
+    # -- quitting -----------------------------------------------------------------------------
+    def action_quit(self) -> None:  # type: ignore[override]  # Textual's is async; this one needs no await
+        if self._quitting:
+            return
+        if self.training_running():
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._quit_after_cancel()
+
+            self.push_screen(
+                ConfirmDialog(
+                    "A model is training",
+                    "Quit now? The job will be cancelled and the cluster stopped.",
+                    yes="Quit",
+                    no="Keep training",
+                ),
+                answer,
+            )
+            return
+        self._begin_quit()
+
+    def _begin_quit(self) -> None:
+        self._quitting = True
+        self._stop_health_checks()
+        self.exit()
+
+    def _quit_after_cancel(self) -> None:
+        self._quitting = True
+        self._stop_health_checks()
+        self.notify("Cancelling the job…", timeout=10)
+        for view in self.training_views():
+            view.request_cancel()
+        self._wait_for_jobs()
+
+    @work(thread=True, group="quit", exit_on_error=False)
+    def _wait_for_jobs(self) -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(r.status == RUNNING for r in list(self.lab.runs)):
+            time.sleep(0.1)
+        self.call_from_thread(self.exit)
+
+    def _on_signal(self, sig: int) -> None:
+        log.info("signal %s: leaving", sig)
+        self._quitting = True
+        self._stop_health_checks()
+        for view in self.training_views():
+            view.request_cancel()
+        self.exit(return_code=128 + sig)
+
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+        """Every way out passes here: the watchdog makes the data safe and ends the process if leaving hangs."""
+        self._quitting = True
+        if self.watchdog is not None:
+            self.watchdog.arm(return_code)
+        super().exit(result, return_code, message)
+
+    # -- workers and errors -------------------------------------------------------------------
+    def internal_error(self, error: BaseException) -> bool:
+        """An error inside one handler: logged with its traceback and shown; the session goes on.
+
+        Returns False when the app cannot go on (it is leaving or not built yet, or errors keep coming);
+        Textual then ends it, with the journal written and the cluster stopped on the way out.
+        """
+        import traceback  # noqa: PLC0415
+
+        if getattr(error, "_h2o_lab_reported", False):
+            return False
+        try:
+            error._h2o_lab_reported = True  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+        self.internal_errors += 1
+        log.error("internal error (the session goes on):\n%s", "".join(traceback.format_exception(error)).rstrip())
+        now = time.monotonic()
+        self._error_times = [t for t in self._error_times if now - t < 10] + [now]
+        if self._quitting or not self._screen_ready or len(self._error_times) > 20:
+            return False
+        if self.is_headless and self._exception is None:
+            self._exception = error  # type: ignore[assignment]  # a test still fails on it, at its end
+        self.bell()
+        if self._error_dialog is None or not self._error_dialog.is_attached:
+            self._error_dialog = ErrorDialog(
+                LabError(
+                    f"An error inside h2o-lab stopped one action ({type(error).__name__}). The app goes on: your runs, "
+                    "the journal and the cluster are safe.",
+                    hint=f"The details are in {paths.log_dir() / 'h2o-lab.log'}. If the screen looks wrong, move to "
+                    "another step and back.",
+                    title="Something went wrong inside h2o-lab",
+                )
+            )
+            self.push_screen(self._error_dialog)
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Errors Textual catches outside message handlers (timers, callbacks, compose) are reported the same way."""
+        if self.internal_error(error):
+            return
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """An internal error ends the app with a short message; the traceback goes to the log only."""
+        import traceback  # noqa: PLC0415
+
+        from rich.text import Text  # noqa: PLC0415
+
+        log.error("internal error:\n%s", traceback.format_exc())
+        self.bell()
+        self._quitting = True
+        if self.watchdog is not None:
+            self.watchdog.arm(1)
+        self._exit_renderables.append(
+            Text(
+                "h2o-lab stopped after an internal error; the private cluster is being stopped.\n"
+                f"The details are in {paths.log_dir() / 'h2o-lab.log'}."
+            )
+        )
+        self._close_messages_no_wait()
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        """Every worker failure without a handler of its group ends here, as words in a dialog, never as a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.group not in self._worker_handlers:
+            error = event.worker.error
+            log.error("worker %s failed: %r", event.worker.name, error)
+            self.show_error(error if isinstance(error, LabError) else LabError(f"Unexpected error: {error}"))

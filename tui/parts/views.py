@@ -1,0 +1,162 @@
+"""The App's part for the steps on screen: moving between steps, the step keys, the header and step list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.css.query import NoMatches
+
+from screens.dialogs import SaveDialog
+from tui.lab.steps import STEPS
+from tui.parts.base import TRAINING_KINDS, LabAppBase
+
+
+class StepViews(LabAppBase):
+    """Shows a step (making its view on the first visit), routes the step keys to it, keeps the chrome true."""
+
+    def on_code_panel_save_requested(self, message) -> None:
+        self.push_screen(SaveDialog(message.filename, message.code))
+
+    def view_built(self, view: Any) -> None:
+        """A step's view was made on its first visit: fill it in from what the lab knows."""
+        if self._quitting:
+            return
+        kind = view.step.kind
+        if kind in TRAINING_KINDS:
+            self._load_saved_form(view)
+        elif kind == "runs":
+            self._show_runs()
+        else:
+            self._refresh_code()
+            self._show_cluster()
+            self._show_data()
+        if view.step.number == self.current_step:
+            view.on_show_step()  # again, now that it holds what it shows (the runs page focuses its table)
+        self.refresh_chrome()
+
+    def _load_saved_form(self, view: Any) -> None:
+        """The values the learner left in this step's form in an earlier session (once)."""
+        saved = self._saved_forms.pop(str(view.step.number), None)
+        if saved is not None:
+            rows = saved.get("sample_rows")
+            view.load_values(saved["params"], sample_rows=rows if isinstance(rows, int) and rows > 0 else None)
+
+    # -- navigation ---------------------------------------------------------------------------
+    def show_step(self, number: int) -> None:
+        if number not in {s.number for s in self.steps}:
+            return
+        self.current_step = number
+        view = self._open_view(number)
+        if view is not None:
+            self.lab_screen.show_step(number)
+            focused = self.focused
+            if (
+                focused is not None
+                and focused is not view
+                and view not in focused.ancestors
+                and view.step.kind != "runs"
+            ):
+                from widgets.steps import StepList  # noqa: PLC0415
+
+                if not isinstance(focused, StepList):
+                    self.lab_screen.query_one(StepList).focus()
+        self.refresh_chrome()
+        self.save_progress()
+
+    def action_step(self, delta: int) -> None:
+        numbers = [s.number for s in self.steps]
+        index = numbers.index(self.current_step) + delta
+        if 0 <= index < len(numbers):
+            self.show_step(numbers[index])
+
+    def action_in_view(self, action: str, tries: int = 0) -> None:
+        """A step key: the current step's view acts on it (a key typed ahead waits for the view to be mounted)."""
+        view = self.current_view()
+        if view is None or action not in getattr(view, "STEP_ACTIONS", ()):
+            return
+        if not view.is_mounted:
+            if tries < 50:
+                self.call_after_refresh(self.action_in_view, action, tries + 1)
+            return
+        view.run_step_action(action)
+
+    def action_toggle_steps(self) -> None:
+        from widgets.steps import StepList  # noqa: PLC0415
+
+        try:
+            steps = self.lab_screen.query_one(StepList)
+        except (LookupError, NoMatches):
+            return
+        if steps.has_focus:
+            self.screen.focus_next()
+        steps.display = not steps.display
+        steps.can_focus = steps.display  # a hidden list takes no keys (PgDn on it has no page to move by)
+
+    def action_leave_field(self) -> None:
+        from widgets.steps import StepList  # noqa: PLC0415
+
+        try:
+            steps = self.lab_screen.query_one(StepList)
+        except (LookupError, NoMatches):
+            return
+        if steps.display:
+            steps.focus()
+        else:
+            self.screen.set_focus(None)  # the list is hidden (b): no field has the keys any more
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            from textual.widgets import Input, Select  # noqa: PLC0415
+
+            return isinstance(self.focused, (Input, Select)) and self.screen is self.lab_screen
+        if action == "in_view":
+            view = self.current_view()
+            name = str(parameters[0])
+            if view is None or name not in getattr(view, "STEP_ACTIONS", ()):
+                return False
+            if not view.is_mounted:
+                return True  # made a moment ago: the key waits for it (action_in_view)
+            return bool(view.check_step_action(name))
+        if action == "restart_cluster":
+            return self.cluster_state in ("failed", "lost")
+        return True
+
+    def on_step_list_chosen(self, message) -> None:
+        self.show_step(message.number)
+
+    # -- chrome -------------------------------------------------------------------------------
+    def refresh_chrome(self) -> None:
+        try:
+            screen = self.lab_screen
+        except LookupError:
+            return
+        from widgets.header import LabHeader  # noqa: PLC0415
+        from widgets.steps import StepList  # noqa: PLC0415
+
+        step = next(s for s in self.steps if s.number == self.current_step)
+        try:
+            header = screen.query_one(LabHeader)
+            steps = screen.query_one(StepList)
+        except NoMatches:
+            return
+        total = len(STEPS)
+        header.location = step.title if step.kind == "runs" else f"Step {step.number}/{total} {step.title}"
+        header.state = self.cluster_state
+        header.detail = self.cluster_status.url.split("://", 1)[-1] if self.cluster_status else ""
+        busy = {v.step.number for v in self.training_views() if v.training}
+        steps.update_state(self.current_step, self.done, busy)
+        self.refresh_bindings()
+
+    def _refresh_code(self) -> None:
+        """The scripts of steps 1, 2 and 10 (and every training step's) for what the lab has now."""
+        cluster_view = self._view("cluster")
+        if cluster_view is not None:
+            cluster_view.set_code(self.lab.connect_code())
+        data_view = self._view("data")
+        if data_view is not None:
+            data_view.set_code(self.lab.import_code("cars"))
+        mnist_view = self._view("mnist-data")
+        if mnist_view is not None:
+            mnist_view.set_code(self.lab.import_code("mnist"))
+        for view in self.training_views():
+            view.refresh_code()
