@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.lab.datasets import REGISTRY, check_layout
+from tui.lab.data_files import REGISTRY, check_layout
 
 DATA_DIR_HELP = "directory with the data files (default: $H2O_LAB_DATA{default})"
 

@@ -11,8 +11,10 @@ import requests
 
 from tests.helpers import jvms_with, serve_text
 from tests.waiting import wait_until
-from tui.lab.cluster import ClusterOptions, OwnCluster, RemoteCluster, port_is_free
+from tui.lab.cluster import ClusterOptions, port_is_free
 from tui.lab.errors import ClusterError
+from tui.lab.own_cluster import OwnCluster
+from tui.lab.remote_cluster import RemoteCluster
 
 
 def test_anonymous_and_wrong_credentials_get_401(lab):
@@ -112,7 +114,7 @@ def test_reaper_stops_the_jvm_when_the_app_process_dies(tmp_path):
 
     code = (
         "import sys, time\n"
-        "from tui.lab.cluster import OwnCluster, ClusterOptions\n"
+        "from tui.lab.cluster import ClusterOptions\nfrom tui.lab.own_cluster import OwnCluster\n"
         "c = OwnCluster(ClusterOptions(nthreads=1, max_mem='1g'), log_dir=sys.argv[1])\n"
         "c.start(connect=False)\n"
         "print(c.name, c._private_dir, flush=True)\n"

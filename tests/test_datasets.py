@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import MNIST_SAMPLE_COUNTS, TEST_DATA, free_port, serve_directory
-from tui.lab.datasets import REGISTRY, DataResolver, cars_standin_frame, check_layout
+from tui.lab.data_files import REGISTRY, check_layout
+from tui.lab.datasets import DataResolver, cars_standin_frame
 from tui.lab.errors import DataError
 
 CARS = REGISTRY["cars"]

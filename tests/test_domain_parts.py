@@ -12,7 +12,7 @@ from tests.replay import cars_info, mnist_info
 from tests.replay import run as recorded_run
 from tui.lab import codegen
 from tui.lab.cluster import ClusterOptions
-from tui.lab.datasets import ResolvedData
+from tui.lab.data_files import ResolvedData
 from tui.lab.journal import Journal
 from tui.lab.service import Lab, LabConfig
 from tui.lab.steps import step

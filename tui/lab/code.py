@@ -8,7 +8,7 @@ from typing import Any
 from tui.lab import codegen
 from tui.lab.config import LabConfig
 from tui.lab.data import Frames
-from tui.lab.datasets import ResolvedData
+from tui.lab.data_files import ResolvedData
 from tui.lab.frames import FrameInfo
 from tui.lab.mnist import MnistInfo
 from tui.lab.steps import Step

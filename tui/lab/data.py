@@ -11,7 +11,8 @@ from functools import partial
 from typing import Any
 
 from tui.lab.config import Say
-from tui.lab.datasets import DataResolver, ResolvedData
+from tui.lab.data_files import ResolvedData
+from tui.lab.datasets import DataResolver
 from tui.lab.errors import ClusterError, DataError
 from tui.lab.frames import FrameInfo, frame_info_from_summary
 from tui.lab.h2o_errors import as_lab_error, memory_or

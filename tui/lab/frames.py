@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tui.lab.datasets import ResolvedData
+from tui.lab.data_files import ResolvedData
 
 
 @dataclass

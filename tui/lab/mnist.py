@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tui.lab.datasets import ResolvedData
+from tui.lab.data_files import ResolvedData
 
 LABEL = "C785"  # H2O names the columns of a file without a header C1, C2, ...; the label is the last
 PIXELS = [f"C{i}" for i in range(1, 785)]

@@ -26,7 +26,8 @@ from tui.lab.cluster import Cluster, ClusterStatus
 from tui.lab.code import Code
 from tui.lab.config import LabConfig, Say
 from tui.lab.data import Frames
-from tui.lab.datasets import DataResolver, ResolvedData
+from tui.lab.data_files import ResolvedData
+from tui.lab.datasets import DataResolver
 from tui.lab.evaluation import Evaluation
 from tui.lab.frames import FrameInfo
 from tui.lab.h2o_errors import explain_failure

@@ -10,12 +10,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.lab.cluster import Cluster, ClusterStatus, make_cluster
+from tui.lab.cluster import Cluster, ClusterOptions, ClusterStatus
 from tui.lab.config import LabConfig, Say
 from tui.lab.errors import ClusterError, LabError
+from tui.lab.own_cluster import OwnCluster
+from tui.lab.remote_cluster import RemoteCluster
 from tui.lab.rest import ClusterUnreachable, Rest
 
 log = logging.getLogger("h2o-lab")
+
+
+def make_cluster(options: ClusterOptions) -> Cluster:
+    """The lab's own private cluster, or the existing one given with ``--url``."""
+    return OwnCluster(options) if options.own else RemoteCluster(options)
 
 
 class Session:
