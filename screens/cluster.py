@@ -16,6 +16,7 @@ from widgets.table import PairsView
 
 
 def status_rows(status: ClusterStatus, state: str) -> list[tuple[str, str | Text]]:
+    """The cluster's health, version, nodes, cores, memory, uptime and address, as rows of the status table."""
     health = Text(status.health_text, style="green" if status.health_text == "healthy" else "red")
     if state == "lost":
         health = Text("lost: the cluster stopped answering", style="bold red")
@@ -81,6 +82,7 @@ class ClusterView(StepView):
     """
 
     def compose(self) -> ComposeResult:
+        """The lesson (its own for a cluster at --url), the news, the status, any error with its log, the code."""
         with VerticalScroll():
             if self.own:
                 yield from self.compose_intro()
@@ -100,12 +102,15 @@ class ClusterView(StepView):
         return self.lab_app.lab.own_cluster
 
     def set_code(self, code: str) -> None:
+        """Show the h2o-py code that starts the cluster or connects to it."""
         self.query_one("#cluster-code", CodePanel).set_code(code)
 
     def show_news(self, lines: list[str]) -> None:
+        """The last eight lines of news from the cluster's start, as bullets."""
         self.query_one("#cluster-news", Static).update("\n".join(f"• {line}" for line in lines[-8:]))
 
     def show_status(self, status: ClusterStatus, state: str = "ready") -> None:
+        """The cluster is up (or, with state "lost", gone): say so and fill the status table."""
         self.remove_class("failed")
         news = "Connected to an existing cluster." if not status.own else "Your private cluster is running."
         if state == "lost":
@@ -114,6 +119,7 @@ class ClusterView(StepView):
         self.query_one("#cluster-status", PairsView).set_rows(status_rows(status, state))
 
     def show_failure(self, error: LabError, log_tail: str = "", lost: bool = False) -> None:
+        """Why the cluster did not start, connect or stay up, the end of its log, and r to retry."""
         self.add_class("failed")
         title = (
             "The cluster was lost."

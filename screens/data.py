@@ -69,6 +69,7 @@ class DataView(StepView):
     """
 
     def compose(self) -> ComposeResult:
+        """The lesson, the import button and its news, the source, the columns, the first rows, the code."""
         with VerticalScroll():
             yield from self.compose_intro()
             with Horizontal(classes="bar"):
@@ -88,6 +89,7 @@ class DataView(StepView):
         self.query_one("#data-code", CodePanel).set_code(code)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The import button does what the i key does."""
         if event.button.id == "import":
             event.stop()
             self.action_import_data()
@@ -119,6 +121,7 @@ class DataView(StepView):
         self.query_one("#data-source", Static).update(text)
 
     def show_frame(self, info: FrameInfo) -> None:
+        """The imported frame: its size and source, a table of its columns, the factor note, its first rows."""
         self.add_class("loaded")
         button = self.query_one("#import", Button)
         button.disabled = True

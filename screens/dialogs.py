@@ -51,6 +51,7 @@ class Dialog(ModalScreen):
         return super().dismiss(result)
 
     def action_dismiss_dialog(self) -> None:
+        """Escape closes the dialog with no answer (None)."""
         self.dismiss(None)
 
 
@@ -70,6 +71,7 @@ class ConfirmDialog(Dialog):
         self._no = no
 
     def compose(self) -> ComposeResult:
+        """The title, the question, then the No and Yes buttons."""
         with Vertical():
             yield Static(self._title, classes="title")
             yield Static(self._question)
@@ -78,15 +80,19 @@ class ConfirmDialog(Dialog):
                 yield Button(f"{self._yes} (y)", id="yes", variant="error")
 
     def on_mount(self) -> None:
+        """Focus starts on No: a stray Enter does not say yes."""
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Yes answers True, No answers False."""
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, value: bool) -> None:
+        """The y and n keys answer True or False."""
         self.dismiss(value)
 
     def action_dismiss_dialog(self) -> None:
+        """Escape counts as No."""
         self.dismiss(False)
 
 
@@ -98,6 +104,7 @@ class ErrorDialog(Dialog):
         self.error = error
 
     def compose(self) -> ComposeResult:
+        """The error's title and message, its hint and scrollable details if any, then the Close button."""
         with Vertical():
             yield Static(self.error.title, classes="title")
             yield Static(self.error.message)
@@ -110,10 +117,12 @@ class ErrorDialog(Dialog):
                 yield Button("Close (esc)", id="close", variant="primary")
 
     def on_mount(self) -> None:
+        """Focus the Close button, so that Enter closes the dialog."""
         for button in self.query("#close").results(Button):
             button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The Close button closes the dialog."""
         self.dismiss(None)
 
 
@@ -137,6 +146,7 @@ class SaveDialog(Dialog):
         self._confirm_overwrite = False
 
     def compose(self) -> ComposeResult:
+        """The title, the file name field with its error line, then Cancel and Save."""
         from textual.widgets import Input  # noqa: PLC0415
 
         with Vertical():
@@ -149,16 +159,20 @@ class SaveDialog(Dialog):
                 yield Button("Save (enter)", id="save", variant="primary")
 
     def on_mount(self) -> None:
+        """Focus the file name field, ready for typing."""
         self.query_one("#save-path").focus()
 
     def on_input_changed(self) -> None:
+        """A new file name: clear the error, and ask again before replacing a file."""
         self._confirm_overwrite = False
         self.query_one("#save-error", Static).update("")
 
     def on_input_submitted(self) -> None:
+        """Enter in the field saves."""
         self._save()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Save saves; Cancel closes the dialog without saving."""
         if event.button.id == "save":
             self._save()
         else:

@@ -76,14 +76,17 @@ class ThresholdExplorer(Vertical, can_focus=True):
         self.index = 0
 
     def compose(self) -> ComposeResult:
+        """One text: the threshold, its confusion matrix, its figures and the keys."""
         yield Static(id="explorer-body")
 
     def show(self, evaluation: Evaluation, index: int | None = None) -> None:
+        """Show an evaluation at a row of its thresholds table (by default H2O's max-F1 row)."""
         self.evaluation = evaluation
         self.index = evaluation.max_f1_index if index is None else index
         self._draw()
 
     def action_move(self, delta: int) -> None:
+        """The arrow and page keys: move ``delta`` rows, within the table, and tell the curves."""
         if self.evaluation is None:
             return
         rows = len(self.evaluation.thresholds.rows)
@@ -92,6 +95,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         self.post_message(self.Moved(self.index))
 
     def action_best(self) -> None:
+        """m: back to H2O's max-F1 threshold, and tell the curves."""
         if self.evaluation is not None:
             self.index = self.evaluation.max_f1_index
             self._draw()
@@ -234,12 +238,14 @@ class EvalView(TrainView):
             self.query_one("#eval-news", Static).update(self._eval_note)
 
     def on_resize(self) -> None:
+        """The two curves side by side when the view is at least 100 columns wide, else one above the other."""
         super().on_resize()
         if self._built:
             self.query_one("#eval-curves", Grid).styles.grid_size_columns = 2 if self.size.width >= 100 else 1
 
     # -- which run ----------------------------------------------------------------------------
     def refresh_runs(self) -> None:
+        """Offer every finished run with a model in the run picker, keeping the current choice."""
         if not self._built:
             return
         runs = [r for r in self.lab_app.runs.values() if r.finished and r.model_id]
@@ -262,6 +268,7 @@ class EvalView(TrainView):
             self.evaluate(run)
 
     def evaluate(self, run: Run) -> None:
+        """Evaluate a run in a worker, saying so meanwhile."""
         note = Text(f"Evaluating {run.run_id}…", style="yellow")
         self._eval_note = note
         if self._built:
@@ -294,6 +301,7 @@ class EvalView(TrainView):
         self.show_evaluation(message.evaluation)
 
     def show_run(self, run: Run) -> None:
+        """As any training step, then evaluate the step's own run once it has finished as a binary classifier."""
         super().show_run(run)
         finished = run.finished and run.status in (DONE, CANCELLED) and run.model_id and self.picked is None
         fresh = self.evaluation is None or self.evaluation.run_id != run.run_id
@@ -302,6 +310,7 @@ class EvalView(TrainView):
 
     # -- drawing ------------------------------------------------------------------------------
     def show_evaluation(self, evaluation: Evaluation, index: int | None = None) -> None:
+        """The news, the AUC and AUCPR figures, the threshold explorer and both curves (kept until built)."""
         self.evaluation = evaluation
         if not self._built:
             return

@@ -51,6 +51,7 @@ class HelpScreen(Dialog):
         self.files = files or []
 
     def compose(self) -> ComposeResult:
+        """The title, a short introduction, the keys, the lab's files if any, and how to close."""
         keys = Table.grid(padding=(0, 2))
         keys.add_column(style="bold", no_wrap=True)
         keys.add_column()

@@ -74,6 +74,7 @@ class LabScreen(Screen):
         self.steps = steps or STEPS + PAGES
 
     def compose(self) -> ComposeResult:
+        """The header, the step list with step 1's view beside it, a too-small notice, and the footer."""
         yield LabHeader(id="header")
         yield Static(id="too-small")
         with Horizontal(id="body"):
@@ -83,6 +84,7 @@ class LabScreen(Screen):
         yield Footer()
 
     def on_resize(self) -> None:
+        """Hide everything behind a notice while the terminal is smaller than 80 by 24."""
         width, height = self.size
         small = width < self.MIN_WIDTH or height < self.MIN_HEIGHT
         self.set_class(small, "too-small")
@@ -94,6 +96,7 @@ class LabScreen(Screen):
             )
 
     def on_mount(self) -> None:
+        """Tell the App the screen is mounted, once step 1's view is there too."""
         # The step views are mounted a little after the screen itself: fill them in after a refresh.
         self.call_after_refresh(cast("LabApp", self.app).lab_screen_mounted)
 

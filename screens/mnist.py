@@ -76,30 +76,36 @@ class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
         self.cache: dict[tuple[str, int], Digit] = {}
 
     def compose(self) -> ComposeResult:
+        """The digit's picture, and beside it its row, its label and the keys."""
         with Horizontal():
             yield DigitPicture(id="digit-picture")
             yield Static(id="digit-about")
 
     def set_sizes(self, train_rows: int, test_rows: int) -> None:
+        """The train and test frames' row counts are known: show the current digit."""
         self.rows = {"train": train_rows, "test": test_rows}
         self.show()
 
     def action_move(self, delta: int) -> None:
+        """The arrow and page keys: go ``delta`` rows on, within the frame."""
         total = self.rows.get(self.which, 0)
         if total:
             self.row = max(0, min(total - 1, self.row + delta))
             self.show()
 
     def action_first(self) -> None:
+        """Home: back to the frame's first digit."""
         self.row = 0
         self.show()
 
     def action_switch(self) -> None:
+        """v: switch between the training and test digits, keeping the row where it exists."""
         self.which = "test" if self.which == "train" else "train"
         self.row = min(self.row, max(0, self.rows.get(self.which, 1) - 1))
         self.show()
 
     def show(self) -> None:
+        """Draw the current digit and its caption; fetch it and its neighbours from the cluster if not cached."""
         digit = self.cache.get((self.which, self.row))
         about = Text()
         about.append(f"{self.which} row {self.row:,}", style="bold")
@@ -189,6 +195,7 @@ class MnistDataView(StepView):
     """
 
     def compose(self) -> ComposeResult:
+        """The lesson, the import button and news, the summary, the class counts, the digit browser, the code."""
         with VerticalScroll():
             yield from self.compose_intro()
             with Horizontal(classes="bar"):
@@ -204,16 +211,20 @@ class MnistDataView(StepView):
             yield CodePanel(id="mnist-code", filename="h2o_lab_step10.py")
 
     def on_mount(self) -> None:
+        """The digit browser stays hidden until the digits are imported."""
         self.query_one(DigitBrowser).display = False
 
     @property
     def loaded(self) -> bool:
+        """Whether the MNIST frames are in the cluster."""
         return self.has_class("loaded")
 
     def set_code(self, code: str) -> None:
+        """Show the h2o-py script of this step."""
         self.query_one("#mnist-code", CodePanel).set_code(code)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The import button does what the i key does."""
         if event.button.id == "import-mnist":
             event.stop()
             self.action_import_data()
@@ -228,17 +239,20 @@ class MnistDataView(StepView):
             self.lab_app.load_data("mnist")
 
     def show_progress(self, text: str) -> None:
+        """A line of news from the import; the button waits meanwhile."""
         self.query_one("#mnist-news", Static).update(text)
         self.query_one("#mnist-error", Static).update("")
         self.query_one("#import-mnist", Button).disabled = True
 
     def show_failure(self, error: LabError) -> None:
+        """Why the import failed, and the button back."""
         self.query_one("#import-mnist", Button).disabled = False
         text = error_text(error)
         self.query_one("#mnist-news", Static).update("Import failed.")
         self.query_one("#mnist-error", Static).update(text)
 
     def show_mnist(self, info: MnistInfo) -> None:
+        """The imported digits: the frames, the class counts as a chart and a table, and the digit browser."""
         self.add_class("loaded")
         button = self.query_one("#import-mnist", Button)
         button.disabled = True

@@ -98,6 +98,7 @@ class RunsView(StepView):
         self.marked: list[str] = []
 
     def compose(self) -> ComposeResult:
+        """The lesson, the empty note, the runs table, the detail line, then the comparison of two runs."""
         with VerticalScroll():
             yield from self.compose_intro()
             yield Static("No runs yet: train a model on steps 3 to 9.", id="runs-empty")
@@ -109,6 +110,7 @@ class RunsView(StepView):
                 yield ScoringChart(id="compare-chart")
 
     def on_mount(self) -> None:
+        """The runs table's columns, each with a key."""
         table = self.query_one("#runs-table", DataTable)
         table.add_column("✓", key="mark")
         table.add_column("run", key="run")
@@ -121,6 +123,7 @@ class RunsView(StepView):
         table.add_column("changes from the step", key="changes")
 
     def on_show_step(self) -> None:
+        """Coming to the page puts the focus on the runs table, if it has runs."""
         if self.runs:
             self.call_after_refresh(self.query_one("#runs-table", DataTable).focus)
 
@@ -145,6 +148,7 @@ class RunsView(StepView):
 
     @property
     def selected(self) -> Run | None:
+        """The run under the table's cursor, if any."""
         table = self.query_one("#runs-table", DataTable)
         if not self.runs or table.cursor_row is None or table.row_count == 0:
             return None
@@ -155,6 +159,7 @@ class RunsView(StepView):
         return next((r for r in self.runs if r.run_id == key), None)
 
     def show_runs(self, runs: list[Run]) -> None:
+        """Refill the table with these runs by their number, keeping the cursor and the marks that still apply."""
         self.runs = sorted(
             runs, key=lambda r: int(r.run_id.rsplit("-", 1)[-1]) if r.run_id.rsplit("-", 1)[-1].isdigit() else 0
         )
@@ -182,6 +187,7 @@ class RunsView(StepView):
         self._show_comparison()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Moving the cursor in the runs table shows that run's detail."""
         if event.data_table.id == "runs-table":
             self._show_detail()
 
@@ -208,6 +214,7 @@ class RunsView(StepView):
         detail.update(text)
 
     def action_mark(self) -> None:
+        """space: mark the run under the cursor for comparison, or unmark it; the last two marked are compared."""
         run = self.selected
         if run is None:
             return
@@ -219,11 +226,13 @@ class RunsView(StepView):
         self.show_runs(self.runs)
 
     def action_load(self) -> None:
+        """l: load the run under the cursor into its step's form."""
         run = self.selected
         if run is not None:
             self.lab_app.load_run(run)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a run in the table opens its results."""
         if event.data_table.id != "runs-table":
             return
         event.stop()

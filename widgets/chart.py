@@ -59,15 +59,18 @@ class ScoringChart(PlotextPlot):
         self.points = 0
 
     def on_mount(self) -> None:
+        """Plain colours on an ANSI theme, then the first drawing."""
         # PlotextPlot.on_mount runs on its own; it must not be called again here.
         if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
             self.theme = "clear"
         self._draw()
 
     def on_resize(self) -> None:
+        """Redraw at the new width, with the longest title that fits."""
         self._draw()  # the title that fits depends on the width
 
     def show(self, history: ScoringHistory, metric: str | None = None, force: bool = False) -> None:
+        """Draw a new scoring history (and metric), at most once every ``min_interval`` seconds unless forced."""
         self.history = history
         if metric:
             self.metric = metric
@@ -79,6 +82,7 @@ class ScoringChart(PlotextPlot):
             self.set_timer(self.min_interval, self._draw_pending)
 
     def clear(self, caption: str | None = None) -> None:
+        """Forget the history and show an empty chart with a caption (the last one if none is given)."""
         self.history = ScoringHistory()
         if caption:
             self.caption = caption
@@ -178,14 +182,17 @@ class CountsChart(PlotextPlot):
         self.title = ""
 
     def on_mount(self) -> None:
+        """Plain colours on an ANSI theme, then the first drawing."""
         if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
             self.theme = "clear"
         self._draw()
 
     def on_resize(self) -> None:
+        """Redraw at the new width, with the longest title that fits."""
         self._draw()
 
     def show(self, labels: list[str], counts: list[int], title: str) -> None:
+        """Draw these counts by label, under this title."""
         self.labels, self.counts, self.title = list(labels), list(counts), title
         self._draw()
 

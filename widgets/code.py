@@ -63,6 +63,7 @@ class CodePanel(ScrollableContainer, can_focus=True):
         self.filename = filename
 
     def compose(self):
+        """The code, highlighted, or a placeholder while there is none."""
         yield Static(self._renderable(), id="code-text")
 
     def _renderable(self) -> Syntax | str:
@@ -71,6 +72,7 @@ class CodePanel(ScrollableContainer, can_focus=True):
         return Syntax(self.code, "python", theme="ansi_dark", background_color="default", word_wrap=False)
 
     def set_code(self, code: str) -> None:
+        """Show new code (nothing is redrawn when it is the same)."""
         if code == self.code:
             return
         self.code = code
@@ -78,6 +80,7 @@ class CodePanel(ScrollableContainer, can_focus=True):
             self.query_one("#code-text", Static).update(self._renderable())
 
     def action_copy(self) -> None:
+        """c: copy the code to the terminal's clipboard with OSC 52."""
         if not self.code:
             return
         self.app.copy_to_clipboard(self.code)
@@ -91,5 +94,6 @@ class CodePanel(ScrollableContainer, can_focus=True):
         code: str
 
     def action_save(self) -> None:
+        """s: ask the App for a file name to save the code to."""
         if self.code:
             self.post_message(self.SaveRequested(self.filename, self.code))

@@ -22,12 +22,14 @@ class CurveChart(PlotextPlot):
         self._args: tuple | None = None
 
     def on_mount(self) -> None:
+        """Plain colours on an ANSI theme, then the curves given before mounting."""
         if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
             self.theme = "clear"
         if self._args:
             self.draw(*self._args)
 
     def on_resize(self) -> None:
+        """Redraw the curves at the new width, with the longest title that fits."""
         if self._args:
             self.draw(*self._args)  # the title that fits depends on the width
 
@@ -40,6 +42,7 @@ class CurveChart(PlotextPlot):
         baseline: Series,
         point: tuple[float, float],
     ) -> None:
+        """Draw a curve, its baseline and the threshold's point on unit axes, under the first title that fits."""
         self._args = (title, xlabel, ylabel, curve, baseline, point)
         plt = self.plt
         plt.clear_data()

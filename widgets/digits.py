@@ -43,6 +43,7 @@ def render_digit(pixels: list[int], greys: bool = True) -> Text:
 
 
 def terminal_has_greys(widget: Widget) -> bool:
+    """Whether the terminal can show grey pixels (colours on, beyond the 16 standard ones)."""
     app = widget.app
     if getattr(app, "no_color", False):
         return False
@@ -64,9 +65,11 @@ class DigitPicture(Static):
         self.digit = digit
 
     def on_mount(self) -> None:
+        """Draw the digit it was made with (or the placeholder)."""
         self.show(self.digit)
 
     def show(self, digit: Digit | None) -> None:
+        """Draw a digit in greys or in blocks, whichever the terminal can show; None draws a placeholder."""
         self.digit = digit
         if digit is None:
             self.update(Text("\n" * 6 + "   (no digit yet)", style="dim"))
@@ -96,6 +99,7 @@ class DigitCard(Widget):
         self.digit = digit
 
     def compose(self):
+        """The digit's picture, then its true and predicted labels, the probability and the test row."""
         yield DigitPicture(self.digit)
         caption = Text.assemble(
             ("true ", "dim"), (self.digit.label, "bold green"), ("  said ", "dim"), (self.digit.predicted, "bold red")

@@ -32,6 +32,7 @@ class LabHeader(Widget):
     detail: reactive[str] = reactive("")
 
     def render(self) -> Text:
+        """The location on the left; the cluster's state, and from 70 columns its address, on the right."""
         width = self.size.width
         left = Text.assemble((" h2o-lab", "bold"), (" · " + self.location if self.location else ""))
         symbol, label, _ = STATE_LABELS.get(self.state, ("?", self.state, ""))
@@ -51,6 +52,7 @@ class LabHeader(Widget):
         return Text.assemble(left, " " * space, right)
 
     def watch_state(self, state: str) -> None:
+        """Swap the state-* CSS class to match the cluster's state."""
         for _, _, css in STATE_LABELS.values():
             self.remove_class(css)
         self.add_class(STATE_LABELS.get(state, ("", "", ""))[2])

@@ -131,6 +131,7 @@ class ParamField(Vertical):
         self._built = False
 
     def compose(self) -> ComposeResult:
+        """The name and input on one line, then the hint, the message and the fix button."""
         meta = self.meta
         with Horizontal():
             yield Label(meta.name, classes="name")
@@ -178,6 +179,7 @@ class ParamField(Vertical):
 
     # -- value ------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        """The parts exist now: draw what the field was told to show."""
         # Children are composed before this runs: from now on the parts can be drawn.
         self._built = True
         self._draw()
@@ -192,6 +194,7 @@ class ParamField(Vertical):
             return None
 
     def raw(self) -> str | bool | None:
+        """As typed in the input: text, a switch's bool or an option (None if unset), even before it is built."""
         widget = self._control()
         if widget is None:  # not built yet: what it will show
             value = self.initial
@@ -205,12 +208,14 @@ class ParamField(Vertical):
         return cast(Input, widget).value
 
     def parsed(self) -> Any:
+        """The input's value parsed for this parameter's type; raises ParamError when it does not parse."""
         raw = self.raw()
         if isinstance(raw, bool) or raw is None:
             return raw
         return parse_value(self.meta, raw)
 
     def set_value(self, value: Any) -> None:
+        """Put a value in the input (or keep it for compose while the field is not built)."""
         widget = self._control()
         if widget is None:
             self.initial = value  # compose draws it
@@ -252,6 +257,7 @@ class ParamField(Vertical):
             button.label = f"{self.fix[2]} (f)"
 
     def focus_input(self) -> None:
+        """Focus the input, now or once the field is built."""
         widget = self._control()
         if widget is not None:
             widget.focus()
@@ -339,6 +345,7 @@ class ParamForm(Vertical):
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        """The banner and summary, the step's fields, the others it sets, reproducible, then the rest by level."""
         yield Static(id="form-banner")
         yield Static(id="form-summary")
         first = list(self.taught)
@@ -391,12 +398,14 @@ class ParamForm(Vertical):
         self.call_after_refresh(self.refresh_messages)
 
     def on_mount(self) -> None:
+        """Draw the banner and the fields' messages now that the form is built."""
         self._built = True
         self.set_banner(self._banner)
         self.refresh_messages()
 
     # -- values ---------------------------------------------------------------------------------
     def field(self, name: str) -> ParamField | None:
+        """The field of a parameter, or None when it is not mounted (its group not opened yet)."""
         try:
             return self.query_one(f"#field-{name}", ParamField)
         except Exception:
@@ -444,6 +453,7 @@ class ParamForm(Vertical):
             self.apply_fix(field.fix)
 
     def apply_fix(self, fix: tuple[str, Any, str]) -> None:
+        """Set the field a fix names to its value, focus it, and tell the step the values changed."""
         name, value, _label = fix
         self.set_values({**self.values, name: value})
         target = self.field(name)
@@ -468,6 +478,7 @@ class ParamForm(Vertical):
 
     # -- checks ---------------------------------------------------------------------------------
     def errors(self) -> dict[str, str]:
+        """Every error by field: the checks, other rules, typing errors, then H2O's ("_" for the whole form)."""
         errors = dict(validate(self.values, self.metas))
         errors.update(self.extra_errors)
         errors.update(self.field_errors)
@@ -477,9 +488,11 @@ class ParamForm(Vertical):
 
     @property
     def valid(self) -> bool:
+        """Whether the values pass the checks as typed (H2O's verdict aside)."""
         return not (set(validate(self.values, self.metas)) | set(self.field_errors) | set(self.extra_errors))
 
     def warnings(self) -> dict[str, str]:
+        """Every piece of advice by field: the lab's, the step's, then H2O's."""
         notes = advice(self.values)
         notes.update(self.extra_warnings)
         for name, text in self.server_warnings.items():
@@ -487,20 +500,24 @@ class ParamForm(Vertical):
         return notes
 
     def set_server_check(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
+        """H2O's errors and warnings about the values, shown at their fields until one changes."""
         self.server_errors = dict(errors)
         self.server_warnings = dict(warnings)
         self.refresh_messages()
 
     def set_extra_warnings(self, notes: dict[str, str]) -> None:
+        """Warnings from the step (scoring, the checkpoint); redrawn only when they differ."""
         if notes != self.extra_warnings:
             self.extra_warnings = dict(notes)
             self.refresh_messages()
 
     def set_extra_errors(self, errors: dict[str, str]) -> None:
+        """Errors from other rules (continuing a checkpoint), shown at their fields."""
         self.extra_errors = dict(errors)
         self.refresh_messages()
 
     def refresh_messages(self) -> None:
+        """Each field's error, warning and fix; errors elsewhere in the summary; f offered while a fix exists."""
         if not self._built:
             return  # on_mount draws them
         errors = self.errors()
@@ -522,6 +539,7 @@ class ParamForm(Vertical):
         summary.display = bool(lines)
 
     def focus_first_error(self) -> None:
+        """Bring the first field with an error into view and focus it, opening its group if needed."""
         errors = self.errors()
         for field in self.query(ParamField):
             if field.meta.name in errors:
@@ -555,6 +573,7 @@ class ParamForm(Vertical):
         self.set_timer(0.2, focus)
 
     def set_banner(self, text: Text | str | None) -> None:
+        """A note above the form (the run it continues), or None for none; shown once the form is built."""
         self._banner = text
         if not self._built:
             return  # on_mount shows it

@@ -75,6 +75,7 @@ class StepList(OptionList):
         self.highlighted = index if follow or highlighted is None else highlighted
 
     def update_state(self, current: int, done: set[int], busy: set[int] | None = None) -> None:
+        """Mark the current, done and busy steps; redrawn only when something changed."""
         state = (current, set(done), set(busy or ()))
         if state == (self.current, self.done, self.busy):
             return
@@ -84,18 +85,21 @@ class StepList(OptionList):
 
     # OptionList pages by its laid-out lines; a list being re-filled (or hidden) has none yet.
     def action_page_down(self) -> None:
+        """Page down, or go to the last step while the list has no laid-out lines."""
         try:
             super().action_page_down()
         except (KeyError, IndexError):
             self.action_last()
 
     def action_page_up(self) -> None:
+        """Page up, or go to the first step while the list has no laid-out lines."""
         try:
             super().action_page_up()
         except (KeyError, IndexError):
             self.action_first()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Choosing a step posts :class:`StepList.Chosen` with its number."""
         event.stop()
         if event.option.id:
             self.post_message(self.Chosen(int(event.option.id.split("-")[1])))

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 
 def pairs_table(rows: list[tuple[str, str | Text]], key_width: int | None = None) -> Table:
+    """A borderless table: the names in bold on the left, the values folded on the right."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True, width=key_width)
     table.add_column(overflow="fold")
@@ -26,4 +27,5 @@ class PairsView(Static):
     """
 
     def set_rows(self, rows: list[tuple[str, str | Text]]) -> None:
+        """Replace the rows shown."""
         self.update(pairs_table(rows))
