@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from tests.replay import metas as recorded_metas
 from tui.cli import parse_args
 from tui.lab.mnist import parse_rows
-from tui.lab.params import ParamError, advice, parse_value, validate
+from tui.lab.param_rules import advice, validate
+from tui.lab.params import ParamError, parse_value
 
 METAS = recorded_metas()
 BY_NAME = {m.name: m for m in METAS}

@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.replay import metas as recorded_metas
-from tui.lab.params import (
-    ParamError,
-    advice,
-    canonical,
-    checkpoint_notes,
-    checkpoint_problems,
-    differences,
-    parse_value,
-    validate,
-)
+from tui.lab.param_rules import advice, checkpoint_notes, checkpoint_problems, validate
+from tui.lab.params import ParamError, canonical, differences, parse_value
 
 METAS = {m.name: m for m in recorded_metas()}
 

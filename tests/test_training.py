@@ -135,7 +135,7 @@ def test_cross_validation_gives_fold_metrics(preset_runs):
 def test_checkpoint_continues_the_same_network(lab, preset_runs, metas):
     import h2o
 
-    from tui.lab.params import checkpoint_problems
+    from tui.lab.param_rules import checkpoint_problems
 
     base = preset_runs[5]
     params = dict(base.spec.params)

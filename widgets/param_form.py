@@ -19,16 +19,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Collapsible, Input, Label, Select, Static, Switch
 
-from tui.lab.params import (
-    LEVELS,
-    ParamError,
-    ParamMeta,
-    advice,
-    format_value,
-    parse_value,
-    same_value,
-    validate,
-)
+from tui.lab.param_rules import advice, validate
+from tui.lab.params import LEVELS, ParamError, ParamMeta, format_value, parse_value, same_value
 
 # Advice that comes with a one-key fix: (field to change, value, button label).
 FIXES = {

@@ -21,7 +21,8 @@ from textual.widgets import Button, Static
 
 from tui.lab.errors import LabError
 from tui.lab.mnist import estimate_seconds
-from tui.lab.params import ParamMeta, canonical, checkpoint_notes, checkpoint_problems
+from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
+from tui.lab.params import ParamMeta, canonical
 from tui.lab.steps import BY_NUMBER, Step
 from tui.lab.training import Run, RunSpec
 from widgets.param_form import ParamForm

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.css.query import NoMatches
 
+from screens.base import STEP_ACTIONS
 from screens.dialogs import SaveDialog
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
@@ -145,7 +146,25 @@ class StepViews(LabAppBase):
         header.detail = self.cluster_status.url.split("://", 1)[-1] if self.cluster_status else ""
         busy = {v.step.number for v in self.training_views() if v.training}
         steps.update_state(self.current_step, self.done, busy)
-        self.refresh_bindings()
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Redraw the footer's keys, only when one of them comes or goes.
+
+        The chrome is refreshed on every piece of news (four times a second while a model trains), and
+        Textual's footer rebuilds all its keys on each refresh of the bindings: that cost most of the app's
+        CPU while it followed a job.
+        """
+        shown = (
+            self.screen,
+            self.focused,
+            self.current_step,
+            self.cluster_state,
+            tuple(bool(self.check_action("in_view", (action,))) for action in STEP_ACTIONS),
+        )
+        if shown != self._keys_shown:
+            self._keys_shown = shown
+            self.refresh_bindings()
 
     def _refresh_code(self) -> None:
         """The scripts of steps 1, 2 and 10 (and every training step's) for what the lab has now."""
