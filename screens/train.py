@@ -101,6 +101,8 @@ class TrainView(StepView):
         if not self._built and not self._building:
             self._building = True
             self.call_later(self._build)
+        elif self._built:
+            self.call_after_refresh(self.query_one(TrainTabs).place_underline)
 
     async def _build(self) -> None:
         await self.mount(_Body(self))
@@ -124,6 +126,7 @@ class TrainView(StepView):
             self._setup.find_split()
         self.show_tab(self._tab)
         self.refresh_code()
+        self.call_after_refresh(self.query_one(TrainTabs).place_underline)
 
     def _body_compose(self) -> ComposeResult:
         """The step's widgets (composed by :class:`_Body` when the step is first shown)."""

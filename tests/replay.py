@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests.helpers import FIXTURES
+from tests.waiting import until
 from tui.app import LabApp, make_app
 from tui.lab.cluster import ClusterOptions, ClusterStatus
 from tui.lab.frames import FrameInfo
@@ -112,10 +113,11 @@ async def all_runs(pilot, marked: tuple[str, ...] = ()) -> None:
     for number in (3, 4, 5, 9):
         replayed_run(app, run(number))
     app.show_step(99)
-    await pilot.pause()
+    await until(pilot, lambda: app._view_number(99) is not None, what="the runs page")
     view = app.lab_screen.view(99)
+    table = view.query_one("#runs-table")
+    await until(pilot, lambda: all(run_id in table.rows for run_id in marked), what=f"{marked} in the runs table")
     for run_id in marked:
-        table = view.query_one("#runs-table")
         table.move_cursor(row=table.get_row_index(run_id))
         view.action_mark()
     await settle(pilot)
@@ -186,6 +188,18 @@ async def evaluated(pilot, tab: str = "eval-pane", moves: tuple[str, ...] = ()) 
         await pilot.pause()
 
 
+def _underlined(tabs, underline_class) -> bool:
+    """Whether a tab bar's underline is under its active tab (placed after a layout, so it can lag behind)."""
+    if not tabs.active:
+        return True
+    tab = tabs.active_tab
+    if tab is None:
+        return True
+    start, end = tab.virtual_region.shrink(tab.styles.gutter).column_span
+    underline = tabs.query_one(underline_class)
+    return end > start and (underline.highlight_start, underline.highlight_end) == (start, end)
+
+
 async def drawn(pilot, timeout: float = 15.0) -> None:
     """Wait until the screen is drawn to its end: the step's view is built and every tab bar on screen has
     placed its underline.
@@ -200,11 +214,7 @@ async def drawn(pilot, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause()
-        waiting = [
-            tabs
-            for tabs in pilot.app.screen.query(Tabs)
-            if tabs.is_on_screen and tabs.active and tabs.query_one(Underline).highlight_end <= 0
-        ]
+        waiting = [tabs for tabs in pilot.app.screen.query(Tabs) if tabs.is_on_screen and not _underlined(tabs, Underline)]
         view = pilot.app.current_view() if hasattr(pilot.app, "current_view") else None
         building = view is not None and (not view.is_mounted or getattr(view, "_building", False))
         if not (waiting or building) or time.monotonic() > deadline:

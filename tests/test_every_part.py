@@ -99,7 +99,7 @@ def form_ready(view) -> bool:
     form = view.form
     if form is None or not form.is_mounted:
         return False
-    from widgets.param_form import ParamField
+    from widgets.param_field import ParamField
 
     return all(f.is_mounted and len(f.children) > 0 for f in form.query(ParamField))
 
@@ -121,7 +121,7 @@ def group_size(group: Collapsible) -> int:
 
 
 def group_fields(form, level: str) -> list:
-    from widgets.param_form import ParamField
+    from widgets.param_field import ParamField
 
     try:
         body = form.query_one(f"#level-body-{level}")

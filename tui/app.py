@@ -121,6 +121,7 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         self._saved_forms = {}  # step number -> form values of an earlier session, until shown
         self._quitting = False
         self._keys_shown = None
+        self._keys_pending = False
         self.watchdog = None  # set by the command line: ends the process if leaving hangs
         self.internal_errors = 0
         self._error_times = []

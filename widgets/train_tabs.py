@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane, Tabs
 
 
 class TrainTabs(TabbedContent):
@@ -30,3 +30,23 @@ class TrainTabs(TabbedContent):
         order = self.order()
         index = order.index(self.active) if self.active in order else 0
         return order[(index + step) % len(order)]
+
+    def place_underline(self, tries: int = 0) -> None:
+        """Put the tab bar's underline under the front tab, once that tab is laid out.
+
+        Textual places the underline a refresh after the bar is mounted or a tab is hidden; a step's view is
+        mounted hidden and built in parts, so that refresh can come before the tabs have a width, and the
+        underline then stays a dot under the first tab until the bar is resized. (Textual's own method is
+        used; a later version without it simply skips this.)
+        """
+        tabs = self.query_one(Tabs)
+        tab = tabs.active_tab
+        if tab is None or not self.is_attached:
+            return
+        if tab.region.width == 0:  # not laid out yet
+            if tries < 20:
+                self.call_after_refresh(self.place_underline, tries + 1)
+            return
+        highlight = getattr(tabs, "_highlight_active", None)
+        if highlight is not None:
+            highlight(animate=False)

@@ -61,6 +61,7 @@ class LabAppBase(WorkerErrors, App):
     _saved_forms: dict[str, dict]  # step number -> form values of an earlier session, until shown
     _quitting: bool
     _keys_shown: tuple | None  # what the footer's keys were drawn for (see StepViews.refresh_keys)
+    _keys_pending: bool
     _error_times: list[float]
     _error_dialog: ErrorDialog | None
 

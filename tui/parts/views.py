@@ -149,12 +149,18 @@ class StepViews(LabAppBase):
         self.refresh_keys()
 
     def refresh_keys(self) -> None:
-        """Redraw the footer's keys, only when one of them comes or goes.
+        """Redraw the footer's keys once the screen is refreshed, only if one of them came or went.
 
         The chrome is refreshed on every piece of news (four times a second while a model trains), and
         Textual's footer rebuilds all its keys on each refresh of the bindings: that cost most of the app's
-        CPU while it followed a job.
+        CPU while it followed a job. The keys are compared after the refresh, when the news is on screen.
         """
+        if not self._keys_pending:
+            self._keys_pending = True
+            self.call_after_refresh(self._compare_keys)
+
+    def _compare_keys(self) -> None:
+        self._keys_pending = False
         shown = (
             self.screen,
             self.focused,
