@@ -49,6 +49,8 @@ REMOTE_LESSON = (
 
 
 class ClusterView(StepView):
+    _news: str | None = None  # the ready or lost line shown (None while other news is shown)
+
     DEFAULT_CSS = """
     ClusterView #cluster-news {
         height: auto;
@@ -107,6 +109,7 @@ class ClusterView(StepView):
 
     def show_news(self, lines: list[str]) -> None:
         """The last eight lines of news from the cluster's start, as bullets."""
+        self._news = None
         self.query_one("#cluster-news", Static).update("\n".join(f"• {line}" for line in lines[-8:]))
 
     def show_status(self, status: ClusterStatus, state: str = "ready") -> None:
@@ -115,7 +118,9 @@ class ClusterView(StepView):
         news = "Connected to an existing cluster." if not status.own else "Your private cluster is running."
         if state == "lost":
             news = "The cluster stopped answering. Press r to start a fresh one."
-        self.query_one("#cluster-news", Static).update(news)
+        if news != self._news:  # the health check brings the status every second: redraw only what changed
+            self._news = news
+            self.query_one("#cluster-news", Static).update(news)
         self.query_one("#cluster-status", PairsView).set_rows(status_rows(status, state))
 
     def show_failure(self, error: LabError, log_tail: str = "", lost: bool = False) -> None:
@@ -126,6 +131,7 @@ class ClusterView(StepView):
             if lost
             else ("The cluster could not be started." if self.own else "Could not connect to the cluster.")
         )
+        self._news = None
         self.query_one("#cluster-news", Static).update(Text(title, style="bold red"))
         text = error_text(error, style="")
         text.append("\nPress r to try again.", style="bold")

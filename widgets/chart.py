@@ -71,6 +71,8 @@ class ScoringChart(PlotextPlot):
 
     def show(self, history: ScoringHistory, metric: str | None = None, force: bool = False) -> None:
         """Draw a new scoring history (and metric), at most once every ``min_interval`` seconds unless forced."""
+        if not force and history == self.history and (not metric or metric == self.metric):
+            return  # nothing new since the last look at the job
         self.history = history
         if metric:
             self.metric = metric

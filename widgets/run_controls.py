@@ -197,6 +197,7 @@ class RunControls(Vertical):
         self.link = link
         self._dialog = dialog
         self._cancel = threading.Event()
+        self._shown: dict[str, Text | str] = {}  # what each status line shows now
 
     def compose(self) -> ComposeResult:
         """Status, progress, H2O's messages, the chart and its metric, the scores, Train and Cancel."""
@@ -221,6 +222,7 @@ class RunControls(Vertical):
     # -- what is shown ------------------------------------------------------------------------
     def say(self, text: Text | str) -> None:
         """Put a line in the status (what the job is doing, or why it did not start)."""
+        self._shown["#run-status"] = text
         self.query_one("#run-status", Static).update(text)
 
     @property
@@ -233,11 +235,17 @@ class RunControls(Vertical):
         self.run = run
         if not self.is_mounted:
             return
-        self.say(status_text(run))
-        self.query_one("#run-message", Static).update(run_message(run))
+        # A job is looked at four times a second: only what changed is drawn again.
+        self._update("#run-status", status_text(run))
+        self._update("#run-message", run_message(run))
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
         self.query_one("#run-chart", ScoringChart).show(run.history, self.metric, force=run.finished)
-        self.query_one("#run-metrics", Static).update(metrics_text(run))
+        self._update("#run-metrics", metrics_text(run))
+
+    def _update(self, selector: str, text: Text | str) -> None:
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def show_failure(self, error: LabError, run: Run | None) -> None:
         """Say why the job stopped, and what to do next."""
@@ -255,7 +263,7 @@ class RunControls(Vertical):
         """H2O accepted the parameters: clear the last run's chart and scores for the new job."""
         self.run = None
         self.query_one("#run-chart", ScoringChart).clear(waiting)
-        self.query_one("#run-metrics", Static).update("")
+        self._update("#run-metrics", "")
         self.say(Text("Starting the job…", style="bold yellow"))
         self.query_one("#run-progress", ProgressBar).update(progress=0.0)
 

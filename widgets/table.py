@@ -26,6 +26,11 @@ class PairsView(Static):
     }
     """
 
+    _rows: list[tuple[str, str | Text]] | None = None
+
     def set_rows(self, rows: list[tuple[str, str | Text]]) -> None:
-        """Replace the rows shown."""
+        """Replace the rows shown (nothing is redrawn when they are the same)."""
+        if rows == self._rows:
+            return
+        self._rows = list(rows)
         self.update(pairs_table(rows))

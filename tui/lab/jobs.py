@@ -51,6 +51,11 @@ _POLL_EXCLUDE = ",".join(
 )
 
 
+# The job is looked at every poll (its progress); the partial model, a much larger answer whose scores change
+# only when H2O scores (every few seconds), at most this often in seconds.
+MODEL_EVERY = 1.0
+
+
 class Jobs:
     """The Deep Learning jobs of this session, from their start to their final model."""
 
@@ -76,6 +81,7 @@ class Jobs:
         self._estimators: dict[str, Any] = {}
         self._trainers = threading.Condition()  # train() calls in progress: closing lets them finish
         self._training = 0
+        self._model_read: dict[str, float] = {}  # run id -> when its partial model was last read
 
     def new_run(self, spec: RunSpec) -> Run:
         """A run with the next number, for ``spec``, and its script; nothing starts yet."""
@@ -123,6 +129,10 @@ class Jobs:
             # A cancelled or failed job reports 100%; the run keeps how far it really got.
             run.progress = float(job.get("progress") or 0.0)
             run.message = str(job.get("progress_msg") or "")
+        running = status in ("RUNNING", "CREATED")
+        if running and run.history and time.monotonic() - self._model_read.get(run.run_id, 0.0) < MODEL_EVERY:
+            return run  # the job's progress is fresh; the model's scores change far less often
+        self._model_read[run.run_id] = time.monotonic()
         try:
             model = rest.get(f"/3/Models/{run.model_id}", params={"_exclude_fields": _POLL_EXCLUDE})
             output = model["models"][0]["output"]
@@ -202,6 +212,7 @@ class Jobs:
         report(copy.deepcopy(run))
         self.journal.save_run(run)
         written = (time.monotonic(), len(run.history))
+        told: tuple[tuple | None, float] = (None, 0.0)
         cancelled = False
         try:
             while not run.finished:
@@ -210,7 +221,11 @@ class Jobs:
                     self.cancel_run(run)
                 else:
                     self.session.patiently(lambda: self.poll_run(run))
-                report(copy.deepcopy(run))
+                # News when something changed, and once a second anyway (the elapsed time on screen).
+                news = (run.status, run.progress, run.message, len(run.history))
+                if news != told[0] or time.monotonic() - told[1] >= 1.0:
+                    report(copy.deepcopy(run))
+                    told = (news, time.monotonic())
                 # The journal keeps the scoring history so far, about once a second.
                 if len(run.history) != written[1] and time.monotonic() - written[0] >= 1.0:
                     self.journal.save_run(run)
@@ -240,6 +255,7 @@ class Jobs:
 
     def _finish(self, run: Run, status: str) -> None:
         """Fetch the final model (history, metrics, parameters) and close the run."""
+        self._model_read.pop(run.run_id, None)
         rest = self.session.rest()
         try:
             model = rest.get(f"/3/Models/{run.model_id}", timeout=60)["models"][0]

@@ -63,7 +63,8 @@ class ClusterLife(LabAppBase):
         if self.cluster_state not in ("ready",):
             return
         self.cluster_status = message.status
-        self._show_cluster()
+        if self.current_step == self._number("cluster"):  # elsewhere the step shows it when it comes back
+            self._show_cluster()
 
     @on(ClusterFailed)
     def _on_cluster_failed(self, message: ClusterFailed) -> None:

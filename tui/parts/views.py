@@ -49,6 +49,8 @@ class StepViews(LabAppBase):
         self.current_step = number
         view = self._open_view(number)
         if view is not None:
+            if number == self._number("cluster"):
+                self._show_cluster()  # the latest health news (kept while another step was shown)
             self.lab_screen.show_step(number)
             focused = self.focused
             if (
