@@ -214,7 +214,9 @@ async def drawn(pilot, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause()
-        waiting = [tabs for tabs in pilot.app.screen.query(Tabs) if tabs.is_on_screen and not _underlined(tabs, Underline)]
+        waiting = [
+            tabs for tabs in pilot.app.screen.query(Tabs) if tabs.is_on_screen and not _underlined(tabs, Underline)
+        ]
         view = pilot.app.current_view() if hasattr(pilot.app, "current_view") else None
         building = view is not None and (not view.is_mounted or getattr(view, "_building", False))
         if not (waiting or building) or time.monotonic() > deadline:
