@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.syntax import Syntax
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
+
+PLACEHOLDER = "# The code appears here."
+_warm = False  # whether a highlighter has run in this process (the first one imports and lexes for a while)
 
 
 def save_text(path_text: str, text: str, overwrite: bool = False) -> Path:
@@ -33,6 +40,15 @@ def save_text(path_text: str, text: str, overwrite: bool = False) -> Path:
     except OSError as exc:
         raise ValueError(f"cannot write {path}: {exc.strerror}") from None
     return path
+
+
+def _syntax(code: str) -> Syntax:
+    """Python code in the terminal's own colours, never wrapped."""
+    global _warm
+    from rich.syntax import Syntax  # noqa: PLC0415 - with Pygments, loaded once the first screen is up
+
+    _warm = True
+    return Syntax(code, "python", theme="ansi_dark", background_color="default", word_wrap=False)
 
 
 class CodePanel(ScrollableContainer, can_focus=True):
@@ -63,13 +79,26 @@ class CodePanel(ScrollableContainer, can_focus=True):
         self.filename = filename
 
     def compose(self):
-        """The code, highlighted, or a placeholder while there is none."""
+        """The code (highlighted once the screen is up), or a placeholder while there is none."""
         yield Static(self._renderable(), id="code-text")
 
-    def _renderable(self) -> Syntax | str:
+    def on_mount(self) -> None:
+        """Highlight the code once the first screen is drawn."""
+        if self.code and not _warm:
+            self.call_after_refresh(self._highlight)
+
+    def _renderable(self) -> Syntax | Text | str:
         if not self.code:
-            return "# The code appears here."
-        return Syntax(self.code, "python", theme="ansi_dark", background_color="default", word_wrap=False)
+            return PLACEHOLDER
+        if not _warm:
+            # Highlighting first imports and warms up Pygments (a quarter of a second on a busy machine):
+            # plain text now, colours a refresh later, so that the first screen does not wait for it.
+            return Text(self.code, no_wrap=True, overflow="ignore")
+        return _syntax(self.code)
+
+    def _highlight(self) -> None:
+        if self.code and self.is_mounted:
+            self.query_one("#code-text", Static).update(_syntax(self.code))
 
     def set_code(self, code: str) -> None:
         """Show new code (nothing is redrawn when it is the same)."""
@@ -78,6 +107,8 @@ class CodePanel(ScrollableContainer, can_focus=True):
         self.code = code
         if self.is_mounted:
             self.query_one("#code-text", Static).update(self._renderable())
+            if not _warm:
+                self.call_after_refresh(self._highlight)
 
     def action_copy(self) -> None:
         """c: copy the code to the terminal's clipboard with OSC 52."""

@@ -17,9 +17,7 @@ from __future__ import annotations
 import csv
 import os
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -146,6 +144,9 @@ class DataResolver:
                 f"Cannot create the cache directory {target.parent}: {exc.strerror}.",
                 hint="Set XDG_CACHE_HOME to a writable directory, or stage the data with --data-dir.",
             ) from None
+        import urllib.error  # noqa: PLC0415 - with http.client and ssl, a tenth of the start-up
+        import urllib.request  # noqa: PLC0415
+
         partial = target.with_name(f".{target.name}.part-{os.getpid()}")
         request = urllib.request.Request(url, headers={"User-Agent": "h2o-lab"})
         try:
@@ -230,6 +231,8 @@ def cars_standin_frame():
 
 
 def _network_reason(exc: BaseException) -> str:
+    import urllib.error  # noqa: PLC0415
+
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
