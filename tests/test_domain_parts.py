@@ -190,9 +190,10 @@ def app_scripts(lab: Lab, cars, mnist) -> tuple[str, str, str]:
     opts = lab.config.cluster
     connect = codegen.connect_code(opts.own, opts.url or "", opts.user)
     spec_ = lab.resolver.spec("cars")
+    upload = not opts.own  # a cluster the lab did not start is sent the files (upload_file)
     if cars is not None:
-        path = cars.source.path if cars.source.source != "download" else spec_.url
-        code = codegen.import_cars_code(path, spec_.url, cars.source.standin)
+        path = cars.source.path if upload or cars.source.source != "download" else spec_.url
+        code = codegen.import_cars_code(path, spec_.url, cars.source.standin, upload)
     else:
         code = codegen.import_cars_code(spec_.url, spec_.url)
     train_url = lab.resolver.spec("mnist-train").url
@@ -200,10 +201,10 @@ def app_scripts(lab: Lab, cars, mnist) -> tuple[str, str, str]:
     paths = [train_url, test_url]
     if mnist is not None:
         paths = [
-            f.source.path if f.source.source != "download" else u
+            f.source.path if upload or f.source.source != "download" else u
             for f, u in ((mnist.train, train_url), (mnist.test, test_url))
         ]
-    mnist_code = codegen.import_mnist_code(paths[0], paths[1], train_url, test_url)
+    mnist_code = codegen.import_mnist_code(paths[0], paths[1], train_url, test_url, upload)
     return (
         codegen.connect_code(opts.own, opts.url or "", opts.user),
         f"{connect}\n\n{code}\ncars.describe()\n",

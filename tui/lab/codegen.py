@@ -36,24 +36,30 @@ def connect_code(own: bool, url: str = "", user: str | None = None, estimator: b
     return "\n".join(lines)
 
 
-def import_cars_code(path: str, official_url: str, standin: bool = False) -> str:
+def _read_line(var: str, path: str, upload: bool, extra: str = "") -> str:
+    """The line that brings a file into H2O: the cluster reads it itself, or this machine sends it."""
+    if upload and "://" not in path:
+        return f'{var} = h2o.upload_file("{path}"{extra})  # the cluster is elsewhere: this machine sends the file'
+    return f'{var} = h2o.import_file("{path}"{extra})'
+
+
+def import_cars_code(path: str, official_url: str, standin: bool = False, upload: bool = False) -> str:
+    """The cars data in H2O, with the class column a factor."""
     lines = []
-    if path == official_url:
-        lines.append(f'{_CARS_VAR} = h2o.import_file("{official_url}")')
-    else:
-        note = "the lab's offline stand-in" if standin else f"a copy of {official_url}"
-        lines.append(f"# {note}")
-        lines.append(f'{_CARS_VAR} = h2o.import_file("{path}")')
+    if path != official_url:
+        lines.append("# the lab's offline stand-in" if standin else f"# a copy of {official_url}")
+    lines.append(_read_line(_CARS_VAR, path, upload))
     lines.append(f'{_CARS_VAR}["economy_20mpg"] = {_CARS_VAR}["economy_20mpg"].asfactor()')
     return "\n".join(lines)
 
 
-def import_mnist_code(train_path: str, test_path: str, train_url: str, test_url: str) -> str:
+def import_mnist_code(train_path: str, test_path: str, train_url: str, test_url: str, upload: bool = False) -> str:
+    """The MNIST training and test frames in H2O (no header; the label, last, a factor)."""
     lines = []
     for var, path, url in (("train", train_path, train_url), ("test", test_path, test_url)):
         if path != url:
             lines.append(f"# a copy of {url}")
-        lines.append(f'{var} = h2o.import_file("{path}")')
+        lines.append(_read_line(var, path, upload))
     lines += [
         "",
         "predictors = list(range(0, 784))  # the 784 pixels",
@@ -65,18 +71,37 @@ def import_mnist_code(train_path: str, test_path: str, train_url: str, test_url:
     return "\n".join(lines)
 
 
-def estimator_code(params: dict[str, Any], comments: dict[str, str] | None = None, var: str = "model") -> str:
+def estimator_code(
+    params: dict[str, Any],
+    comments: dict[str, str] | None = None,
+    var: str = "model",
+    expressions: dict[str, str] | None = None,
+) -> str:
+    """``var = H2ODeepLearningEstimator(...)`` with one parameter a line; ``expressions`` are written as code."""
     comments = comments or {}
+    expressions = expressions or {}
     if not params:
         return f"{var} = H2ODeepLearningEstimator()"
     lines = [f"{var} = H2ODeepLearningEstimator("]
     for name, value in params.items():
-        line = f"    {name}={py(value)},"
+        line = f"    {name}={expressions.get(name, py(value))},"
         if name in comments:
             line += f"  # {comments[name]}"
         lines.append(line)
     lines.append(")")
     return "\n".join(lines)
+
+
+EVALUATION = """
+# Step 12's Evaluation tab: AUC and AUCPR, both curves, and the thresholds, on the validation rows
+perf = model.model_performance(valid=True)
+print("AUC", perf.auc(), "AUCPR", perf.aucpr())
+fpr, tpr = perf.fprs, perf.tprs  # the ROC curve: one point per threshold
+table = perf.thresholds_and_metric_scores()  # precision, recall, F1, ... at every threshold
+recall, precision = table["recall"], table["precision"]  # the precision-recall curve
+best = perf.find_threshold_by_max_metric("f1")
+print("threshold of the highest F1", best)
+print(perf.confusion_matrix(thresholds=best))"""
 
 
 def run_code(
@@ -89,34 +114,52 @@ def run_code(
     url: str = "",
     user: str | None = None,
     comments: dict[str, str] | None = None,
+    bases: list[tuple[str, RunSpec]] | None = None,
+    evaluation: bool = False,
 ) -> str:
-    """A complete script that repeats the run: connect, import, (split,) train, report."""
+    """A complete script that repeats the run: connect, import, (split,) train, report.
+
+    ``bases`` are the runs a continued run stands on, oldest first (run id, spec): the script trains
+    each and continues it, as the lab did, so that it runs on its own. ``evaluation`` adds step 12's
+    reading of a classifier. On a cluster the lab did not start (``own`` False) the files are uploaded.
+    """
+    upload = not own
     parts = [connect_code(own, url, user, estimator=True), ""]
     if spec.dataset == "mnist":
         train_path, test_path = data_path.split("\n") if "\n" in data_path else (data_path, data_path)
         train_url, test_url = official_url.split("\n") if "\n" in official_url else (official_url, official_url)
-        parts.append(import_mnist_code(train_path, test_path, train_url, test_url))
+        parts.append(import_mnist_code(train_path, test_path, train_url, test_url, upload))
         if spec.sample_rows:
             parts.append(f"train = train[0:{spec.sample_rows}, :]  # the first {spec.sample_rows:,} rows only")
+        train_args = "x=predictors, y=resp, training_frame=train, validation_frame=test"
+        report = ["print(model.model_performance(valid=True))"]
+    else:
+        parts.append(import_cars_code(data_path, official_url, standin, upload))
         parts.append("")
-        parts.append(estimator_code(spec.params, comments))
-        parts.append("model.train(x=predictors, y=resp, training_frame=train, validation_frame=test)")
-        parts.append("print(model.model_performance(valid=True))")
-        return "\n".join(parts) + "\n"
-    parts.append(import_cars_code(data_path, official_url, standin))
+        parts.append("predictors = [" + ", ".join(f'"{p}"' for p in spec.predictors) + "]")
+        parts.append(f'response = "{spec.response}"')
+        train_args = f"x=predictors, y=response, training_frame={_CARS_VAR}"
+        if spec.split:
+            parts.append(f"train, valid = {_CARS_VAR}.split_frame(ratios=[{spec.split_ratio}], seed={spec.split_seed})")
+            train_args = "x=predictors, y=response, training_frame=train, validation_frame=valid"
+        report = ["print(model.mse())"] + (["print(model.mse(valid=True))"] if spec.split else [])
+    previous = ""
+    for number, (run_id, base) in enumerate(bases or [], start=1):
+        var = "base" if len(bases or []) == 1 else f"base{number}"
+        parts.append("")
+        parts.append(f"# {run_id}: the run this one continues, trained first as in the lab")
+        parts.append(estimator_code(base.params, var=var, expressions=_checkpoint(base, previous)))
+        parts.append(f"{var}.train({train_args})")
+        previous = var
     parts.append("")
-    parts.append("predictors = [" + ", ".join(f'"{p}"' for p in spec.predictors) + "]")
-    parts.append(f'response = "{spec.response}"')
-    train_frame = _CARS_VAR
-    valid = ""
-    if spec.split:
-        parts.append(f"train, valid = {_CARS_VAR}.split_frame(ratios=[{spec.split_ratio}], seed={spec.split_seed})")
-        train_frame = "train"
-        valid = ", validation_frame=valid"
-    parts.append("")
-    parts.append(estimator_code(spec.params, comments))
-    parts.append(f"model.train(x=predictors, y=response, training_frame={train_frame}{valid})")
-    parts.append("print(model.mse())")
-    if spec.split:
-        parts.append("print(model.mse(valid=True))")
+    parts.append(estimator_code(spec.params, comments, expressions=_checkpoint(spec, previous)))
+    parts.append(f"model.train({train_args})")
+    parts += report
+    if evaluation:
+        parts.append(EVALUATION)
     return "\n".join(parts) + "\n"
+
+
+def _checkpoint(spec: RunSpec, previous: str) -> dict[str, str]:
+    """A continued run's ``checkpoint`` names the model the script trained just before, not a key of the lab's."""
+    return {"checkpoint": f"{previous}.model_id"} if previous and "checkpoint" in spec.params else {}

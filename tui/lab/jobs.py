@@ -153,13 +153,14 @@ class Jobs:
             self._finish(run, FAILED)
         return run
 
-    def _known_runs(self) -> list[Run]:
+    def known_runs(self) -> list[Run]:
+        """This session's runs and the earlier sessions' ones."""
         return self.runs + self.models.past_runs
 
     def _run_of_model(self, model_id: Any) -> str:
         if not model_id:
             return ""
-        return next((r.run_id for r in self._known_runs() if r.model_id == model_id), str(model_id))
+        return next((r.run_id for r in self.known_runs() if r.model_id == model_id), str(model_id))
 
     def find_run(self, run_id: str) -> Run | None:
         """This session's run called ``run_id`` (the live object), or None."""
@@ -269,7 +270,7 @@ class Jobs:
         run.progress = 1.0 if status == DONE else run.progress
         run.finished_at = time.time()
         if status == DONE and run.checkpoint_of:
-            base = next((r for r in self._known_runs() if r.run_id == run.checkpoint_of), None)
+            base = next((r for r in self.known_runs() if r.run_id == run.checkpoint_of), None)
             note = same_network_note(run, base)
             if note:
                 run.notes.append(note)

@@ -64,7 +64,7 @@ class Lab:
         self.data = Frames(self.session, self.resolver)
         self.models = ModelStore(self.session, self.journal, models_dir)
         highest = self.models.load_past()
-        self.code = Code(self.config, self.data)
+        self.code = Code(self.config, self.data, known_runs=lambda: self.jobs.known_runs())
         self.jobs = Jobs(
             self.config, self.session, self.data, self.models, self.journal, self.code.code_for, highest + 1
         )

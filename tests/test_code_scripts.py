@@ -1,0 +1,113 @@
+"""The Code tab's script is the run's exact script: run on its own, it trains what the lab trained.
+
+Each script runs in a Python process of its own, connected to the tests' cluster (its h2o.init() line is
+swapped for a connect with the session's password); the parameters H2O reports for the script's model
+(``actual_params``) must equal those of the lab's run, but for the names of frames and models.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tui.lab.steps import step
+from tui.lab.training import DONE, Run
+
+# Names the script's objects get from H2O, not from the parameters: they differ between any two runs.
+NAMES = {"model_id", "training_frame", "validation_frame", "checkpoint"}
+
+
+def _value(value):
+    """A parameter as h2o-py and the REST API both give it (frames and columns by name)."""
+    if isinstance(value, dict):
+        return value.get("column_name") or value.get("name")
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    return value
+
+
+def run_script(lab, code: str) -> dict:
+    """Run a script of the Code tab in its own Python; the actual parameters of its final ``model``."""
+    lines = code.splitlines()
+    connect = next(i for i, line in enumerate(lines) if line.startswith("h2o.init("))
+    lines[connect] = (
+        'h2o.connect(url=os.environ["LAB_URL"], auth=(os.environ["LAB_USER"], os.environ["LAB_PASSWORD"]), '
+        "verbose=False)"
+    )
+    lines.insert(0, "import os")
+    lines += [
+        "import json",
+        'print("ACTUAL=" + json.dumps(model.actual_params, default=str))',
+    ]
+    user, password = lab.cluster.auth
+    env = dict(os.environ, LAB_URL=lab.cluster.url, LAB_USER=user, LAB_PASSWORD=password)
+    done = subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = [line for line in done.stdout.splitlines() if line.startswith("ACTUAL=")]
+    assert found, done.stdout[-2000:]
+    return json.loads(found[-1].removeprefix("ACTUAL="))
+
+
+def same_params(run: Run, script: dict) -> None:
+    """The script's model was trained with the lab run's parameters."""
+    ours = {k: _value(v) for k, v in run.actual_params.items() if k not in NAMES}
+    theirs = {k: _value(v) for k, v in script.items() if k not in NAMES}
+    if run.spec.params.get("seed") in (None, -1):  # H2O draws a seed of its own for each model
+        ours.pop("seed", None)
+        theirs.pop("seed", None)
+    for params in (ours, theirs):  # a set: h2o-py and the lab list the columns in different orders
+        params["ignored_columns"] = sorted(params.get("ignored_columns") or [])
+    different = {k: (ours.get(k), theirs.get(k)) for k in ours.keys() | theirs.keys() if ours.get(k) != theirs.get(k)}
+    assert not different, different
+
+
+def test_the_scripts_of_a_run_a_continued_run_and_step_12_train_what_the_lab_trained(lab, cars):
+    four = step(4).spec()
+    four.params["epochs"] = 3.0
+    base = lab.train(four)
+    assert base.status == DONE, base.error
+    ast.parse(base.code)
+
+    more = lab.continue_params(base)
+    more["epochs"] = 6.0
+    continued_spec = step(4).spec()
+    continued_spec.params = {**more, "checkpoint": base.model_id}
+    continued = lab.train(continued_spec)
+    assert continued.status == DONE, continued.error
+    assert continued.checkpoint_of == base.run_id
+    # The script trains the base run, then continues it: it runs on its own.
+    assert f"# {base.run_id}: the run this one continues" in continued.code
+    assert "checkpoint=base.model_id" in continued.code
+
+    twelve = step(12).spec()
+    twelve.params["epochs"] = 3.0
+    evaluated = lab.train(twelve)
+    assert evaluated.status == DONE, evaluated.error
+    for line in ("perf.auc()", "perf.aucpr()", "perf.fprs, perf.tprs", 'find_threshold_by_max_metric("f1")'):
+        assert line in evaluated.code
+
+    for run in (base, continued, evaluated):
+        same_params(run, run_script(lab, run.code))
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own cluster", "--url"])
+def test_the_import_line_says_what_the_lab_did_with_the_file(lab, cars, own):
+    """The lab's own cluster reads the file itself; a cluster given with --url is sent it (upload_file)."""
+    from dataclasses import replace
+
+    from tui.lab.code import Code
+
+    config = replace(lab.config, cluster=replace(lab.config.cluster, url=None if own else "http://lab.example:54321"))
+    code = Code(config, lab.data)
+    import_line = next(line for line in code.import_code("cars").splitlines() if line.startswith("cars ="))
+    run_line = next(line for line in code.code_for(step(4).spec()).splitlines() if line.startswith("cars ="))
+    for line in (import_line, run_line):
+        assert line.startswith("cars = h2o.import_file(" if own else "cars = h2o.upload_file("), line
+        assert cars.source.path in line
