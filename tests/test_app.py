@@ -153,7 +153,7 @@ async def test_train_step5_cancel_step6_and_compare(lab):
         )
 
         app.show_step(99)
-        await pilot.pause()
+        await until(pilot, lambda: app._view_number(99) is not None, what="the runs page")
         runs = app.lab_screen.view(99)
         table = runs.query_one("#runs-table")
         ids = [five.run.run_id, six.run.run_id]

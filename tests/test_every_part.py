@@ -519,9 +519,10 @@ async def test_quit_dialog_while_training_then_keep_training(lab):
         assert view.run.status == "cancelled"
         # All runs: mark, open, load back.
         app.show_step(99)
-        await settle(pilot, 0.2)
+        await wait_for(pilot, lambda: app._view_number(99) is not None, timeout=30, what="the runs page")
         runs = app.lab_screen.view(99)
         table = runs.query_one("#runs-table")
+        await wait_for(pilot, lambda: view.run.run_id in table.rows, timeout=30, what="the run in All runs")
         table.focus()
         table.move_cursor(row=table.get_row_index(view.run.run_id))
         await settle(pilot)
