@@ -23,7 +23,7 @@ from tui.lab.errors import LabError
 from tui.lab.mnist import estimate_seconds
 from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
-from tui.lab.steps import BY_NUMBER, Step
+from tui.lab.steps import Step
 from tui.lab.training import Run, RunSpec
 from widgets.param_form import ParamForm
 from widgets.run_controls import ensure_data
@@ -86,6 +86,8 @@ class SetupPanel(VerticalScroll):
         self.checkpoint: Run | None = None  # the run this form continues, if any
         self._scoring_notes: dict[str, str] = {}
         self._checkpoint_notes: dict[str, str] = {}
+        self._values_given = False  # values were put in (a saved form, a run loaded back): nothing is carried
+        self._start_note = ""  # where the form's first values came from, said above it
 
     def compose(self) -> ComposeResult:
         """The frames, the rows (MNIST), the step's values, and the buttons; the form comes later."""
@@ -129,6 +131,8 @@ class SetupPanel(VerticalScroll):
     ) -> None:
         """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too."""
         self.checkpoint = checkpoint
+        self._values_given = True
+        self._start_note = ""  # the form no longer holds the values it started with
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
@@ -148,14 +152,13 @@ class SetupPanel(VerticalScroll):
     async def mount_form(self, metas: list[ParamMeta]) -> None:
         """Replace the summary of the step's values with the full form (the values become canonical)."""
         by_name = {m.name: m for m in metas}
+        begin = self.link.lab.start_of(self.step)
+        if not self._values_given:  # the step's own values: they go on top of the learner's step before
+            self.spec.params = begin.params
         self.spec.params = canonical(self.spec.params, by_name)
-        previous_step = BY_NUMBER.get(self.step.number - 1)
-        previous = None
-        label = ""
-        if previous_step is not None and previous_step.kind == "train":
-            previous = canonical(previous_step.spec().params, by_name)
-            label = f"step {previous_step.number}"
-        form = ParamForm(metas, self.spec.params, self.step.taught, previous, label, id="param-form")
+        previous = canonical(begin.base, by_name) if begin.base is not None else None
+        self._start_note = begin.note if not self._values_given else ""
+        form = ParamForm(metas, self.spec.params, self.step.taught, previous, begin.label, id="param-form")
         settings = self.query_one("#settings", PairsView)
         settings.display = False
         await self.mount(form, after=settings)
@@ -171,7 +174,7 @@ class SetupPanel(VerticalScroll):
         """The run this form continues (or None): say so above the form, and check the form against it."""
         form = self.form
         if form is not None:
-            form.set_banner(None if base is None else checkpoint_banner(base))
+            form.set_banner(checkpoint_banner(base) if base is not None else (self._start_note or None))
             self.check_checkpoint()
 
     def check_checkpoint(self) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.lab import paths
+from tui.lab.carry import Start, last_run_of, start
 from tui.lab.checks import ParamCheck, ParamChecks
 from tui.lab.cluster import Cluster, ClusterStatus
 from tui.lab.code import Code
@@ -139,6 +140,10 @@ class Lab:
     def latest(self, run_id: str) -> Run | None:
         """The latest published copy of a run of this session or an earlier one."""
         return self.table.latest(run_id)
+
+    def start_of(self, step: Step) -> Start:
+        """Where a step's form starts: its changes on top of the learner's last run of the step before."""
+        return start(step, last_run_of(self.run_table(), step.number - 1))
 
     def run_table(self) -> list[Run]:
         """The latest published copy of every run, past ones first, in the order first seen."""

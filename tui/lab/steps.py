@@ -152,7 +152,7 @@ STEPS += [
         5,
         "dropout",
         "Dropout",
-        "A wider network with dropout",
+        "Dropout: no unit relied on alone",
         dict(_STEP5),
         ("activation", "hidden", "hidden_dropout_ratios", "epochs"),
         "The walkthrough writes the network out: two hidden layers of 200 units, which is also H2O's default "

@@ -1,0 +1,68 @@
+"""A step's form starts from the learner's own step before, and compares itself with what was really there."""
+
+from __future__ import annotations
+
+from tui.lab.carry import last_run_of, start, step_changes
+from tui.lab.steps import step
+from tui.lab.training import CANCELLED, DONE, FAILED, Run
+
+
+def a_run(number: int, run_id: str, status: str = DONE, started: float = 1.0, **params) -> Run:
+    spec = step(number).spec()
+    spec.params.update(params)
+    return Run(run_id=run_id, spec=spec, status=status, started_at=started)
+
+
+def test_a_step_starts_from_the_learners_last_run_of_the_step_before():
+    four = a_run(4, "run-4", epochs=30, seed=7)
+    begin = start(step(5), four)
+    # Step 5 sets its own epochs (20) and dropout; the seed the learner chose in step 4 stays.
+    assert begin.params["epochs"] == 20 and begin.params["seed"] == 7
+    assert begin.params["activation"] == "TanhWithDropout"
+    # The form compares with what run-4 had, not with step 4's walkthrough values.
+    assert begin.base["epochs"] == 30 and begin.label == "run-4"
+    assert "run-4 of step 4" in begin.note
+
+
+def test_the_next_step_keeps_what_the_learner_changed():
+    five = a_run(5, "run-5", hidden_dropout_ratios=[0.2, 0.2])
+    begin = start(step(6), five)
+    assert begin.params["hidden_dropout_ratios"] == [0.2, 0.2]  # step 6 only adds mini_batch_size
+    assert begin.base["hidden_dropout_ratios"] == [0.2, 0.2]
+    assert begin.changes == {"mini_batch_size": 32}
+
+
+def test_the_learners_fix_of_step_7_goes_on_to_step_8():
+    seven = a_run(7, "run-9", adaptive_rate=False)
+    begin = start(step(8), seven)
+    assert begin.params["adaptive_rate"] is False and begin.params["l1"] == 1e-5
+
+
+def test_without_a_run_the_walkthrough_values_are_compared_with_the_step_before():
+    begin = start(step(5), None)
+    assert begin.params == step(5).spec().params
+    assert begin.base == step(4).spec().params and begin.label == "step 4"
+    assert "no run of step 4 yet" in begin.note
+
+
+def test_a_new_problem_compares_itself_with_nothing():
+    for number in (11, 12):  # MNIST after the data step; the cars classifier after MNIST
+        begin = start(step(number), a_run(number - 1, "run-1") if number == 12 else None)
+        assert begin.base is None and begin.params == step(number).spec().params
+    assert "new question" in start(step(12), None).note
+
+
+def test_the_last_run_is_the_latest_one_that_was_not_a_failure():
+    runs = [
+        a_run(4, "run-1", started=1.0),
+        a_run(4, "run-2", status=CANCELLED, started=2.0),
+        a_run(4, "run-3", status=FAILED, started=3.0),
+        a_run(5, "run-4", started=4.0),
+    ]
+    assert last_run_of(runs, 4).run_id == "run-2"
+    assert last_run_of(runs, 3) is None
+
+
+def test_step_changes_are_what_the_walkthrough_adds():
+    assert step_changes(step(7), step(6)) == {"rate": 0.01}
+    assert step_changes(step(6), step(5)) == {"mini_batch_size": 32}

@@ -1,0 +1,89 @@
+"""Where a step's form starts: the step's own changes, on top of what the learner had in the step before.
+
+The walkthrough builds each cars step on the one before ("step 5 + mini_batch_size=32"). The lab does the
+same with the learner's own values: step N starts from the learner's last run of step N-1 (or, with none,
+from step N-1's walkthrough values) and applies what step N changes. The form then compares every field
+with what step N-1 really had, and says where its values came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.lab.steps import BY_NUMBER, Step
+from tui.lab.training import CANCELLED, DONE, Run
+
+# Parameters a run carries that belong to that run, not to the next step's form.
+NOT_CARRIED = ("checkpoint",)
+
+
+@dataclass
+class Start:
+    """A step's first values and what the form compares them with."""
+
+    params: dict[str, Any]
+    base: dict[str, Any] | None = None  # what the step before had; None: a new problem, nothing to compare with
+    label: str = ""  # how the form names that ("step 4", "run-7")
+    note: str = ""  # one line above the form: where the values come from
+    changes: dict[str, Any] = field(default_factory=dict)  # what this step changes (None: it unsets the value)
+
+
+def step_before(step: Step) -> Step | None:
+    """The step this one builds on: the one before it, when it trains the same kind of model on the same data."""
+    before = BY_NUMBER.get(step.number - 1)
+    if before is None or before.kind != "train" or step.kind not in ("train", "evaluation"):
+        return None
+    if (before.dataset, before.response, tuple(before.predictors)) != (
+        step.dataset,
+        step.response,
+        tuple(step.predictors),
+    ):
+        return None
+    return before
+
+
+def step_changes(step: Step, before: Step) -> dict[str, Any]:
+    """What ``step`` sets differently from ``before`` (None where it drops a value ``before`` set)."""
+    ours, theirs = step.spec().params, before.spec().params
+    return {name: ours.get(name) for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name)}
+
+
+def last_run_of(runs: list[Run], number: int) -> Run | None:
+    """The learner's latest run of a step that ran to its end or was stopped by them (failed runs are not values)."""
+    done = [r for r in runs if r.spec.step == number and r.status in (DONE, CANCELLED)]
+    return max(done, key=lambda r: r.started_at or 0.0) if done else None
+
+
+def start(step: Step, last_run: Run | None) -> Start:
+    """Step ``step``'s first values, given the learner's last run of the step before (or None)."""
+    own = dict(step.spec().params)
+    before = step_before(step)
+    if before is None:
+        note = ""
+        if step.kind == "evaluation":
+            note = "A new question on the cars (is a car economical?): the walkthrough's values, compared with none."
+        return Start(own, note=note)
+    changes = step_changes(step, before)
+    if last_run is None:
+        return Start(
+            own,
+            base=dict(before.spec().params),
+            label=f"step {before.number}",
+            note=f"Step {step.number}'s values from the walkthrough; no run of step {before.number} yet to build on.",
+            changes=changes,
+        )
+    base = {k: v for k, v in last_run.spec.params.items() if k not in NOT_CARRIED}
+    params = {**base, **changes}
+    params = {k: v for k, v in params.items() if v is not None or k == "activation"}
+    changed = ", ".join(sorted(changes)) or "nothing"
+    return Start(
+        params,
+        base=base,
+        label=last_run.run_id,
+        note=(
+            f"Your {last_run.run_id} of step {before.number}, with step {step.number}'s changes ({changed}). "
+            "'Reset to the step's values' below puts the walkthrough's back."
+        ),
+        changes=changes,
+    )
