@@ -298,8 +298,7 @@ class TrainView(StepView):
         if action == "fix":
             return self.form is not None and self.form.first_fix() is not None
         if action == "continue":
-            run = self.run
-            return run is not None and run.status in (DONE, CANCELLED) and bool(run.model_id)
+            return self.run is not None and self.link.lab.why_not_continue(self.run) is None
         return True
 
     def action_fix(self) -> None:
@@ -370,7 +369,7 @@ class TrainView(StepView):
 
     def show_results(self, run: Run) -> None:
         """Fill the Results tab from a finished run."""
-        self.query_one(ResultsPanel).show(run)
+        self.query_one(ResultsPanel).show(run, self.link.lab.why_not_continue(run))
 
     @on(MistakesFound)
     def _on_mistakes(self, message: MistakesFound) -> None:

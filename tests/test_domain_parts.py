@@ -248,3 +248,13 @@ def test_what_the_cluster_said_is_known_afterwards_without_asking_again(lab, car
     assert lab.known_speed(split) == speed > 0
     metas = lab.param_metas()
     assert lab.metas is metas
+
+
+def test_only_a_run_that_ran_to_its_end_can_be_continued(offline_lab):
+    run = recorded_run(9)
+    run.spec.params["nfolds"] = 0
+    assert offline_lab.why_not_continue(run) is None
+    run.status = "cancelled"
+    assert "was cancelled" in offline_lab.why_not_continue(run)
+    run.status = "failed"
+    assert "no finished model" in offline_lab.why_not_continue(run)

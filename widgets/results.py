@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Static
 
 from tui.lab import fmt
 from tui.lab.mnist import confusion_totals
-from tui.lab.training import CANCELLED, DONE, Run
+from tui.lab.training import Run
 from widgets.run_controls import status_text
 
 METRIC_ROWS = [
@@ -51,6 +51,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+HITS_CAPTION = "Top-k hit ratios: how often the true digit is among the k likeliest"
+
+
+def confusion_caption(run: Run) -> str:
+    """What the confusion matrix's rows and columns are, for the run's kind of problem."""
+    if run.spec.dataset == "mnist":
+        return "Confusion matrix (rows: the true digit, columns: the prediction)"
+    if str(run.model_category).lower() == "binomial":
+        return (
+            "Confusion matrix at the threshold of the highest F1 (rows: the true class, 1 = more than 20 mpg; "
+            "columns: the prediction)"
+        )
+    return "Confusion matrix (rows: the true class, columns: the prediction)"
+
+
 class ResultsPanel(VerticalScroll):
     """The Results tab's contents; the parts for classifiers and for cross-validation show when a run has them."""
 
@@ -59,6 +74,10 @@ class ResultsPanel(VerticalScroll):
         height: auto;
         max-height: 12;
         margin: 0 1 1 1;
+    }
+    ResultsPanel #continue-why {
+        height: auto;
+        color: $text-muted;
     }
     ResultsPanel .caption {
         height: auto;
@@ -89,19 +108,20 @@ class ResultsPanel(VerticalScroll):
         yield Static("No finished run yet.", id="results-status")
         yield Static("Metrics", classes="caption")
         yield DataTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
-        yield Static("Confusion matrix (rows: the true digit, columns: the prediction)", classes="caption class-only")
+        yield Static("Confusion matrix", id="confusion-caption", classes="caption class-only")
         yield DataTable(id="results-confusion", classes="class-only", cursor_type="cell", zebra_stripes=False)
-        yield Static(
-            "Top-k hit ratios: how often the true digit is among the k likeliest", classes="caption class-only"
-        )
-        yield DataTable(id="results-hits", classes="class-only", cursor_type="row", zebra_stripes=True)
+        yield Static(HITS_CAPTION, id="hits-caption", classes="caption class-only hits")
+        yield DataTable(id="results-hits", classes="class-only hits", cursor_type="row", zebra_stripes=True)
         yield Static("Cross-validation, fold by fold", classes="caption cv-only")
         yield DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True)
         yield Static("Status of Neuron Layers", classes="caption")
         yield DataTable(id="results-layers", cursor_type="row", zebra_stripes=True)
         yield Static(id="results-note")
         with Horizontal(classes="buttons"):
-            yield Button("Continue this run (k)", id="continue", compact=True, disabled=True)
+            continue_button = Button("Continue this run (k)", id="continue", compact=True, disabled=True)
+            continue_button.display = False  # until a run that H2O can continue is shown
+            yield continue_button
+        yield Static(id="continue-why")
 
     def show_parts(self, *, classifier: bool | None = None, folds: bool | None = None) -> None:
         """Show or hide the tables of classifiers (confusion, hit ratios) and of cross-validation."""
@@ -110,12 +130,19 @@ class ResultsPanel(VerticalScroll):
                 for widget in self.query(selector):
                     widget.display = shown
 
-    def show(self, run: Run) -> None:
-        """Fill every table from a finished run."""
-        self.query_one("#results-status", Static).update(status_text(run))
+    def show(self, run: Run, refusal: str | None = None) -> None:
+        """Fill every table from a finished run; ``refusal`` says why it cannot be continued (None: it can)."""
+        columns = [w for w in ("training", "validation", "cross_validation") if run.metrics.get(w)]
+        status = status_text(run)
+        if not columns:
+            status.append(
+                "\nH2O had scored nothing when the job stopped: no metrics, and no table of the layers "
+                "(H2O writes it when a job ends).",
+                style="italic",
+            )
+        self.query_one("#results-status", Static).update(status)
         table = self.query_one("#results-metrics", DataTable)
         table.clear(columns=True)
-        columns = [w for w in ("training", "validation", "cross_validation") if run.metrics.get(w)]
         table.add_columns("metric", *[c.replace("_", "-") for c in columns])
         for key, label in METRIC_ROWS:
             if any(key in run.metrics[c] for c in columns):
@@ -130,7 +157,10 @@ class ResultsPanel(VerticalScroll):
         if show_cv:
             self._show_folds(run)
         self._show_layers(run)
-        self.query_one("#continue", Button).disabled = not (run.status in (DONE, CANCELLED) and run.model_id)
+        button = self.query_one("#continue", Button)
+        button.display = refusal is None  # offered only where H2O can do it
+        self.query_one("#continue-why", Static).update(refusal or "")
+        button.disabled = refusal is not None
 
     def _show_confusion(self, run: Run) -> None:
         assert run.confusion is not None
@@ -164,9 +194,13 @@ class ResultsPanel(VerticalScroll):
             *[Text("") for _ in classes],
             Text(f"{totals['error']:.1%}", style="bold", justify="right"),
         )
+        self.query_one("#confusion-caption", Static).update(confusion_caption(run))
         hits = self.query_one("#results-hits", DataTable)
         hits.clear(columns=True)
-        if run.hit_ratios is not None:
+        has_hits = run.hit_ratios is not None and bool(run.hit_ratios.rows)
+        for widget in self.query(".hits"):
+            widget.display = has_hits  # H2O gives hit ratios for more than two classes only
+        if run.hit_ratios is not None and has_hits:
             hits.add_columns("k", "hit ratio")
             for row in run.hit_ratios.rows[:5]:
                 hits.add_row(str(row[0]), _cell(row[1]))

@@ -356,6 +356,13 @@ def same_network_note(run: Run, base: Run | None) -> str:
 
 def why_not_continue(run: Run) -> str | None:
     """Why a finished run cannot be continued from its checkpoint, or None when it can."""
+    if run.status == CANCELLED:
+        return (
+            f"{run.run_id} was cancelled: H2O keeps its partial model, but cannot train it further (the job "
+            "stops with an error). Continue a run that ran to its end."
+        )
+    if run.status != DONE or not run.model_id:
+        return f"{run.run_id} has no finished model to continue."
     if run.spec.params.get("nfolds"):
         return (
             f"{run.run_id} was trained with cross-validation (nfolds={run.spec.params['nfolds']}), and H2O "

@@ -1,0 +1,79 @@
+"""Screens that tell the truth: where a form's values come from, captions that fit the run, what a run offers."""
+
+from __future__ import annotations
+
+from tests import replay
+from tests.waiting import rendered, until
+from tui.lab.steps import step
+from tui.lab.training import CANCELLED
+
+
+async def test_step_6_starts_from_the_learners_step_5_run():
+    app = replay.replay_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await replay.loaded(pilot)
+        five = replay.run(5)
+        five.spec.params["hidden_dropout_ratios"] = [0.2, 0.2]
+        replay.replayed_run(app, five)
+        app.show_step(6)
+        await until(pilot, lambda: app._view_number(6) is not None, what="step 6")
+        view = app.lab_screen.view(6)
+        await until(pilot, lambda: view.form is not None and view.form.field("hidden_dropout_ratios"), what="form")
+        form = view.form
+        assert form.values["hidden_dropout_ratios"] == [0.2, 0.2]
+        assert form.values["mini_batch_size"] == 32
+        await until(
+            pilot,
+            lambda: f"as in {five.run_id}" in rendered(form.field("hidden_dropout_ratios").query_one(".hint")),
+            what=lambda: rendered(form.field("hidden_dropout_ratios").query_one(".hint")),
+        )
+        assert f"Your {five.run_id} of step 5" in rendered(form.query_one("#form-banner"))
+        assert "wider" not in step(5).heading  # step 4 had the same 200x200 network
+
+
+async def test_results_captions_follow_the_runs_kind():
+    """Step 12's cars classifier: no digits in the captions and no empty hit-ratio table; MNIST keeps both."""
+    app = replay.replay_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await replay.show_run(pilot, 12, tab="results-pane")
+        view = app.lab_screen.view(12)
+        await until(pilot, lambda: view.run is not None and view._built, what="step 12's run")
+        caption = rendered(view.query_one("#confusion-caption"))
+        assert "digit" not in caption and "highest F1" in caption, caption
+        assert not view.query_one("#results-hits").display and not view.query_one("#hits-caption").display
+
+        await replay.show_run(pilot, 11, tab="results-pane")
+        eleven = app.lab_screen.view(11)
+        await until(pilot, lambda: eleven.run is not None and eleven._built, what="step 11's run")
+        assert "true digit" in rendered(eleven.query_one("#confusion-caption"))
+        assert eleven.query_one("#results-hits").display
+
+
+async def test_a_cancelled_run_says_why_its_tables_are_empty_and_offers_no_continue():
+    """H2O cannot continue a cancelled Deep Learning model (its job ends with an error): k is not offered."""
+    app = replay.replay_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(4)
+        await until(pilot, lambda: app._view_number(4) is not None, what="step 4")
+        view = app.lab_screen.view(4)
+        await until(pilot, lambda: view._built, what="step 4 built")
+        results = view.query_one("#continue")
+        assert not results.display  # no finished run yet: nothing to continue
+        cancelled = replay.run(4)
+        cancelled.status = CANCELLED
+        cancelled.metrics, cancelled.layers, cancelled.layers_note = {}, None, ""
+        view.show_run(cancelled)
+        replay.replayed_run(app, cancelled)
+        await pilot.pause()
+        status = rendered(view.query_one("#results-status"))
+        assert "scored nothing" in status, status
+        assert not results.display
+        assert "was cancelled" in rendered(view.query_one("#continue-why"))
+        assert not app.check_action("in_view", ("continue",))
+
+        done = replay.run(4)
+        view.show_run(done)
+        await pilot.pause()
+        assert results.display and not results.disabled
+        assert app.check_action("in_view", ("continue",))
