@@ -116,6 +116,7 @@ class DataView(StepView):
     def show_failure(self, error: LabError) -> None:
         """Why the import failed, and the button back."""
         self.query_one("#import", Button).disabled = False
+        self.query_one("#import", Button).display = True
         text = error_text(error)
         self.query_one("#data-news", Static).update("Import failed.")
         self.query_one("#data-source", Static).update(text)
@@ -125,7 +126,7 @@ class DataView(StepView):
         self.add_class("loaded")
         button = self.query_one("#import", Button)
         button.disabled = True
-        button.label = "Imported"
+        button.display = False  # the news says it is imported; a second "Imported" would only repeat it
         self.query_one("#data-news", Static).update(
             f"{fmt.count(info.rows)} rows × {info.cols} columns, in frame {info.frame_id}"
         )

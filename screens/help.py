@@ -58,7 +58,7 @@ class HelpScreen(Dialog):
         for key, what in KEYS:
             keys.add_row(key, what)
         with Vertical():
-            yield Static("h2o-lab help", classes="title")
+            yield Static("h2o-lab help · Esc closes it", classes="title")
             with VerticalScroll():
                 yield Static(
                     "Work through the steps on the left, top to bottom. Each step explains one idea, "

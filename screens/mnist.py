@@ -247,6 +247,7 @@ class MnistDataView(StepView):
     def show_failure(self, error: LabError) -> None:
         """Why the import failed, and the button back."""
         self.query_one("#import-mnist", Button).disabled = False
+        self.query_one("#import-mnist", Button).display = True
         text = error_text(error)
         self.query_one("#mnist-news", Static).update("Import failed.")
         self.query_one("#mnist-error", Static).update(text)
@@ -256,7 +257,7 @@ class MnistDataView(StepView):
         self.add_class("loaded")
         button = self.query_one("#import-mnist", Button)
         button.disabled = True
-        button.label = "Imported"
+        button.display = False  # the news says it is imported; a second "Imported" would only repeat it
         self.query_one("#mnist-news", Static).update(f"Imported in {fmt.duration(info.seconds)}.")
         self.query_one("#mnist-error", Static).update("")
         summary = Text()

@@ -6,6 +6,7 @@ from tests import replay
 from tests.waiting import rendered, until
 from tui.lab.steps import step
 from tui.lab.training import CANCELLED
+from tui.messages import MnistLoaded
 
 
 async def test_step_6_starts_from_the_learners_step_5_run():
@@ -77,3 +78,30 @@ async def test_a_cancelled_run_says_why_its_tables_are_empty_and_offers_no_conti
         await pilot.pause()
         assert results.display and not results.disabled
         assert app.check_action("in_view", ("continue",))
+
+
+async def test_small_truths_help_import_and_all_runs():
+    """The help says how to leave on its first line; an imported data set is not announced twice; All runs
+    says it holds earlier sessions too."""
+    from screens.help import HelpScreen
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        assert "Esc closes it" in rendered(app.screen.query_one(".title"))
+        await pilot.press("escape")
+        app.show_step(2)
+        await until(pilot, lambda: app._view_number(2) is not None, what="step 2")
+        data = app.lab_screen.view(2)
+        await until(pilot, lambda: "rows ×" in rendered(data.query_one("#data-news")), what="the import's news")
+        assert not data.query_one("#import").display
+        replay.remember(app, mnist=replay.mnist_info())
+        app.post_message(MnistLoaded(replay.mnist_info()))
+        app.show_step(10)
+        await until(pilot, lambda: app._view_number(10) is not None, what="step 10")
+        mnist = app.lab_screen.view(10)
+        await until(pilot, lambda: "Imported in" in rendered(mnist.query_one("#mnist-news")), what="MNIST's news")
+        assert not mnist.query_one("#import-mnist").display
+        assert "earlier" in step(99).heading

@@ -250,14 +250,19 @@ class OwnCluster(Cluster):
 
     # -- stop ---------------------------------------------------------------------------------
     def stop(self) -> None:
-        """Stop the JVM (SIGTERM, then SIGKILL) and remove the private directory. Idempotent."""
+        """Stop the JVM (SIGTERM, then SIGKILL) and remove the private directory. Idempotent.
+
+        A JVM that never became ready holds nothing of the learner's: it is given half a second, not eight
+        (a JVM still starting up can take seconds to act on SIGTERM, and the learner who quits waits for it).
+        """
         self._disconnect_h2o()
+        started = self.rest is not None
         if self.rest is not None:
             self.rest.close()
         if self.process is not None and self.process.poll() is None:
             from tui.lab.reaper import stop_process  # noqa: PLC0415
 
-            stop_process(self.process.pid, grace=8.0)
+            stop_process(self.process.pid, grace=8.0 if started else 0.5)
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:  # pragma: no cover

@@ -311,10 +311,11 @@ RUNS = Step(
     number=99,
     key="runs",
     title="All runs",
-    heading="Every run of this session",
+    heading="Every run, this session's and earlier ones'",
     kind="runs",
     lesson=(
-        "Every model trained in this session, with what made it different from its step's values. Mark two "
+        "Every model trained here, in this session and earlier ones (marked 'earlier'), with what made it "
+        "different from its step's values. Mark two "
         "runs with space to compare their settings and their validation curves; press l to put a run's "
         "values back into its step's form and try a variation."
     ),
