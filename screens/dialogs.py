@@ -96,6 +96,32 @@ class ConfirmDialog(Dialog):
         self.dismiss(False)
 
 
+class InfoDialog(Dialog):
+    """A title and a text to read (H2O's help on a parameter), with Close."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self._title = title
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        """The title, the text (scrolling when long), then Close."""
+        with Vertical():
+            yield Static(self._title, classes="title")
+            with VerticalScroll(classes="detail"):
+                yield Static(self._text, markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Close (esc)", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        """Focus Close, so that Enter closes the dialog too."""
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, _event: Button.Pressed) -> None:
+        """Close closes the dialog."""
+        self.dismiss(None)
+
+
 class ErrorDialog(Dialog):
     """Shows a :class:`LabError`: what happened, what to do, and the details if any."""
 

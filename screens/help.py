@@ -22,6 +22,7 @@ KEYS = [
     ("x", "cancel the running job (the partial model is kept)"),
     ("f", "apply the fix the form offers (for example adaptive_rate off)"),
     ("k", "continue the finished run for more epochs (checkpoint)"),
+    ("F1", "on a field of the form: H2O's help on that parameter, its default and allowed values"),
     ("c  s", "copy / save the code, when the code panel has focus"),
     ("space  l  o  Enter", "All runs: mark for comparison, load into the form, load an earlier model, open"),
     ("← →  PgUp PgDn  v", "digit viewer: previous / next, ±100, training or test digits"),

@@ -20,14 +20,15 @@ from textual.containers import Vertical
 from textual.widgets import Button, TabPane
 
 from screens.base import StepView
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog, InfoDialog
 from tui.lab.codegen import py
-from tui.lab.params import ParamMeta
+from tui.lab.params import ParamMeta, help_text
 from tui.lab.steps import Step
 from tui.lab.training import CANCELLED, DONE, RUNNING, Run, RunSpec
 from tui.messages import MistakesFound, RunFailed, RunUpdated
 from widgets.code import CodePanel
 from widgets.mistakes import MistakesPanel
+from widgets.param_field import ParamField
 from widgets.param_form import ParamForm
 from widgets.results import ResultsPanel
 from widgets.run_controls import RunControls
@@ -370,6 +371,11 @@ class TrainView(StepView):
     def show_results(self, run: Run) -> None:
         """Fill the Results tab from a finished run."""
         self.query_one(ResultsPanel).show(run, self.link.lab.why_not_continue(run))
+
+    @on(ParamField.HelpRequested)
+    def _field_help(self, message: ParamField.HelpRequested) -> None:
+        message.stop()
+        self.app.push_screen(InfoDialog(f"{message.meta.name}: H2O's help", help_text(message.meta)))
 
     @on(MistakesFound)
     def _on_mistakes(self, message: MistakesFound) -> None:

@@ -105,3 +105,44 @@ async def test_small_truths_help_import_and_all_runs():
         await until(pilot, lambda: "Imported in" in rendered(mnist.query_one("#mnist-news")), what="MNIST's news")
         assert not mnist.query_one("#import-mnist").display
         assert "earlier" in step(99).heading
+
+
+async def test_f1_on_a_field_opens_h2os_help_on_its_parameter():
+    """The help H2O gives a parameter is a mouse tooltip; F1 on the focused field shows it to a keyboard."""
+    from screens.dialogs import InfoDialog
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(4)
+        await until(pilot, lambda: app._view_number(4) is not None, what="step 4")
+        view = app.lab_screen.view(4)
+        await until(pilot, lambda: view.form is not None and view.form.field("epochs"), what="step 4's form")
+        view.form.field("epochs").focus_input()
+        await pilot.pause()
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, InfoDialog), what="the help on epochs")
+        text = rendered(app.screen.query_one(".detail Static"))
+        meta = view.form.metas["epochs"]
+        assert meta.help[:30] in text and "default: 10" in text, text
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.lab_screen, what="the dialog to close")
+
+
+async def test_one_tab_from_the_steps_reaches_the_first_field_and_the_focused_field_stands_out():
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        for number in (3, 4, 7, 12):
+            app.show_step(number)
+            await until(pilot, lambda n=number: app._view_number(n) is not None, what=f"step {number}")
+            view = app.lab_screen.view(number)
+            await until(pilot, lambda v=view: v.form is not None, what=f"step {number}'s form")
+            await replay.drawn(pilot)
+            app.lab_screen.query_one("#steps").focus()
+            await pilot.press("tab")
+            first = view.form.field(view.form.taught[0])
+            assert app.focused is first.query_one(f"#input-{first.meta.name}"), (number, app.focused)
+            await pilot.pause()
+            # Reverse video marks the focused field's name: visible in 16 colours and with NO_COLOR too.
+            assert "reverse" in str(first.query_one(".name").styles.text_style)

@@ -6,12 +6,15 @@ message for the value typed: an error, a warning, or a fix offered with one key.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
@@ -32,6 +35,29 @@ def _short(value: Any, meta: ParamMeta) -> str:
 class ParamField(Vertical):
     """One parameter: its name, an input of its type, a hint line and a message line."""
 
+    BINDINGS = [
+        Binding("f1", "field_help", "About field", id="field.help", tooltip="H2O's help on the focused parameter")
+    ]
+
+    @dataclass(eq=False)
+    class HelpRequested(Message):
+        """F1 on a field: show H2O's help on its parameter."""
+
+        meta: ParamMeta
+
+    # A class, not :focus-within: Textual restyles the field on focus, but not the name inside it.
+    def on_descendant_focus(self) -> None:
+        """The keys came to this field: mark it."""
+        self.add_class("focused")
+
+    def on_descendant_blur(self) -> None:
+        """The keys left this field."""
+        self.remove_class("focused")
+
+    def action_field_help(self) -> None:
+        """F1: H2O's help on this parameter (the mouse's tooltip, for the keyboard)."""
+        self.post_message(self.HelpRequested(self.meta))
+
     DEFAULT_CSS = """
     ParamField {
         height: auto;
@@ -43,6 +69,9 @@ class ParamField(Vertical):
     ParamField .name {
         width: 29;
         height: 1;
+    }
+    ParamField.focused .name {
+        text-style: bold reverse;  /* the field with the keys, in any colours and with none */
     }
     ParamField Input, ParamField Select {
         width: 1fr;

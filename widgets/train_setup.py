@@ -51,7 +51,7 @@ def spec_with(spec: RunSpec, values: dict[str, Any], checkpoint: Run | None, sam
     )
 
 
-class SetupPanel(VerticalScroll):
+class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused field; Tab goes to the fields
     """The Setup tab's contents; ``intro`` (the step's heading and lesson) comes first."""
 
     DEFAULT_CSS = """

@@ -11,6 +11,10 @@ class TrainTabs(TabbedContent):
     def __init__(self) -> None:
         super().__init__(id="train-tabs")
 
+    def on_mount(self) -> None:
+        """The tab bar takes no focus: [ and ] move between tabs, and Tab goes straight to the step's first field."""
+        self.query_one(Tabs).can_focus = False
+
     def order(self) -> list[str]:
         """The ids of the tabs, left to right."""
         return [pane.id for pane in self.query(TabPane) if pane.id]

@@ -261,3 +261,15 @@ def effective(values: dict[str, Any], metas: dict[str, ParamMeta]) -> dict[str, 
     out = {name: meta.default for name, meta in metas.items()}
     out.update({k: v for k, v in values.items() if v is not None})
     return out
+
+
+def help_text(meta: ParamMeta) -> str:
+    """What H2O says about a parameter, with its type, level, default and allowed values."""
+    lines = [meta.help or "H2O gives no description of this parameter."]
+    lines.append("")
+    lines.append(f"type: {meta.type} · H2O's level: {meta.level}")
+    default = format_value(meta, meta.default)
+    lines.append(f"default: {default or 'not set'}")
+    if meta.values:
+        lines.append("allowed: " + ", ".join(meta.values))
+    return "\n".join(lines)
