@@ -42,13 +42,13 @@ def test_log_problems_tell_internal_errors_from_expected_ones():
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[f"seed{s}" for s in SEEDS])
-def test_random_keys_at_random_moments(seed, tmp_path, record_property):
+def test_random_keys_at_random_moments(seed, tmp_path, record_testsuite_property):
     with burning():
         result = Stress(seed, KEYS, tmp_path).run()
     print(result.report())
     print(f"keys sent: {result.keys}")
-    record_property("keys_sent", result.keys)
-    record_property("problems", len(result.problems))
+    record_testsuite_property(f"stress_seed{seed}_keys_sent", result.keys)
+    record_testsuite_property(f"stress_seed{seed}_problems", len(result.problems))
     assert result.keys >= min(KEYS, 100) or result.failure, result.report()
     assert not result.problems, result.report()
     assert not result.failure, result.report()

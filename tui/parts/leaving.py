@@ -96,7 +96,14 @@ class Leaving(LabAppBase):
         self.exit(return_code=128 + sig)
 
     def exit(self, result=None, return_code: int = 0, message=None) -> None:
-        """Every way out passes here: the watchdog makes the data safe and ends the process if leaving hangs."""
+        """Every way out passes here: the watchdog makes the data safe and ends the process if leaving hangs.
+
+        The forms are saved first: a value typed just before q may not have reached its step's view yet.
+        """
+        try:
+            self.save_progress()
+        except Exception:  # leaving goes on whatever the journal says
+            log.exception("saving the learner's place on the way out")
         self._quitting = True
         if self.watchdog is not None:
             self.watchdog.arm(return_code)
