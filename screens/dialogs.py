@@ -99,6 +99,13 @@ class ConfirmDialog(Dialog):
 class InfoDialog(Dialog):
     """A title and a text to read (H2O's help on a parameter), with Close."""
 
+    DEFAULT_CSS = """
+    InfoDialog VerticalScroll {
+        height: auto;
+        max-height: 16;
+    }
+    """
+
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
         self._title = title

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +52,10 @@ class OwnCluster(Cluster):
         self.stdout_path: Path | None = None
         self.stderr_path: Path | None = None
         self.port: int | None = None
+        # stop() may come while start() runs in another thread (a quit during start-up): the JVM is then
+        # not started, or stopped at once, and start() ends instead of waiting for it.
+        self._life = threading.Lock()
+        self._stopping = False
 
     @property
     def pid(self) -> int | None:
@@ -121,7 +126,10 @@ class OwnCluster(Cluster):
             cmd += ["-nthreads", str(self.options.nthreads)]
 
         say("Starting the H2O engine (a Java process on 127.0.0.1)")
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+        with self._life, open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            if self._stopping:
+                self._cleanup_private_dir()
+                raise ClusterError("The lab is closing: the H2O engine was not started.")
             try:
                 self.process = subprocess.Popen(
                     cmd,
@@ -172,6 +180,8 @@ class OwnCluster(Cluster):
         said_waiting = False
         while True:
             code = self.process.poll()
+            if self._stopping:
+                raise ClusterError("The lab is closing: the H2O engine was stopped while it started.")
             if code is not None:
                 tail = self.log_tail()
                 self._cleanup_private_dir()
@@ -255,6 +265,8 @@ class OwnCluster(Cluster):
         A JVM that never became ready holds nothing of the learner's: it is given half a second, not eight
         (a JVM still starting up can take seconds to act on SIGTERM, and the learner who quits waits for it).
         """
+        with self._life:
+            self._stopping = True
         self._disconnect_h2o()
         started = self.rest is not None
         if self.rest is not None:
