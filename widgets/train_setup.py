@@ -88,6 +88,7 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self._checkpoint_notes: dict[str, str] = {}
         self._values_given = False  # values were put in (a saved form, a run loaded back): nothing is carried
         self._start_note = ""  # where the form's first values came from, said above it
+        self._last_form: ParamForm | None = None
 
     def compose(self) -> ComposeResult:
         """The frames, the rows (MNIST), the step's values, and the buttons; the form comes later."""
@@ -122,7 +123,7 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
 
     def current_spec(self) -> RunSpec:
         """What a run would train now: the form's values (or the step's), its rows, the run it continues."""
-        form = self.form
+        form = self.form or self._last_form  # a form taken down as the app leaves still holds what was typed
         values = form.values if form is not None else self.spec.params
         return spec_with(self.spec, values, self.checkpoint, self.sample_rows if self.is_mnist else None)
 
@@ -162,11 +163,14 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         settings = self.query_one("#settings", PairsView)
         settings.display = False
         await self.mount(form, after=settings)
+        self._last_form = form
         self.set_checkpoint(self.checkpoint)
 
     @on(ParamForm.Changed)
-    def _form_changed(self, _event: ParamForm.Changed) -> None:
+    def _form_changed(self, event: ParamForm.Changed) -> None:
         # Not stopped: the view shows the code of the new values and saves them.
+        # The spec mirrors the form: once the form is gone (the app leaving), what is saved is still what was typed.
+        self.spec.params = dict(event.form.values)
         self.check_checkpoint()
         self.show_estimate()
 
