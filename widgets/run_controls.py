@@ -393,5 +393,8 @@ class RunControls(Vertical):
         except LabError as exc:
             self.post_message(RunFailed(spec.step, exc))
         except Exception as exc:  # never a traceback on the screen
+            if self.link.leaving():  # the lab closed h2o's connection under a job being checked or started
+                log.info("training stopped as the lab closed: %r", exc)
+                return
             log.exception("training failed")
             self.post_message(RunFailed(spec.step, LabError(f"Training stopped unexpectedly: {exc}")))
