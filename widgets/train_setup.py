@@ -167,10 +167,8 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self.set_checkpoint(self.checkpoint)
 
     @on(ParamForm.Changed)
-    def _form_changed(self, event: ParamForm.Changed) -> None:
+    def _form_changed(self, _event: ParamForm.Changed) -> None:
         # Not stopped: the view shows the code of the new values and saves them.
-        # The spec mirrors the form: once the form is gone (the app leaving), what is saved is still what was typed.
-        self.spec.params = dict(event.form.values)
         self.check_checkpoint()
         self.show_estimate()
 

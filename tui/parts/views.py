@@ -83,12 +83,18 @@ class StepViews(LabAppBase):
             return
         view.run_step_action(action)
 
-    def action_toggle_steps(self) -> None:
+    def _step_list(self) -> Any:
+        """The sidebar's list of steps, or None while the screen is not built."""
         from widgets.steps import StepList  # noqa: PLC0415
 
         try:
-            steps = self.lab_screen.query_one(StepList)
+            return self.lab_screen.query_one(StepList)
         except (LookupError, NoMatches):
+            return None
+
+    def action_toggle_steps(self) -> None:
+        steps = self._step_list()
+        if steps is None:
             return
         if steps.has_focus:
             self.screen.focus_next()
@@ -96,11 +102,8 @@ class StepViews(LabAppBase):
         steps.can_focus = steps.display  # a hidden list takes no keys (PgDn on it has no page to move by)
 
     def action_leave_field(self) -> None:
-        from widgets.steps import StepList  # noqa: PLC0415
-
-        try:
-            steps = self.lab_screen.query_one(StepList)
-        except (LookupError, NoMatches):
+        steps = self._step_list()
+        if steps is None:
             return
         if steps.display:
             steps.focus()
