@@ -22,6 +22,7 @@ from tui.lab.errors import LabError
 from tui.lab.evaluation import Evaluation
 from tui.lab.training import CANCELLED, DONE, Run
 from widgets.curves import CurveChart
+from widgets.paging import LabSelect
 
 log = logging.getLogger("h2o-lab")
 
@@ -211,7 +212,7 @@ class EvalView(TrainView):
             with VerticalScroll(id="eval-scroll"):
                 with Horizontal(id="eval-pick"):
                     yield Static("Run:")
-                    yield Select([], prompt="this step's latest run", allow_blank=True, compact=True, id="eval-run")
+                    yield LabSelect([], prompt="this step's latest run", allow_blank=True, compact=True, id="eval-run")
                 yield Static("Train the step's model (t) to evaluate it, or pick a run.", id="eval-news")
                 yield Static(id="eval-figures", classes="eval-only")
                 with Grid(id="eval-curves", classes="eval-only"):

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from tui.lab.params import ParamMeta, format_value, parse_value, same_value
+from widgets.paging import LabSelect
 
 # Advice that comes with a one-key fix: (field to change, value, button label).
 FIXES = {
@@ -158,7 +159,9 @@ class ParamField(Vertical):
             options = [(v, v) for v in meta.values]
             prompt = f"default ({meta.default})" if meta.default is not None else "not set"
             value = self.initial if self.initial in meta.values else Select.NULL
-            yield Select(options, value=value, prompt=prompt, allow_blank=True, compact=True, id=f"input-{meta.name}")
+            yield LabSelect(
+                options, value=value, prompt=prompt, allow_blank=True, compact=True, id=f"input-{meta.name}"
+            )
         else:
             placeholder = f"default {format_value(meta, meta.default)}" if meta.default is not None else "not set"
             yield Input(

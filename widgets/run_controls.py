@@ -27,6 +27,7 @@ from tui.lab.errors import LabError
 from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import DataLoaded, DataProgress, MnistLoaded, ParamsChecked, RunFailed, RunUpdated, SpeedMeasured
 from widgets.chart import ScoringChart
+from widgets.paging import LabSelect
 from widgets.train_link import AppLink
 from widgets.train_tabs import TrainTabs
 from widgets.train_texts import confirm_words
@@ -206,7 +207,7 @@ class RunControls(Vertical):
         yield Static(id="run-message")
         with Horizontal(id="chart-bar"):
             yield Static("Chart:")
-            yield Select(
+            yield LabSelect(
                 [(CHART_METRICS[key], key) for key in self.metrics],
                 value=self.metric,
                 allow_blank=False,

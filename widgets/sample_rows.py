@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from tui.lab.mnist import parse_rows
+from widgets.paging import LabSelect
 
 
 class SampleRows(Vertical):
@@ -52,7 +53,7 @@ class SampleRows(Vertical):
     def compose(self) -> ComposeResult:
         """All rows or the first ones, how many, what is wrong with that, and the time estimate."""
         yield Static("Training rows", classes="heading")
-        yield Select(
+        yield LabSelect(
             [("all 60,000 rows", "all"), ("only the first rows:", "sample")],
             value="all" if self._rows is None else "sample",
             allow_blank=False,

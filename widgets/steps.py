@@ -10,13 +10,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.lab.steps import Step
+from widgets.paging import SafePaging
 
 DONE = "✓"
 CURRENT = "▸"
 TODO = "·"
 
 
-class StepList(OptionList):
+class StepList(SafePaging):
     """A list of steps; selecting one posts :class:`StepList.Chosen`."""
 
     DEFAULT_CSS = """
@@ -82,21 +83,6 @@ class StepList(OptionList):
         follow = current != self.current
         self.current, self.done, self.busy = state
         self._fill(follow)
-
-    # OptionList pages by its laid-out lines; a list being re-filled (or hidden) has none yet.
-    def action_page_down(self) -> None:
-        """Page down, or go to the last step while the list has no laid-out lines."""
-        try:
-            super().action_page_down()
-        except (KeyError, IndexError):
-            self.action_last()
-
-    def action_page_up(self) -> None:
-        """Page up, or go to the first step while the list has no laid-out lines."""
-        try:
-            super().action_page_up()
-        except (KeyError, IndexError):
-            self.action_first()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Choosing a step posts :class:`StepList.Chosen` with its number."""
