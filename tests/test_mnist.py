@@ -114,6 +114,31 @@ def test_speed_is_measured_and_gives_an_estimate(lab, mnist):
     assert estimate_seconds(60000, 10, speed) > estimate_seconds(5000, 10, speed) > 0
 
 
+def test_the_speed_trial_is_short_reports_progress_and_can_be_stopped(lab, mnist):
+    from tui.lab.speed import TRIAL_ROWS, TrialCancelled
+
+    spec = step(11).spec()
+    spec.params = canonical({**spec.params, "hidden": [64, 64]}, {m.name: m for m in lab.param_metas()})
+    heard: list[tuple[float, str]] = []
+    speed = lab.measure_speed(spec, on_progress=lambda fraction, text: heard.append((fraction, text)))
+    assert speed > 10
+    # The preset's 20,000-sample iterations are trialled on a sample, whose two iterations H2O reports.
+    assert heard[0] == (0.0, f"a trial of 2 × {min(TRAIN_ROWS, TRIAL_ROWS):,} rows")
+    assert 0 < max(f for f, _t in heard) <= 1
+
+    spec.params["hidden"] = [48, 48]
+    polls = {"n": 0}
+
+    def stop_after_two_polls() -> bool:
+        polls["n"] += 1
+        return polls["n"] > 2
+
+    with pytest.raises(TrialCancelled):
+        lab.measure_speed(spec, should_cancel=stop_after_two_polls)
+    assert lab.known_speed(spec) is None
+    assert not any(r.status == "running" for r in lab.runs), "the trial is not a run of the learner's"
+
+
 @pytest.mark.parametrize("rows,message", [(TRAIN_ROWS + 1, "larger than the training frame"), (0, "at least one row")])
 def test_bad_sample_sizes_are_refused(lab, mnist, rows, message):
     spec = step(11).spec()
@@ -165,3 +190,29 @@ def test_a_cluster_short_of_memory_is_told_before_the_import(tmp_path):
     )
     assert "REFUSED" in result.stdout, result.stdout + result.stderr
     assert "free memory" in result.stdout and "--max-mem" in result.stdout
+
+
+async def test_x_stops_the_speed_trial_where_its_progress_shows(lab, mnist):
+    from tests.waiting import rendered, until
+    from tui.app import make_app
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(11)
+        await pilot.pause()
+        eleven = app.lab_screen.view(11)
+        await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+        eleven.load_values({**eleven.step.spec().params, "hidden": [40, 40]})  # a network of unknown speed
+        await until(pilot, lambda: eleven.form.values.get("hidden") == [40, 40], what="the new hidden layers")
+        runs_before = len(lab.runs)
+        app.lab_screen.query_one("#steps").focus()
+        await pilot.press("t")
+        status = eleven.query_one("#run-status")
+        await until(pilot, lambda: "Measuring this cluster's speed" in rendered(status), what="the trial")
+        assert eleven.query_one("#train-tabs").active == "run-pane", "the trial shows on the Training tab"
+        await until(pilot, lambda: "x stops it" in rendered(status), what=lambda: "its progress: " + rendered(status))
+        await pilot.press("x")
+        await until(pilot, lambda: "Speed trial stopped" in rendered(status), what=lambda: rendered(status), timeout=60)
+        assert len(lab.runs) == runs_before and eleven.estimate() is None
+        assert not eleven.training and not eleven._controls.job_pending()

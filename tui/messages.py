@@ -141,6 +141,19 @@ class SpeedMeasured(Message):
 
 
 @dataclass(eq=False)
+class SpeedTrialProgress(Message):
+    """How far the speed trial got (``fraction`` of its iterations), in words."""
+
+    fraction: float
+    text: str
+
+
+@dataclass(eq=False)
+class SpeedTrialCancelled(Message):
+    """The learner stopped the speed trial."""
+
+
+@dataclass(eq=False)
 class MistakesFound(Message):
     """The test digits a run's model gets wrong: how many, and the first of them."""
 

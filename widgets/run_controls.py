@@ -24,8 +24,19 @@ from textual.widgets import Button, ProgressBar, Select, Static
 
 from tui.lab import fmt
 from tui.lab.errors import LabError
+from tui.lab.speed import TrialCancelled
 from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
-from tui.messages import DataLoaded, DataProgress, MnistLoaded, ParamsChecked, RunFailed, RunUpdated, SpeedMeasured
+from tui.messages import (
+    DataLoaded,
+    DataProgress,
+    MnistLoaded,
+    ParamsChecked,
+    RunFailed,
+    RunUpdated,
+    SpeedMeasured,
+    SpeedTrialCancelled,
+    SpeedTrialProgress,
+)
 from widgets.chart import ScoringChart
 from widgets.paging import LabSelect
 from widgets.train_link import AppLink
@@ -52,6 +63,10 @@ CHART_CHOICES = {
 }
 
 NOT_TRAINED = "Not trained yet. Press t to train."
+TRIAL = Text(
+    "Measuring this cluster's speed with a few seconds of training, to say how long the run will take…",
+    style="bold yellow",
+)
 
 
 def chart_metrics(category: str) -> tuple[str, ...]:
@@ -303,7 +318,10 @@ class RunControls(Vertical):
             self._start(setup.current_spec())
         elif setup.estimate() is None:
             self.set_running(True)
-            self.say(Text("Measuring this cluster's speed…", style="bold yellow"))
+            self._cancel.clear()
+            self._show_tab("run-pane")  # the trial's progress shows where a run's does
+            self.say(TRIAL)
+            self.query_one("#run-progress", ProgressBar).update(progress=0.0)
             self._measure_worker(setup.current_spec(), self.link.lab)
             setup.show_measuring()
         else:
@@ -334,6 +352,22 @@ class RunControls(Vertical):
 
     def _show_tab(self, tab: str) -> None:
         self.query_ancestor(TrainTabs).show(tab)
+
+    @on(SpeedTrialProgress)
+    def _on_trial_progress(self, message: SpeedTrialProgress) -> None:
+        message.stop()
+        if self._cancel.is_set():
+            return
+        self.say(TRIAL + Text(f"\n{message.text}; x stops it.", style="italic"))
+        self.query_one("#run-progress", ProgressBar).update(progress=message.fraction)
+
+    @on(SpeedTrialCancelled)
+    def _on_trial_cancelled(self, message: SpeedTrialCancelled) -> None:
+        message.stop()
+        self.set_running(False)
+        self.say("Speed trial stopped; nothing was trained. Press t to measure and train again.")
+        self.query_one("#run-progress", ProgressBar).update(progress=0.0)
+        self.setup.show_estimate()
 
     @on(SpeedMeasured)
     def _on_speed(self, message: SpeedMeasured) -> None:
@@ -372,7 +406,14 @@ class RunControls(Vertical):
     def _measure_worker(self, spec: RunSpec, lab) -> None:
         try:
             ensure_data(lab, spec, self.app.post_message)
-            speed = lab.measure_speed(spec)
+            speed = lab.measure_speed(
+                spec,
+                should_cancel=self._cancel.is_set,
+                on_progress=lambda fraction, text: self.post_message(SpeedTrialProgress(fraction, text)),
+            )
+        except TrialCancelled:
+            self.post_message(SpeedTrialCancelled())
+            return
         except LabError as exc:
             self.post_message(RunFailed(spec.step, exc))
             return

@@ -280,9 +280,12 @@ class Lab:
         return self.checks.check_params(spec)
 
     # -- training -----------------------------------------------------------------------------
-    def measure_speed(self, spec: RunSpec, rows: int | None = None, iterations: int = 2) -> float:
-        """Samples per second this cluster trains ``spec``'s network at, from a short trial job (kept)."""
-        return self.speeds.measure(spec, rows, iterations)
+    def measure_speed(self, spec: RunSpec, rows: int | None = None, iterations: int = 2, **hooks: Any) -> float:
+        """Samples per second this cluster trains ``spec``'s network at, from a short trial job (kept).
+
+        ``hooks``: ``should_cancel`` and ``on_progress``, as :meth:`tui.lab.speed.Speeds.measure` takes them.
+        """
+        return self.speeds.measure(spec, rows, iterations, **hooks)
 
     def new_run(self, spec: RunSpec) -> Run:
         """A run with the next number, for ``spec``, and its script; nothing starts yet."""

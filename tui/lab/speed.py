@@ -8,14 +8,26 @@ import re
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from tui.lab.data import Frames
-from tui.lab.errors import TrainingError
+from tui.lab.errors import LabError, TrainingError
 from tui.lab.jobs import Jobs
 from tui.lab.training import DONE, RunSpec, ScoringHistory, speed_key
 
 log = logging.getLogger("h2o-lab")
+
+# A trial iteration's rows. H2O reports a job's progress once per iteration only, so the trial's two
+# iterations must be short: 2,000 rows take a few seconds even for MNIST's network on one slow core.
+TRIAL_ROWS = 2000
+
+
+class TrialCancelled(LabError):
+    """The learner stopped the speed trial; nothing was measured."""
+
+    def __init__(self) -> None:
+        super().__init__("Speed trial cancelled; nothing was trained.")
 
 
 class Speeds:
@@ -37,19 +49,26 @@ class Speeds:
         with self._lock:
             self._known[speed_key(spec)] = speed
 
-    def measure(self, spec: RunSpec, rows: int | None = None, iterations: int = 2) -> float:
+    def measure(
+        self,
+        spec: RunSpec,
+        rows: int | None = None,
+        iterations: int = 2,
+        should_cancel: Callable[[], bool] = lambda: False,
+        on_progress: Callable[[float, str], None] = lambda fraction, text: None,
+    ) -> float:
         """Samples per second this cluster trains ``spec``'s network at, from a short trial job.
 
-        Speed depends on how many samples an iteration holds (each iteration ends with the
-        threads' work being merged), so the trial's iterations are as large as the run's, up to
-        20,000 samples. It times the iterations after the first only: the first one also pays
-        for setting the network up, which a long run pays once.
+        The trial trains ``iterations`` iterations of ``rows`` rows (by default the run's iteration
+        size, at most :data:`TRIAL_ROWS`) and times the iterations after the first only: the first
+        one also pays for setting the network up, which a long run pays once. ``should_cancel``
+        stops it (raising :class:`TrialCancelled`); ``on_progress`` hears how far it got.
         """
         if rows is None:
             per_iteration = spec.params.get("train_samples_per_iteration")
-            per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else 10000
+            per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else TRIAL_ROWS
             train, _valid = self.frames.training_frames(spec)
-            rows = min(per_iteration, int(train.nrows), 20000)
+            rows = min(per_iteration, int(train.nrows), TRIAL_ROWS)
         trial = copy.deepcopy(spec)
         trial.sample_rows = rows
         trial.params = {k: v for k, v in spec.params.items() if k not in ("checkpoint", "nfolds")}
@@ -63,22 +82,27 @@ class Speeds:
             }
         )
         started = time.monotonic()
+        on_progress(0.0, f"a trial of {iterations} × {rows:,} rows")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the trial's warnings repeat the real run's
             probe = self.jobs.start_run(trial, record=False)
         deadline = time.monotonic() + 300
         while not probe.finished:
+            if should_cancel():
+                self.jobs.cancel_run(probe)
+                raise TrialCancelled()
             if time.monotonic() > deadline:
                 self.jobs.cancel_run(probe)
                 raise TrainingError("The speed trial took more than 5 minutes; the cluster is very busy or very small.")
             time.sleep(0.25)
             self.jobs.poll_run(probe)
+            on_progress(probe.progress, f"{iterations} × {rows:,} rows, {time.monotonic() - started:.0f} s")
         if probe.status != DONE:
             raise TrainingError(f"The speed trial did not finish: {probe.error or probe.status}.")
         speed = steady_speed(probe.history) or probe.measured_speed
         if not speed:
             speed = rows * iterations / max(0.1, time.monotonic() - started)
-        log.info("measured %.0f samples/s", speed)
+        log.info("measured %.0f samples/s in %.1f s", speed, time.monotonic() - started)
         self.remember(spec, speed)
         return speed
 
