@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from screens.base import StepView, error_text
 from tui.lab import fmt
 from tui.lab.errors import LabError
 from tui.lab.frames import FrameInfo
 from widgets.code import CodePanel
+from widgets.paged_table import PagedTable
 
 FACTOR_NOTE = (
     "economy_20mpg holds 0 and 1, so H2O reads it as a number. It is a yes/no answer (does the car do more "
@@ -41,7 +42,7 @@ class DataView(StepView):
     DataView #data-source.standin {
         color: $warning;
     }
-    DataView DataTable {
+    DataView PagedTable {
         height: auto;
         max-height: 14;
         margin: 0 1 1 1;
@@ -77,10 +78,10 @@ class DataView(StepView):
                 yield Static("Not imported yet.", id="data-news")
             yield Static(id="data-source")
             yield Static("Columns", classes="caption loaded-only")
-            yield DataTable(id="data-columns", classes="loaded-only", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="data-columns", classes="loaded-only", cursor_type="row", zebra_stripes=True)
             yield Static(id="data-factor", classes="loaded-only")
             yield Static("First rows", classes="caption loaded-only")
-            yield DataTable(id="data-head", classes="loaded-only", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="data-head", classes="loaded-only", cursor_type="row", zebra_stripes=True)
             yield Static("The same in h2o-py:", classes="lesson")
             yield CodePanel(id="data-code")
 
@@ -135,34 +136,31 @@ class DataView(StepView):
         source.update(text)
         source.set_class(info.source.standin, "standin")
 
-        columns = self.query_one("#data-columns", DataTable)
-        columns.clear(columns=True)
-        columns.add_columns("column", "type", "missing", "min", "mean", "max")
-        # enum (306): a factor with 306 levels
+        # enum (306): a factor with 306 levels; a converted column says what it was below the table
+        rows = []
         for col in info.columns:
             kind = col.type
-            if col.name in info.converted:
-                kind = f"{col.type} (was {info.converted[col.name]})"
-            elif col.domain and col.type == "enum":
+            if col.domain and col.type == "enum" and col.name not in info.converted:
                 kind = f"enum ({len(col.domain)})"
-            columns.add_row(
-                col.name,
-                kind,
-                fmt.count(col.missing),
-                fmt.number(col.min),
-                fmt.number(col.mean),
-                fmt.number(col.max),
+            elif col.name in info.converted:
+                kind = f"{col.type}*"
+            rows.append(
+                [col.name, kind, fmt.count(col.missing), fmt.number(col.min), fmt.number(col.mean), fmt.number(col.max)]
             )
+        self.query_one("#data-columns", PagedTable).set_data(["column", "type", "missing", "min", "mean", "max"], rows)
         factor = info.column("economy_20mpg")
         if factor is not None:
-            note = Text("economy_20mpg is now a factor", style="bold")
+            was = info.converted.get(factor.name)
+            note = Text(
+                f"* economy_20mpg was read as {was}; it is now a factor" if was else "economy_20mpg is a factor",
+                style="bold",
+            )
             levels = ", ".join(factor.domain or [])
             note.append(f" with levels {levels}. " if levels else ". ")
             note.append(FACTOR_NOTE)
             self.query_one("#data-factor", Static).update(note)
 
-        head = self.query_one("#data-head", DataTable)
-        head.clear(columns=True)
-        head.add_columns(*[c.name for c in info.columns])
-        for row in info.head:
-            head.add_row(*[Text(v[:28] + ("…" if len(v) > 28 else "")) for v in row])
+        self.query_one("#data-head", PagedTable).set_data(
+            [c.name for c in info.columns],
+            [[Text(v[:28] + ("…" if len(v) > 28 else "")) for v in row] for row in info.head],
+        )

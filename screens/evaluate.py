@@ -26,6 +26,8 @@ from widgets.paging import LabSelect
 
 log = logging.getLogger("h2o-lab")
 
+WIDE, TALL = 100, 36  # below either, the curves are short and the explorer leaves its keys to the footer
+
 AUC_LESSON = (
     "Read the two curves from left to right as the threshold falls: each step says yes to more cars. The ROC "
     "curve plots the share of real yeses found (true positive rate) against the share of noes wrongly called "
@@ -75,6 +77,19 @@ class ThresholdExplorer(Vertical, can_focus=True):
         super().__init__(id="explorer")
         self.evaluation: Evaluation | None = None
         self.index = 0
+        self._compact = False
+
+    @property
+    def compact(self) -> bool:
+        """True on a small terminal: the keys line is left to the footer."""
+        return self._compact
+
+    @compact.setter
+    def compact(self, value: bool) -> None:
+        if value != self._compact:
+            self._compact = value
+            if self.is_mounted:
+                self._draw()
 
     def compose(self) -> ComposeResult:
         """One text: the threshold, its confusion matrix, its figures and the keys."""
@@ -143,7 +158,8 @@ class ThresholdExplorer(Vertical, can_focus=True):
         body.add_column()
         body.add_row(head)
         body.add_row(grid)
-        body.add_row(keys)
+        if not self.compact:  # on a small terminal the footer shows the keys
+            body.add_row(keys)
         self.query_one("#explorer-body", Static).update(body)
 
 
@@ -174,7 +190,7 @@ class EvalView(TrainView):
     }
     EvalView #eval-curves {
         height: auto;
-        grid-size: 1;
+        grid-size: 2;
         grid-gutter: 1 2;
         margin-top: 1;
     }
@@ -215,16 +231,17 @@ class EvalView(TrainView):
                     yield LabSelect([], prompt="this step's latest run", allow_blank=True, compact=True, id="eval-run")
                 yield Static("Train the step's model (t) to evaluate it, or pick a run.", id="eval-news")
                 yield Static(id="eval-figures", classes="eval-only")
+                # The explorer right above the curves: moving the threshold moves their ● in sight.
+                yield ThresholdExplorer()
                 with Grid(id="eval-curves", classes="eval-only"):
                     yield CurveChart(id="roc-chart")
                     yield CurveChart(id="pr-chart")
                 yield Static(
                     "The stepped line: the curve · the straight line: its baseline (guessing for ROC, the share of yeses for "
-                    "precision-recall) · ●: the threshold below",
+                    "precision-recall) · ●: the threshold above",
                     id="eval-legend",
                     classes="eval-only",
                 )
-                yield ThresholdExplorer()
                 yield Static(AUC_LESSON, classes="eval-lesson")
 
     async def _build(self) -> None:
@@ -239,10 +256,19 @@ class EvalView(TrainView):
             self.query_one("#eval-news", Static).update(self._eval_note)
 
     def on_resize(self) -> None:
-        """The two curves side by side when the view is at least 100 columns wide, else one above the other."""
+        """The two curves side by side; short ones on a small terminal, so the explorer and both fit."""
         super().on_resize()
         if self._built:
-            self.query_one("#eval-curves", Grid).styles.grid_size_columns = 2 if self.size.width >= 100 else 1
+            narrow = self.size.width < WIDE or self.size.height < TALL
+            for chart in self.query(CurveChart):
+                chart.styles.height = 10 if narrow else 16
+            self.query_one(ThresholdExplorer).compact = narrow
+
+    def on_descendant_focus(self, event) -> None:
+        """The explorer focused: scroll it to the top, with the curves it moves right under it."""
+        explorer = self.query_one(ThresholdExplorer) if self._built else None
+        if explorer is not None and event.widget is explorer:
+            self.query_one("#eval-scroll", VerticalScroll).scroll_to_widget(explorer, top=True, animate=False)
 
     # -- which run ----------------------------------------------------------------------------
     def refresh_runs(self) -> None:

@@ -17,6 +17,7 @@ from tui.lab.params import differences
 from tui.lab.steps import BY_NUMBER
 from tui.lab.training import Run
 from widgets.chart import ScoringChart
+from widgets.paged_table import PagedTable
 
 STATUS_MARK = {
     "done": "done",
@@ -25,6 +26,19 @@ STATUS_MARK = {
     "failed": "failed",
     "interrupted": "interrupted",
 }
+
+
+RUN_COLUMNS = [
+    ("✓", "mark"),
+    ("run", "run"),
+    ("step", "step"),
+    ("train MSE", "train"),
+    ("valid MSE", "valid"),
+    ("status", "status"),
+    ("epochs", "epochs"),
+    ("time", "time"),
+    ("changes from the step", "changes"),
+]
 
 
 def changes(run: Run) -> str:
@@ -102,25 +116,12 @@ class RunsView(StepView):
         with VerticalScroll():
             yield from self.compose_intro()
             yield Static("No runs yet: train a model on steps 3 to 9.", id="runs-empty")
-            yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="runs-table", fixed=2, cursor_type="row", zebra_stripes=True)
             yield Static(id="runs-detail")
             with Vertical(id="compare"):
                 yield Static(id="compare-title")
                 yield DataTable(id="compare-params", cursor_type="row", zebra_stripes=True)
                 yield ScoringChart(id="compare-chart")
-
-    def on_mount(self) -> None:
-        """The runs table's columns, each with a key."""
-        table = self.query_one("#runs-table", DataTable)
-        table.add_column("✓", key="mark")
-        table.add_column("run", key="run")
-        table.add_column("step", key="step")
-        table.add_column("train MSE", key="train")
-        table.add_column("valid MSE", key="valid")
-        table.add_column("status", key="status")
-        table.add_column("epochs", key="epochs")
-        table.add_column("time", key="time")
-        table.add_column("changes from the step", key="changes")
 
     def on_show_step(self) -> None:
         """Coming to the page puts the focus on the runs table, if it has runs."""
@@ -164,11 +165,10 @@ class RunsView(StepView):
             runs, key=lambda r: int(r.run_id.rsplit("-", 1)[-1]) if r.run_id.rsplit("-", 1)[-1].isdigit() else 0
         )
         self.marked = [m for m in self.marked if any(r.run_id == m for r in self.runs)]
-        table = self.query_one("#runs-table", DataTable)
+        table = self.query_one("#runs-table", PagedTable)
         cursor = table.cursor_row
-        table.clear()
-        for run in self.runs:
-            table.add_row(
+        rows = [
+            [
                 "✓" if run.run_id in self.marked else "",
                 run.run_id,
                 str(run.spec.step),
@@ -178,8 +178,10 @@ class RunsView(StepView):
                 fmt.number(run.epochs_done) if run.history.rows else "-",
                 fmt.duration(run.elapsed),
                 changes(run),
-                key=run.run_id,
-            )
+            ]
+            for run in self.runs
+        ]
+        table.set_data(RUN_COLUMNS, rows, keys=[run.run_id for run in self.runs])
         if cursor is not None and self.runs:
             table.move_cursor(row=min(cursor, len(self.runs) - 1))
         self.query_one("#runs-empty", Static).display = not self.runs

@@ -166,7 +166,7 @@ async def test_train_step5_cancel_step6_and_compare(lab):
         compare = runs.query_one("#compare-params")
         names = [str(compare.get_row_at(i)[0]) for i in range(compare.row_count)]
         assert "mini_batch_size" in names and "epochs" in names
-        statuses = {str(table.get_row(r)[1]): str(table.get_row(r)[5]) for r in ids}
+        statuses = {r: str(table.values(r)["status"]) for r in ids}
         assert statuses == {five.run.run_id: "done", six.run.run_id: "cancelled"}
         # The chart draws both runs' validation curves: its title names the metric and each run's marker.
         chart = runs.query_one("#compare-chart")
@@ -465,7 +465,7 @@ async def test_a_second_launch_opens_where_the_first_left_off(lab, tmp_path):
         table = runs.query_one("#runs-table")
         await until(
             pilot,
-            lambda: trained in table.rows and "earlier" in str(table.get_row(trained)[5]),
+            lambda: trained in table.rows and "earlier" in str(table.values(trained)["status"]),
             what=lambda: f"{trained} marked earlier in All runs",
         )
     second.journal.close()

@@ -66,3 +66,16 @@ def test_the_last_run_is_the_latest_one_that_was_not_a_failure():
 def test_step_changes_are_what_the_walkthrough_adds():
     assert step_changes(step(7), step(6)) == {"rate": 0.01}
     assert step_changes(step(6), step(5)) == {"mini_batch_size": 32}
+
+
+def test_values_an_earlier_step_showed_to_do_nothing_are_said_once_above_the_form():
+    # No step-7 run: step 8 keeps the walkthrough's rate and mini-batch, and says so plainly, naming the step.
+    note = start(step(8), None).note
+    assert "mini_batch_size 32 stays" in note and "(step 6)" in note
+    assert "rate 0.01 stays" in note and "step 7" in note
+    # Step 6 is where mini-batches are taught: no note there; step 7 recalls only step 6's point.
+    assert "stays" not in start(step(6), None).note
+    assert "rate" not in start(step(7), None).note and "mini_batch_size 32 stays" in start(step(7), None).note
+    # The learner's fix of step 7 goes on: nothing about rate to say.
+    fixed = start(step(8), a_run(7, "run-7", adaptive_rate=False, mini_batch_size=1))
+    assert "stays" not in fixed.note

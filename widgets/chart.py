@@ -121,13 +121,14 @@ class ScoringChart(PlotextPlot):
             self.refresh()
             return
         ex, ey = thin(ex, ey)
-        # The key is in the title: a legend inside a small plot sits on the curves.
-        plt.plot(ex, ey, marker="braille")
+        # The key is in the title: a legend inside a small plot sits on the curves. Validation is drawn
+        # first, as its scores alone (a line of x would cover the training curve), and training on top.
         key = "dots: training"
         if vx:
             vx, vy = thin(vx, vy)
-            plt.plot(vx, vy, marker="x")
+            plt.scatter(vx, vy, marker="x")
             key += ", x: validation"
+        plt.plot(ex, ey, marker="braille")
         plural = "s" if self.points != 1 else ""
         scores = f"{self.points} score{plural}"
         short_key = key.replace("training", "train").replace("validation", "valid")
@@ -203,7 +204,7 @@ class CountsChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         if self.counts:
-            plt.bar(self.labels, self.counts, marker="sd")
+            plt.bar(self.labels, self.counts, marker="sd", width=0.5)  # gaps: one bar per label, not one block
             plt.title(fit(self.size.width, self.title, self.title.split(" (")[0]))
             top = max(self.counts)
             ticks = [float(round(top * i / 4)) for i in range(5)]

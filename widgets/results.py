@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Static
 from tui.lab import fmt
 from tui.lab.mnist import confusion_totals
 from tui.lab.training import Run
+from widgets.paged_table import Cell, PagedTable
 from widgets.run_controls import status_text
 
 METRIC_ROWS = [
@@ -50,6 +51,8 @@ def _cell(value: Any) -> str:
         return fmt.number(value)
     return str(value)
 
+
+MINI_BATCH_STEP = 6  # the step about mini_batch_size
 
 HITS_CAPTION = "Top-k hit ratios: how often the true digit is among the k likeliest"
 
@@ -107,15 +110,15 @@ class ResultsPanel(VerticalScroll):
         """Every table, empty until a run finishes."""
         yield Static("No finished run yet.", id="results-status")
         yield Static("Metrics", classes="caption")
-        yield DataTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="results-metrics", cursor_type="row", zebra_stripes=True)
         yield Static("Confusion matrix", id="confusion-caption", classes="caption class-only")
         yield DataTable(id="results-confusion", classes="class-only", cursor_type="cell", zebra_stripes=False)
         yield Static(HITS_CAPTION, id="hits-caption", classes="caption class-only hits")
         yield DataTable(id="results-hits", classes="class-only hits", cursor_type="row", zebra_stripes=True)
         yield Static("Cross-validation, fold by fold", classes="caption cv-only")
-        yield DataTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="results-cv", classes="cv-only", cursor_type="row", zebra_stripes=True)
         yield Static("Status of Neuron Layers", classes="caption")
-        yield DataTable(id="results-layers", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="results-layers", cursor_type="row", zebra_stripes=True)
         yield Static(id="results-note")
         with Horizontal(classes="buttons"):
             continue_button = Button("Continue this run (k)", id="continue", compact=True, disabled=True)
@@ -141,12 +144,14 @@ class ResultsPanel(VerticalScroll):
                 style="italic",
             )
         self.query_one("#results-status", Static).update(status)
-        table = self.query_one("#results-metrics", DataTable)
-        table.clear(columns=True)
-        table.add_columns("metric", *[c.replace("_", "-") for c in columns])
-        for key, label in METRIC_ROWS:
-            if any(key in run.metrics[c] for c in columns):
-                table.add_row(label, *[_cell(run.metrics[c].get(key)) for c in columns])
+        self.query_one("#results-metrics", PagedTable).set_data(
+            ["metric", *[c.replace("_", "-") for c in columns]],
+            [
+                [label, *[_cell(run.metrics[c].get(key)) for c in columns]]
+                for key, label in METRIC_ROWS
+                if any(key in run.metrics[c] for c in columns)
+            ],
+        )
 
         self.show_parts(classifier=run.confusion is not None)
         if run.confusion is not None:
@@ -207,29 +212,31 @@ class ResultsPanel(VerticalScroll):
 
     def _show_folds(self, run: Run) -> None:
         assert run.cv_summary is not None
-        cv = self.query_one("#results-cv", DataTable)
-        cv.clear(columns=True)
         names = [c.replace("cv_", "fold ").replace("_valid", "") for c in run.cv_summary.columns[1:]]
-        cv.add_columns("metric", *names)
-        for row in run.cv_summary.rows:
-            if str(row[0]) in CV_ROWS:
-                cv.add_row(str(row[0]), *[_cell(v) for v in row[1:]])
+        self.query_one("#results-cv", PagedTable).set_data(
+            ["metric", *names],
+            [[str(row[0]), *[_cell(v) for v in row[1:]]] for row in run.cv_summary.rows if str(row[0]) in CV_ROWS],
+        )
 
     def _show_layers(self, run: Run) -> None:
-        layers = self.query_one("#results-layers", DataTable)
-        layers.clear(columns=True)
+        columns: list[str] = []
+        rows: list[list[Cell]] = []
         if run.layers is not None:
             present = [(key, label) for key, label in LAYER_COLUMNS if key in run.layers.columns]
-            layers.add_columns(*[label for _key, label in present])
+            columns = [label for _key, label in present]
             for row in run.layers.rows:
                 cells = dict(zip(run.layers.columns, row))
                 if isinstance(cells.get("dropout"), (int, float)):
                     cells["dropout"] = f"{cells['dropout']:g}%"  # H2O gives it in percent
-                layers.add_row(*[_cell(cells.get(key)) for key, _label in present])
+                rows.append([_cell(cells.get(key)) for key, _label in present])
+        self.query_one("#results-layers", PagedTable).set_data(columns, rows)
         note = Text()
         if run.layers_note:
             note.append("H2O: " + run.layers_note)
         batch = run.spec.params.get("mini_batch_size")
         if batch and batch > 1 and "mini-batch size 1" in run.layers_note:
-            note.append(f"\nmini_batch_size was {batch}, yet H2O trained with mini-batch size 1.", style="yellow")
+            if run.spec.step == MINI_BATCH_STEP:  # the step that teaches it says it out loud; later ones recall it
+                note.append(f"\nmini_batch_size was {batch}, yet H2O trained with mini-batch size 1.", style="yellow")
+            else:
+                note.append(f"\nmini_batch_size {batch} trained as 1, as step {MINI_BATCH_STEP} showed.", style="dim")
         self.query_one("#results-note", Static).update(note)

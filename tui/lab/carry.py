@@ -55,6 +55,31 @@ def last_run_of(runs: list[Run], number: int) -> Run | None:
     return max(done, key=lambda r: r.started_at or 0.0) if done else None
 
 
+# Values a step showed to have no effect, by the step that showed it: (step, test of the values, what to say).
+KNOWN_NO_EFFECT: tuple[tuple[int, Any, str], ...] = (
+    (
+        6,
+        lambda p: (p.get("mini_batch_size") or 1) > 1,
+        "mini_batch_size {mini_batch_size} stays, though H2O trains one row at a time (step 6)",
+    ),
+    (
+        7,
+        lambda p: p.get("rate") is not None and p.get("adaptive_rate", True) is not False,
+        "rate {rate} stays, though H2O ignores it while adaptive_rate is on (step 7; turn it off to use rate)",
+    ),
+)
+
+
+def kept_note(step: Step, params: dict[str, Any]) -> str:
+    """One sentence on values kept from an earlier step that an earlier step showed to do nothing ('' if none)."""
+    kept = [
+        text.format(**params) for shown, applies, text in KNOWN_NO_EFFECT if step.number > shown and applies(params)
+    ]
+    if not kept or step.dataset != "cars":
+        return ""
+    return " As the walkthrough does, " + "; and ".join(kept) + "."
+
+
 def start(step: Step, last_run: Run | None) -> Start:
     """Step ``step``'s first values, given the learner's last run of the step before (or None)."""
     own = dict(step.spec().params)
@@ -70,7 +95,10 @@ def start(step: Step, last_run: Run | None) -> Start:
             own,
             base=dict(before.spec().params),
             label=f"step {before.number}",
-            note=f"Step {step.number}'s values from the walkthrough; no run of step {before.number} yet to build on.",
+            note=(
+                f"Step {step.number}'s values from the walkthrough; no run of step {before.number} yet to build on."
+                + kept_note(step, own)
+            ),
             changes=changes,
         )
     base = {k: v for k, v in last_run.spec.params.items() if k not in NOT_CARRIED}
@@ -83,7 +111,7 @@ def start(step: Step, last_run: Run | None) -> Start:
         label=last_run.run_id,
         note=(
             f"Your {last_run.run_id} of step {before.number}, with step {step.number}'s changes ({changed}). "
-            "'Reset to the step's values' below puts the walkthrough's back."
+            "'Reset to the step's values' below puts the walkthrough's back." + kept_note(step, params)
         ),
         changes=changes,
     )
