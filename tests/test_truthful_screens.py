@@ -146,3 +146,37 @@ async def test_one_tab_from_the_steps_reaches_the_first_field_and_the_focused_fi
             await pilot.pause()
             # Reverse video marks the focused field's name: visible in 16 colours and with NO_COLOR too.
             assert "reverse" in str(first.query_one(".name").styles.text_style)
+
+
+def test_the_model_h2o_kept_is_found_and_its_repeated_row_is_not_a_point():
+    five = replay.run(5)  # recorded: H2O kept the model of epoch 16 and appended its scores as a last row
+    history = five.history
+    kept = history.kept_row()
+    assert kept is not None and history.column("epochs")[kept] == 16.0
+    xs, _ys = history.series("mse", "validation")
+    assert xs[-1] == 20.0 and xs.count(20.0) == 1, "the appended row is not drawn as a second point at epoch 20"
+    assert replay.run(3).history.kept_row() is None  # no validation frame, the last model was kept
+
+
+async def test_the_chart_marks_the_model_h2o_kept_and_says_why():
+    app = replay.replay_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await replay.show_run(pilot, 5)
+        view = app.lab_screen.view(5)
+        await until(pilot, lambda: view.run is not None and view._built, what="step 5's run")
+        chart = view.query_one("#run-chart")
+        await until(pilot, lambda: "◆: kept" in chart.plt.build(), what=lambda: chart.plt.build())
+        metrics = rendered(view.query_one("#run-metrics"))
+        assert "kept the model of epoch 16" in metrics and "overwrite_with_best_model" in metrics
+
+
+def test_h2os_rate_warning_is_a_warning_on_step_7_and_a_reminder_after_it():
+    from widgets.run_controls import run_message
+
+    warning = "rate cannot be specified if adaptive_rate is enabled."  # H2O 3.46's words, measured
+    seven, eight = replay.run(5), replay.run(5)
+    seven.spec.step, eight.spec.step = 7, 8
+    seven.warnings = eight.warnings = [warning]
+    assert "H2O warns: rate cannot" in run_message(seven).plain
+    said = run_message(eight).plain
+    assert "H2O warns" not in said and "(as in step 7)" in said

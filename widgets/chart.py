@@ -129,6 +129,15 @@ class ScoringChart(PlotextPlot):
             plt.scatter(vx, vy, marker="x")
             key += ", x: validation"
         plt.plot(ex, ey, marker="braille")
+        kept = self.history.kept_row()
+        if kept is not None:  # H2O handed back an earlier model than the last: mark it
+            epoch = self.history.column("epochs")[kept]
+            for which in ("validation", "training") if vx else ("training",):
+                xs, ys = self.history.series(self.metric, which)
+                if epoch in xs:
+                    plt.scatter([epoch], [ys[xs.index(epoch)]], marker="◆")
+                    key += ", ◆: kept"
+                    break
         plural = "s" if self.points != 1 else ""
         scores = f"{self.points} score{plural}"
         short_key = key.replace("training", "train").replace("validation", "valid")

@@ -63,6 +63,8 @@ CHART_CHOICES = {
 }
 
 NOT_TRAINED = "Not trained yet. Press t to train."
+RATE_STEP = 7  # the step about the learning rate
+RATE_WARNING = "rate cannot be specified if adaptive_rate is enabled"
 TRIAL = Text(
     "Measuring this cluster's speed with a few seconds of training, to say how long the run will take…",
     style="bold yellow",
@@ -124,6 +126,14 @@ def metrics_text(run: Run) -> Text:
             if key in values:
                 parts.append(f"{name} {fmt.number(values[key])}")
         text.append("  ".join(parts))
+    kept = run.history.kept_row()
+    if text and kept is not None:
+        epoch = run.history.column("epochs")[kept]
+        text.append(
+            f"\n◆ H2O kept the model of epoch {fmt.number(epoch)}, its best score, not the last one "
+            "(overwrite_with_best_model): these scores are that model's.",
+            style="italic",
+        )
     return text
 
 
@@ -134,6 +144,10 @@ def run_message(run: Run) -> Text:
         message.append("H2O: ", style="bold")
         message.append(run.message.strip())
     for warning in run.warnings:
+        if run.spec.step > RATE_STEP and run.spec.dataset == "cars" and warning.startswith(RATE_WARNING):
+            # Step 7 taught it, and the step's note says why the value stays: recalled, not warned again.
+            message.append(("\n" if message else "") + f"H2O: {warning} (as in step {RATE_STEP})", style="dim")
+            continue
         message.append(("\n" if message else "") + "H2O warns: " + fmt.short_lists(warning), style="yellow")
     for note in run.notes:
         message.append(("\n" if message else "") + note, style="bold yellow")

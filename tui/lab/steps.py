@@ -87,9 +87,10 @@ STEPS: list[Step] = [
         scoring={"score_each_iteration": True},
         taught=("activation", "hidden", "epochs"),
         scoring_reason=(
-            "By default H2O scores a model every few seconds, which on 406 rows gives only three points. "
-            "Scoring after every iteration draws the learning curve as the network trains; it changes what "
-            "is measured, not what is learned."
+            "By default H2O scores a model only every few seconds, which on 406 rows gives two or three "
+            "points. Scoring after every iteration draws the whole learning curve. The network trains the "
+            "same either way, but H2O hands back the best model it scored, not always the last one (◆ on "
+            "the chart), and more scores give it more to choose from."
         ),
         metric_hint="MSE: the mean of squared errors on the training rows; lower is better.",
         lesson=(
@@ -102,9 +103,10 @@ STEPS: list[Step] = [
 ]
 
 _SCORING_REASON = (
-    "By default H2O scores a model every few seconds; on a few hundred rows that gives two or three points. "
-    "Scoring after every iteration draws the curves as the network learns; it changes what is measured, "
-    "not what is learned."
+    "By default H2O scores a model only every few seconds; on a few hundred rows that gives two to four "
+    "points. Scoring after every iteration draws the curves as the network learns. The network trains the "
+    "same either way, but H2O hands back the best model it scored, not always the last one (◆ on the "
+    "chart), and more scores give it more to choose from."
 )
 _STEP5 = {
     "activation": "TanhWithDropout",
@@ -210,14 +212,16 @@ STEPS += [
             "nfolds": 3,
             "adaptive_rate": True,
             "rho": 0.99,
-            "epsilon": 1e-8,
+            "epsilon": 1e-10,
         },
         ("initial_weight_distribution", "initial_weight_scale", "nfolds", "adaptive_rate", "rho", "epsilon"),
         "Four tools. Initial weights: where training starts, here a normal spread of scale 0.1 (try 1: with "
         "200 inputs per unit, tanh saturates and the network barely learns). "
         "Cross-validation (nfolds): k extra networks, each tested on a different k-th of the rows, give an "
-        "estimate that does not hang on one split. ADADELTA's own knobs: rho, how long past updates are "
-        "remembered, and epsilon, which keeps the first steps stable. Checkpoints: continue a finished run "
+        "estimate that does not hang on one split. ADADELTA's own knobs: rho, how long it remembers past "
+        "updates, and epsilon, how large its first steps are. H2O's defaults are 0.99 and 1e-8; here epsilon "
+        "is 1e-10, so the steps start smaller: the curve falls later and more smoothly, and ends higher after "
+        "20 epochs. Put 1e-8 back and compare the two runs. Checkpoints: continue a finished run "
         "for more epochs instead of starting again (k, on a run's results). H2O cannot continue a "
         "cross-validated run: set nfolds to 0 for the run you mean to continue.",
     ),

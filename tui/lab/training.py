@@ -103,13 +103,37 @@ class ScoringHistory:
                 found.append(key)
         return found
 
+    def kept_row(self) -> int | None:
+        """The row of the model H2O handed back, when it is not the last one scored (else None).
+
+        With ``overwrite_with_best_model`` (on by default) H2O ends a job with the best model it scored.
+        When that is an earlier one, it appends a row that repeats the last iteration with the kept
+        model's scores: the kept model is the earlier row whose scores equal that last row's.
+        """
+        iterations = self.column("iterations")
+        if len(self.rows) < 3 or iterations[-1] is None or iterations[-1] != iterations[-2]:
+            return None
+        scores = [i for i, c in enumerate(self.columns) if c.startswith(("training_", "validation_"))]
+        scores = [i for i in scores if self.columns[i] != "training_speed"]
+        last = self.rows[-1]
+        for index in range(len(self.rows) - 2, -1, -1):
+            if scores and all(self.rows[index][i] == last[i] for i in scores):
+                return index
+        return None
+
     def series(self, metric: str, which: str = "training") -> tuple[list[float], list[float]]:
-        """(epochs, values) for ``training`` or ``validation``; MSE is derived from RMSE."""
+        """(epochs, values) for ``training`` or ``validation``; MSE is derived from RMSE.
+
+        The row H2O appends for a kept earlier model (see :meth:`kept_row`) is not a point of the curve.
+        """
+        restored = self.kept_row() is not None
         epochs = self.column("epochs")
         if metric == "mse":
             values = [None if v is None else float(v) ** 2 for v in self.column(f"{which}_rmse")]
         else:
             values = self.column(f"{which}_{metric}")
+        if restored:
+            epochs, values = epochs[:-1], values[:-1]
         points = [
             (float(e), float(v))
             for e, v in zip(epochs, values)
