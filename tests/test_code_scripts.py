@@ -111,3 +111,26 @@ def test_the_import_line_says_what_the_lab_did_with_the_file(lab, cars, own):
     for line in (import_line, run_line):
         assert line.startswith("cars = h2o.import_file(" if own else "cars = h2o.upload_file("), line
         assert cars.source.path in line
+
+
+@pytest.mark.parametrize("number", [3, 4, 9, 11, 12])
+def test_comments_are_read_whole_at_80_columns(lab, cars, number):
+    """Code scrolls sideways, never wraps; so no comment runs past the Code tab's width at 80 columns."""
+    import ast
+    import io
+    import tokenize
+
+    from tui.lab.code import Code
+    from tui.lab.codegen import CODE_WIDTH
+
+    code = Code(lab.config, lab.data)
+    for script in (
+        code.connect_code(),
+        code.import_code("cars"),
+        code.import_code("mnist"),
+        code.code_for(step(number).spec()),
+    ):
+        ast.parse(script)  # still Python
+        for token in tokenize.generate_tokens(io.StringIO(script).readline):
+            if token.type == tokenize.COMMENT:
+                assert token.end[1] <= CODE_WIDTH, f"cut at 80 columns: {token.line.rstrip()!r}"

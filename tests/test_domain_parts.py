@@ -205,10 +205,11 @@ def app_scripts(lab: Lab, cars, mnist) -> tuple[str, str, str]:
             for f, u in ((mnist.train, train_url), (mnist.test, test_url))
         ]
     mnist_code = codegen.import_mnist_code(paths[0], paths[1], train_url, test_url, upload)
+    fit = codegen.fit_comments  # the Code tab's width: long comments on lines of their own
     return (
-        codegen.connect_code(opts.own, opts.url or "", opts.user),
-        f"{connect}\n\n{code}\ncars.describe()\n",
-        f"{connect}\n\n{mnist_code}\nprint(train.shape, test.shape, nclasses)\n",
+        fit(codegen.connect_code(opts.own, opts.url or "", opts.user)),
+        fit(f"{connect}\n\n{code}\ncars.describe()\n"),
+        fit(f"{connect}\n\n{mnist_code}\nprint(train.shape, test.shape, nclasses)\n"),
     )
 
 

@@ -39,7 +39,7 @@ class Code:
     def connect_code(self) -> str:
         """The imports and the line that reach this lab's cluster (step 1's script)."""
         opts = self.config.cluster
-        return codegen.connect_code(opts.own, opts.url or "", opts.user)
+        return codegen.fit_comments(codegen.connect_code(opts.own, opts.url or "", opts.user))
 
     def import_code(self, name: str, info: FrameInfo | MnistInfo | None = None) -> str:
         """The script that connects and imports the data set ``name`` ("cars": step 2, "mnist": step 10).
@@ -54,7 +54,7 @@ class Code:
             train_path = self._path(mnist.train.source if mnist else None, train_url)
             test_path = self._path(mnist.test.source if mnist else None, test_url)
             code = codegen.import_mnist_code(train_path, test_path, train_url, test_url, self.upload)
-            return f"{connect}\n\n{code}\nprint(train.shape, test.shape, nclasses)\n"
+            return codegen.fit_comments(f"{connect}\n\n{code}\nprint(train.shape, test.shape, nclasses)\n")
         if name != "cars":
             raise ValueError(f"no import script for {name!r}")
         cars = info if isinstance(info, FrameInfo) else self.frames.frame_info("cars")
@@ -63,7 +63,7 @@ class Code:
             code = codegen.import_cars_code(self._path(cars.source, url), url, cars.source.standin, self.upload)
         else:
             code = codegen.import_cars_code(url, url)
-        return f"{connect}\n\n{code}\ncars.describe()\n"
+        return codegen.fit_comments(f"{connect}\n\n{code}\ncars.describe()\n")
 
     def code_for(self, spec: RunSpec, step: Step | None = None, info: Any = None) -> str:
         """The h2o-py script for ``spec``, importing the file this lab loaded (or would load).
@@ -94,7 +94,7 @@ class Code:
             source = info.source if info else None
             official = source.url if source else self.resolver.spec(spec.dataset).url
             data_path, standin = self._path(source, official), bool(source and source.standin)
-        return codegen.run_code(
+        script = codegen.run_code(
             copy.deepcopy(spec),
             data_path=data_path,
             official_url=official,
@@ -106,6 +106,7 @@ class Code:
             bases=self.bases(spec),
             evaluation=step is not None and step.kind == "evaluation",
         )
+        return codegen.fit_comments(script)
 
     def bases(self, spec: RunSpec) -> list[tuple[str, RunSpec]]:
         """The runs a continued run stands on, oldest first, as far as the lab knows them."""

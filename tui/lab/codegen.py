@@ -136,7 +136,7 @@ def run_code(
     else:
         parts.append(import_cars_code(data_path, official_url, standin, upload))
         parts.append("")
-        parts.append("predictors = [" + ", ".join(f'"{p}"' for p in spec.predictors) + "]")
+        parts.append(wrapped_call("predictors = [", [f'"{p}"' for p in spec.predictors], "]"))
         parts.append(f'response = "{spec.response}"')
         train_args = f"x=predictors, y=response, training_frame={_CARS_VAR}"
         if spec.split:
@@ -149,11 +149,11 @@ def run_code(
         parts.append("")
         parts.append(f"# {run_id}: the run this one continues, trained first as in the lab")
         parts.append(estimator_code(base.params, var=var, expressions=_checkpoint(base, previous)))
-        parts.append(f"{var}.train({train_args})")
+        parts.append(wrapped_call(f"{var}.train(", train_args.split(", "), ")"))
         previous = var
     parts.append("")
     parts.append(estimator_code(spec.params, comments, expressions=_checkpoint(spec, previous)))
-    parts.append(f"model.train({train_args})")
+    parts.append(wrapped_call("model.train(", train_args.split(", "), ")"))
     parts += report
     if evaluation:
         parts.append(EVALUATION)
@@ -163,3 +163,50 @@ def run_code(
 def _checkpoint(spec: RunSpec, previous: str) -> dict[str, str]:
     """A continued run's ``checkpoint`` names the model the script trained just before, not a key of the lab's."""
     return {"checkpoint": f"{previous}.model_id"} if previous and "checkpoint" in spec.params else {}
+
+
+# The Code tab's width at 80 columns, less its margins: a comment longer than this goes above its code,
+# wrapped, so that it is read whole (code itself is never wrapped; a long line scrolls sideways).
+CODE_WIDTH = 56
+
+
+def wrapped_call(opening: str, items: list[str], closing: str, width: int = CODE_WIDTH) -> str:
+    """``opening`` + items + ``closing`` on one line if it fits ``width``, else the items packed on indented lines."""
+    line = opening + ", ".join(items) + closing
+    if len(line) <= width:
+        return line
+    lines, current = [opening], "   "
+    for item in items:
+        if len(current) + 1 + len(item) + 1 > width and current.strip():
+            lines.append(current)
+            current = "   "
+        current += f" {item},"
+    lines.append(current)
+    lines.append(closing)
+    return "\n".join(lines)
+
+
+def fit_comments(code: str, width: int = CODE_WIDTH) -> str:
+    """``code`` with every comment that would run past ``width`` moved onto lines of its own, wrapped."""
+    import io  # noqa: PLC0415
+    import textwrap  # noqa: PLC0415
+    import tokenize  # noqa: PLC0415
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code
+    comments = {t.start[0]: t for t in tokens if t.type == tokenize.COMMENT}
+    out: list[str] = []
+    for number, line in enumerate(code.split("\n"), start=1):
+        token = comments.get(number)
+        if token is None or len(line) <= width:
+            out.append(line)
+            continue
+        before = line[: token.start[1]].rstrip()
+        indent = line[: len(line) - len(line.lstrip())]
+        text = token.string.lstrip("#").strip()
+        out.extend(textwrap.wrap(text, width=width, initial_indent=indent + "# ", subsequent_indent=indent + "# "))
+        if before:
+            out.append(before)
+    return "\n".join(out)
