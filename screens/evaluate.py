@@ -238,7 +238,7 @@ class EvalView(TrainView):
                     yield CurveChart(id="pr-chart")
                 yield Static(
                     "The stepped line: the curve · the straight line: its baseline (guessing for ROC, the share of yeses for "
-                    "precision-recall) · ●: the threshold above",
+                    "precision-recall) · ●: the threshold above · FPR, TPR: false and true positive rates",
                     id="eval-legend",
                     classes="eval-only",
                 )

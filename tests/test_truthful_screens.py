@@ -180,3 +180,12 @@ def test_h2os_rate_warning_is_a_warning_on_step_7_and_a_reminder_after_it():
     assert "H2O warns: rate cannot" in run_message(seven).plain
     said = run_message(eight).plain
     assert "H2O warns" not in said and "(as in step 7)" in said
+
+
+def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():
+    from widgets.run_controls import status_text
+
+    run = replay.run(11)
+    run.status, run.message = "running", ""
+    assert "of about 38 s" in status_text(run, 38.0).plain
+    assert "of about" not in status_text(run).plain

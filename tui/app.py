@@ -17,7 +17,7 @@ from screens.lab import LabScreen
 from tui.lab import paths
 from tui.lab.errors import LabError
 from tui.lab.service import Lab, LabConfig
-from tui.lab.steps import PAGES, STEPS
+from tui.lab.steps import BY_NUMBER, PAGES, STEPS
 from tui.messages import JournalProblem
 from tui.parts.base import log
 from tui.parts.cluster import ClusterLife
@@ -178,7 +178,9 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         current = progress.get("current")
         if isinstance(current, int) and current in numbers and current != self.current_step:
             self.show_step(current)
-            self.notify(f"Welcome back: step {current}, where you left off.", timeout=5)
+            where = BY_NUMBER[current]
+            place = where.title if where.kind == "runs" else f"step {current}, {where.title}"
+            self.notify(f"Welcome back: {place}, where you left off.", timeout=5)
         self.refresh_chrome()
 
     def save_progress(self) -> None:

@@ -122,13 +122,13 @@ class ScoringChart(PlotextPlot):
             return
         ex, ey = thin(ex, ey)
         # The key is in the title: a legend inside a small plot sits on the curves. Validation is drawn
-        # first, as its scores alone (a line of x would cover the training curve), and training on top.
+        # as its scores alone (a line of x would cover the training curve), on top of the training line.
+        plt.plot(ex, ey, marker="braille")
         key = "dots: training"
         if vx:
             vx, vy = thin(vx, vy)
             plt.scatter(vx, vy, marker="x")
             key += ", x: validation"
-        plt.plot(ex, ey, marker="braille")
         kept = self.history.kept_row()
         if kept is not None:  # H2O handed back an earlier model than the last: mark it
             epoch = self.history.column("epochs")[kept]

@@ -9,6 +9,10 @@ from widgets.chart import fit
 Series = tuple[list[float], list[float], str]
 
 
+NARROW = 45  # a chart narrower than this gets short axis names (the legend under the charts spells them out)
+SHORT = {"false positive rate": "FPR", "true positive rate": "TPR"}
+
+
 class CurveChart(PlotextPlot):
     DEFAULT_CSS = """
     CurveChart {
@@ -56,6 +60,10 @@ class CurveChart(PlotextPlot):
         plt.xlim(0, 1)
         plt.ylim(0, 1)
         plt.title(fit(self.size.width, *((title,) if isinstance(title, str) else title)))
-        plt.xlabel(xlabel)
-        plt.ylabel(ylabel)
+        if self.size.width < NARROW:  # both names and every tick would not fit: short names, three ticks
+            plt.xticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
+            plt.xlabel(f"x {SHORT.get(xlabel, xlabel)}, y {SHORT.get(ylabel, ylabel)}")  # one line: both fit
+        else:
+            plt.xlabel(xlabel)
+            plt.ylabel(ylabel)
         self.refresh()

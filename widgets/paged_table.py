@@ -100,7 +100,7 @@ class PagedTable(DataTable):
         reserve = _width(more_label(count, count)) + 2 * self.cell_padding
         shown = list(fixed)
         index = self.first
-        while index < count and used + widths[index] + (reserve if index < count - 1 else 0) <= room:
+        while index < count and used + widths[index] + reserve <= room:
             shown.append(index)
             used += widths[index]
             index += 1
@@ -138,11 +138,12 @@ class PagedTable(DataTable):
         if self.cursor_type == "cell":
             return False
         left, right = self.hidden
-        if (step > 0 and not right) or (step < 0 and not left):
-            return False
-        self.first += step
-        self._lay_out()
-        return True
+        if not (left or right):
+            return False  # everything fits: a plain table
+        if (step > 0 and right) or (step < 0 and left):
+            self.first += step
+            self._lay_out()
+        return True  # paged, or at the end: never scrolled sideways into half columns
 
     def action_cursor_right(self) -> None:
         """Bring the next hidden column into sight (or scroll, as a DataTable does)."""

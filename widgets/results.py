@@ -228,6 +228,9 @@ class ResultsPanel(VerticalScroll):
                 cells = dict(zip(run.layers.columns, row))
                 if isinstance(cells.get("dropout"), (int, float)):
                     cells["dropout"] = f"{cells['dropout']:g}%"  # H2O gives it in percent
+                for key in ("l1", "l2"):  # as typed in the form (1e-05), so they fit beside the layer's kind
+                    if isinstance(cells.get(key), (int, float)):
+                        cells[key] = f"{cells[key]:g}"
                 rows.append([_cell(cells.get(key)) for key, _label in present])
         self.query_one("#results-layers", PagedTable).set_data(columns, rows)
         note = Text()

@@ -66,8 +66,7 @@ NOT_TRAINED = "Not trained yet. Press t to train."
 RATE_STEP = 7  # the step about the learning rate
 RATE_WARNING = "rate cannot be specified if adaptive_rate is enabled"
 TRIAL = Text(
-    "Measuring this cluster's speed with a few seconds of training, to say how long the run will take…",
-    style="bold yellow",
+    "Measuring this cluster's speed with a short trial run, to say how long yours will take…", style="bold yellow"
 )
 
 
@@ -76,12 +75,17 @@ def chart_metrics(category: str) -> tuple[str, ...]:
     return CHART_CHOICES.get(category, CHART_CHOICES["Regression"])
 
 
-def status_text(run: Run) -> Text:
-    """``Training · 40% · 870 samples/s · 5 s left`` while running; the outcome after."""
+def status_text(run: Run, expected: float | None = None) -> Text:
+    """``Training · 40% · 870 samples/s · 5 s left`` while running; the outcome after.
+
+    ``expected``: the run's length estimated before it started (MNIST), said until H2O gives its own.
+    """
     label, style = STATUS_STYLE.get(run.status, (run.status, "bold"))
     text = Text(label, style=style)
     if run.status == RUNNING:
         text.append(f" · {run.elapsed:.0f} s")
+        if expected is not None and run.time_left is None:
+            text.append(f" of about {fmt.duration(expected)}")
         if run.speed is not None:
             text.append(f" · {run.speed:,.0f} samples/s")
         if run.time_left is not None:
@@ -228,6 +232,7 @@ class RunControls(Vertical):
         self._dialog = dialog
         self._cancel = threading.Event()
         self._shown: dict[str, Text | str] = {}  # what each status line shows now
+        self._expected: float | None = None  # the starting job's estimated length in seconds (MNIST)
 
     def compose(self) -> ComposeResult:
         """Status, progress, H2O's messages, the chart and its metric, the scores, Train and Cancel."""
@@ -266,7 +271,7 @@ class RunControls(Vertical):
         if not self.is_mounted:
             return
         # A job is looked at four times a second: only what changed is drawn again.
-        self._update("#run-status", status_text(run))
+        self._update("#run-status", status_text(run, self._expected))
         self._update("#run-message", run_message(run))
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
         self.query_one("#run-chart", ScoringChart).show(run.history, self.metric, force=run.finished)
@@ -407,6 +412,8 @@ class RunControls(Vertical):
             self.notify("H2O rejected the parameters: the reasons stand at their fields.", severity="error")
             return
         self._show_tab("run-pane")
+        found = self.setup.estimate() if self.setup.is_mnist else None
+        self._expected = found[0] if found else None
         folds = self.setup.current_spec().params.get("nfolds") or 0
         self.starting(
             f"Training the {folds} cross-validation networks first…" if folds else "Waiting for the first score…"

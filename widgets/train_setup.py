@@ -32,7 +32,9 @@ from widgets.table import PairsView
 from widgets.train_link import AppLink
 from widgets.train_texts import checkpoint_banner, epochs_of, estimate_text, frames_text, scoring_notes, settings_rows
 
-MEASURING = Text("Measuring this cluster's speed (a few seconds of training)…", style="yellow")
+MEASURING = Text(
+    "Measuring this cluster's speed (a short trial run; its progress is on the Training tab)…", style="yellow"
+)
 
 
 def spec_with(spec: RunSpec, values: dict[str, Any], checkpoint: Run | None, sample_rows: int | None) -> RunSpec:

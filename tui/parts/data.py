@@ -67,12 +67,14 @@ class DataImports(LabAppBase):
         if view is not None:
             cars = self.lab.frame_info("cars")
             if cars is not None:
+                self._mark_done("data")  # the cluster holds it, however it got there
                 view.show_frame(cars)
             elif "cars" in self.data_errors:
                 view.show_failure(self.data_errors["cars"])
         view = self._view("mnist-data")
         if view is not None:
             if self.lab.mnist is not None:
+                self._mark_done("mnist-data")
                 view.show_mnist(self.lab.mnist)
             elif "mnist" in self.data_errors:
                 view.show_failure(self.data_errors["mnist"])
