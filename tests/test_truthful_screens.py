@@ -189,3 +189,14 @@ def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():
     run.status, run.message = "running", ""
     assert "of about 38 s" in status_text(run, 38.0).plain
     assert "of about" not in status_text(run).plain
+
+
+def test_epochs_past_the_asked_ones_are_explained():
+    from widgets.run_controls import metrics_text
+
+    four = replay.run(4)  # asked 15 epochs; H2O's iterations ended at 16.34
+    assert four.spec.params["epochs"] == 15
+    said = metrics_text(four).plain
+    assert "H2O trained 16.34 epochs for the 15 asked" in said and "end of an iteration" in said
+    five = replay.run(5)  # asked 20, trained 20: nothing to explain
+    assert "epochs for the" not in metrics_text(five).plain

@@ -181,6 +181,8 @@ class ParamField(Vertical):
         if self.previous_label and not self._has_error:
             if same_value(value, self.previous):
                 text.append(f" · as in {self.previous_label}")
+            elif self.previous is None and same_value(value, meta.default):
+                text.append(f" · as in {self.previous_label}, which left it at the default")
             elif self.previous is None:
                 text.append(f" · new: not set in {self.previous_label}", style="bold")
             else:

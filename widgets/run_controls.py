@@ -130,6 +130,14 @@ def metrics_text(run: Run) -> Text:
             if key in values:
                 parts.append(f"{name} {fmt.number(values[key])}")
         text.append("  ".join(parts))
+    asked = run.spec.params.get("epochs") or 10.0
+    done = run.epochs_done if run.history.rows else 0.0
+    if text and run.status == DONE and not run.spec.params.get("nfolds") and done > float(asked) * 1.02:
+        text.append(
+            f"\nH2O trained {fmt.number(done)} epochs for the {fmt.number(float(asked))} asked: it stops "
+            "at the end of an iteration (train_samples_per_iteration sets its size).",
+            style="italic",
+        )
     kept = run.history.kept_row()
     if text and kept is not None:
         epoch = run.history.column("epochs")[kept]

@@ -134,7 +134,8 @@ def advice(values: dict[str, Any]) -> dict[str, str]:
     if seed is not None and seed != -1 and not values.get("reproducible"):
         notes.setdefault(
             "seed",
-            "a seed alone does not repeat a run on several threads: turn on reproducible for identical results",
+            "a seed alone does not repeat a run (threads, and dropout even on one thread, vary it): "
+            "turn on reproducible for identical results",
         )
     return notes
 
