@@ -60,10 +60,11 @@ class CurveChart(PlotextPlot):
         plt.xlim(0, 1)
         plt.ylim(0, 1)
         plt.title(fit(self.size.width, *((title,) if isinstance(title, str) else title)))
-        if self.size.width < NARROW:  # both names and every tick would not fit: short names, three ticks
+        if self.size.width < NARROW:  # every tick would not fit: three
             plt.xticks([0.0, 0.5, 1.0], ["0", "0.5", "1"])
-            plt.xlabel(f"x {SHORT.get(xlabel, xlabel)}, y {SHORT.get(ylabel, ylabel)}")  # one line: both fit
-        else:
-            plt.xlabel(xlabel)
-            plt.ylabel(ylabel)
+        # Both axes named on one line under the plot (plotext drops the x name when the y name is long).
+        names = f"x: {xlabel} · y: {ylabel}"
+        if len(names) > self.size.width - 8:
+            names = f"x {SHORT.get(xlabel, xlabel)}, y {SHORT.get(ylabel, ylabel)}"
+        plt.xlabel(names)
         self.refresh()
