@@ -179,7 +179,7 @@ def test_h2os_rate_warning_is_a_warning_on_step_7_and_a_reminder_after_it():
     seven.warnings = eight.warnings = [warning]
     assert "H2O warns: rate cannot" in run_message(seven).plain
     said = run_message(eight).plain
-    assert "H2O warns" not in said and "(as in step 7)" in said
+    assert "H2O warns" not in said and "(step 7 explains it)" in said
 
 
 def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():

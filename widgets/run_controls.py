@@ -158,7 +158,7 @@ def run_message(run: Run) -> Text:
     for warning in run.warnings:
         if run.spec.step > RATE_STEP and run.spec.dataset == "cars" and warning.startswith(RATE_WARNING):
             # Step 7 taught it, and the step's note says why the value stays: recalled, not warned again.
-            message.append(("\n" if message else "") + f"H2O: {warning} (as in step {RATE_STEP})", style="dim")
+            message.append(("\n" if message else "") + f"H2O: {warning} (step {RATE_STEP} explains it)", style="dim")
             continue
         message.append(("\n" if message else "") + "H2O warns: " + fmt.short_lists(warning), style="yellow")
     for note in run.notes:

@@ -165,9 +165,10 @@ def _checkpoint(spec: RunSpec, previous: str) -> dict[str, str]:
     return {"checkpoint": f"{previous}.model_id"} if previous and "checkpoint" in spec.params else {}
 
 
-# The Code tab's width at 80 columns, less its margins: a comment longer than this goes above its code,
-# wrapped, so that it is read whole (code itself is never wrapped; a long line scrolls sideways).
-CODE_WIDTH = 56
+# The narrowest code box at 80 columns (steps 2 and 10 show their code inside the lesson): a comment
+# longer than this goes above its code, wrapped, so that it is read whole (code itself is never
+# wrapped; a long line scrolls sideways).
+CODE_WIDTH = 52
 
 
 def wrapped_call(opening: str, items: list[str], closing: str, width: int = CODE_WIDTH) -> str:
