@@ -215,15 +215,11 @@ STEPS += [
             "epsilon": 1e-10,
         },
         ("initial_weight_distribution", "initial_weight_scale", "nfolds", "adaptive_rate", "rho", "epsilon"),
-        "Four tools. Initial weights: where training starts, here a normal spread of scale 0.1 (try 1: with "
-        "200 inputs per unit, tanh saturates and the network barely learns). "
-        "Cross-validation (nfolds): k extra networks, each tested on a different k-th of the rows, give an "
-        "estimate that does not hang on one split. ADADELTA's own knobs: rho, how long it remembers past "
-        "updates, and epsilon, how large its first steps are. H2O's defaults are 0.99 and 1e-8; here epsilon "
-        "is 1e-10, so the steps start smaller: the curve falls later and more smoothly, and ends higher after "
-        "20 epochs. Put 1e-8 back and compare the two runs. Checkpoints: continue a finished run "
-        "for more epochs instead of starting again (k, on a run's results). H2O cannot continue a "
-        "cross-validated run: set nfolds to 0 for the run you mean to continue.",
+        "Initial weights: where training starts, here a normal spread of scale 0.1 (at 1, tanh saturates "
+        "and the network barely learns). Cross-validation (nfolds): k extra networks, each tested on another "
+        "k-th of the rows. ADADELTA: rho, how long it remembers past updates, and epsilon, how large its "
+        "first steps are; at 1e-10 instead of H2O's 1e-8 the curve falls later and ends higher. Checkpoints: "
+        "k continues a finished run for more epochs (not a cross-validated one: set nfolds to 0 first).",
     ),
 ]
 
