@@ -1,3 +1,3 @@
-from tui.cli import main
+from tui.cli import run
 
-raise SystemExit(main())
+run()

@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     from tui.safety import ExitWatchdog  # noqa: PLC0415
 
     app = make_app(config=config)
-    app.watchdog = ExitWatchdog(app.lab.close)
+    app.watchdog = ExitWatchdog(lambda: app.lab.close(leaving=True))
     code = 0
     try:
         app.run()
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         if lab.cluster is not None and lab.cluster.own:
             _say("Stopping the private H2O cluster…")
         try:
-            lab.close()
+            lab.close(leaving=True)
         except Exception:
             logging.getLogger("h2o-lab").exception("while stopping the cluster")
     if app.first_paint is not None:
@@ -285,5 +285,22 @@ def _leave(code: int) -> None:
     os._exit(code)
 
 
+def run() -> None:
+    """The ``h2o-lab`` command: :func:`main`, then the process ends at once.
+
+    By then the journal is written, the logs are flushed and the cluster is stopped (or handed to the reaper
+    helper). Python's own tear-down of the app's thousands of objects would keep the learner's shell
+    waiting most of a second for nothing.
+    """
+    code = main()
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the terminal is gone
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

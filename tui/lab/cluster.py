@@ -207,5 +207,5 @@ class Cluster:
             return False
         return True
 
-    def stop(self) -> None:  # pragma: no cover - overridden
+    def stop(self, wait: bool = True) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

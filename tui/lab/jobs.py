@@ -54,6 +54,9 @@ _POLL_EXCLUDE = ",".join(
 # The job is looked at every poll (its progress); the partial model, a much larger answer whose scores change
 # only when H2O scores (every few seconds), at most this often in seconds.
 MODEL_EVERY = 1.0
+# A run older than SETTLE_SECONDS is polled every SETTLED_POLL seconds instead of the configured interval.
+SETTLE_SECONDS = 5.0
+SETTLED_POLL = 1.0
 
 
 class Jobs:
@@ -208,6 +211,7 @@ class Jobs:
         interval: float | None,
     ) -> Run:
         interval = self.config.poll_interval if interval is None else interval
+        began = time.monotonic()
         run = self.start_run(spec)
         report = on_update or (lambda _r: None)
         report(copy.deepcopy(run))
@@ -232,7 +236,7 @@ class Jobs:
                     self.journal.save_run(run)
                     written = (time.monotonic(), len(run.history))
                 if not run.finished:
-                    time.sleep(interval)
+                    self._pause(interval, time.monotonic() - began, should_cancel, cancelled)
         except ClusterUnreachable:
             if run.finished and self.session.closed:
                 # Closing (the app is leaving) cancelled the job, then stopped the cluster under this loop.
@@ -253,6 +257,16 @@ class Jobs:
                 self.journal.save_run(run)
                 report(copy.deepcopy(run))
         return run
+
+    @staticmethod
+    def _pause(interval: float, age: float, should_cancel: Callable[[], bool] | None, cancelled: bool) -> None:
+        """Wait before the next poll: ``interval`` while the run is young, then a second (a long job's news comes
+        slower than that, and the app's own CPU stays low while it follows one); a cancel ends the wait at once."""
+        deadline = time.monotonic() + (interval if age < SETTLE_SECONDS else max(interval, SETTLED_POLL))
+        while time.monotonic() < deadline:
+            if not cancelled and should_cancel is not None and should_cancel():
+                return
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
 
     def _finish(self, run: Run, status: str) -> None:
         """Fetch the final model (history, metrics, parameters) and close the run."""

@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -259,11 +260,13 @@ class OwnCluster(Cluster):
         return super().alive(timeout)
 
     # -- stop ---------------------------------------------------------------------------------
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         """Stop the JVM (SIGTERM, then SIGKILL) and remove the private directory. Idempotent.
 
         A JVM that never became ready holds nothing of the learner's: it is given half a second, not eight
         (a JVM still starting up can take seconds to act on SIGTERM, and the learner who quits waits for it).
+        ``wait=False`` (the process is about to end): the JVM gets its SIGTERM and the reaper helper, which
+        outlives the app, waits for it to end (or kills it) and removes the private directory.
         """
         with self._life:
             self._stopping = True
@@ -271,6 +274,8 @@ class OwnCluster(Cluster):
         started = self.rest is not None
         if self.rest is not None:
             self.rest.close()
+        if not wait and self._hand_to_reaper():
+            return
         if self.process is not None and self.process.poll() is None:
             from tui.lab.reaper import stop_process  # noqa: PLC0415
 
@@ -288,6 +293,23 @@ class OwnCluster(Cluster):
             except Exception:  # pragma: no cover
                 pass
             self._reaper = None
+
+    def _hand_to_reaper(self) -> bool:
+        """SIGTERM to the JVM, then let the reaper finish the stop; False when there is no live reaper."""
+        reaper = self._reaper
+        if reaper is None or reaper.poll() is not None or reaper.stdin is None:
+            return False
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        try:
+            reaper.stdin.close()  # end of file: the reaper stops the JVM and removes the private directory
+        except OSError:
+            return False
+        self._reaper = None
+        return True
 
     def _cleanup_private_dir(self) -> None:
         if self._private_dir is not None:

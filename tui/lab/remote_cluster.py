@@ -92,8 +92,8 @@ class RemoteCluster(Cluster):
             )
         return status_from_cloud(cloud, self.url, own=False)
 
-    def stop(self) -> None:
-        """Only disconnect: a cluster the lab did not start is never shut down."""
+    def stop(self, wait: bool = True) -> None:
+        """Only disconnect: a cluster the lab did not start is never shut down (``wait`` changes nothing)."""
         self._disconnect_h2o()
         if self.rest is not None:
             self.rest.close()

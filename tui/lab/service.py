@@ -189,20 +189,22 @@ class Lab:
         """The last lines of the own cluster's log (empty for a remote cluster)."""
         return self.session.log_tail()
 
-    def close(self, timeout: float = 60.0) -> None:
+    def close(self, timeout: float = 60.0, *, leaving: bool = False) -> None:
         """Cancel running jobs, write the journal and stop the own cluster (a remote one is only disconnected).
 
+        ``leaving``: the process ends next, so the JVM's last second of stopping is left to the reaper helper
+        (it outlives the app) and the learner's shell comes back at once.
         Safe to call from several threads: a second caller waits (up to ``timeout``) for the first to finish.
         """
         if not self.session.mark_closed():
             self._close_done.wait(timeout)
             return
         try:
-            self._close_now()
+            self._close_now(leaving)
         finally:
             self._close_done.set()
 
-    def _close_now(self) -> None:
+    def _close_now(self, leaving: bool = False) -> None:
         if self.session.cluster is None:
             self.journal.close()
             return
@@ -210,7 +212,7 @@ class Lab:
         # A job's own loop saves the cancelled run's partial model: give it a moment, with the cluster still up.
         self.jobs.wait_for_trainers(timeout=15)
         try:
-            self.session.stop()
+            self.session.stop(wait=not leaving)
         finally:
             self.journal.close()
 

@@ -153,13 +153,13 @@ class Session:
             self.closed = True
         return first
 
-    def stop(self) -> None:
-        """Stop the own cluster (a remote one is only disconnected) and forget it."""
+    def stop(self, wait: bool = True) -> None:
+        """Stop the own cluster (a remote one is only disconnected) and forget it; ``wait``: see OwnCluster.stop."""
         cluster = self.cluster
         if cluster is None:
             return
         try:
-            cluster.stop()
+            cluster.stop(wait)
         finally:
             self.cluster = None
 
