@@ -55,7 +55,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         padding: 0 1;
     }
     ThresholdExplorer:focus {
-        border: round $accent;
+        border: heavy $accent;  /* a heavier line: the keys are here, with colours or without */
     }
     """
 

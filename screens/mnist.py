@@ -48,7 +48,7 @@ class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
         border: round $panel-lighten-2;
     }
     DigitBrowser:focus {
-        border: round $accent;
+        border: heavy $accent;  /* a heavier line: the keys are here, with colours or without */
     }
     DigitBrowser > Horizontal {
         height: 14;

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Static
 
 from tui.lab import fmt
+from tui.lab.carry import mini_batch_note
 from tui.lab.mnist import confusion_totals
 from tui.lab.training import Run
 from widgets.paged_table import Cell, PagedTable
@@ -51,8 +52,6 @@ def _cell(value: Any) -> str:
         return fmt.number(value)
     return str(value)
 
-
-MINI_BATCH_STEP = 6  # the step about mini_batch_size
 
 HITS_CAPTION = "Top-k hit ratios: how often the true digit is among the k likeliest"
 
@@ -236,10 +235,8 @@ class ResultsPanel(VerticalScroll):
         note = Text()
         if run.layers_note:
             note.append("H2O: " + run.layers_note)
-        batch = run.spec.params.get("mini_batch_size")
-        if batch and batch > 1 and "mini-batch size 1" in run.layers_note:
-            if run.spec.step == MINI_BATCH_STEP:  # the step that teaches it says it out loud; later ones recall it
-                note.append(f"\nmini_batch_size was {batch}, yet H2O trained with mini-batch size 1.", style="yellow")
-            else:
-                note.append(f"\nmini_batch_size {batch} trained as 1, as step {MINI_BATCH_STEP} showed.", style="dim")
+        batch_note = mini_batch_note(run)
+        if batch_note is not None:  # the step that teaches it says it out loud; later ones recall it
+            text, stressed = batch_note
+            note.append("\n" + text, style="yellow" if stressed else "dim")
         self.query_one("#results-note", Static).update(note)

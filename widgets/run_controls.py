@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Select, Static
 
 from tui.lab import fmt
+from tui.lab.carry import RATE_STEP, recalled_warning
 from tui.lab.errors import LabError
 from tui.lab.speed import TrialCancelled
 from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
@@ -63,8 +64,6 @@ CHART_CHOICES = {
 }
 
 NOT_TRAINED = "Not trained yet. Press t to train."
-RATE_STEP = 7  # the step about the learning rate
-RATE_WARNING = "rate cannot be specified if adaptive_rate is enabled"
 TRIAL = Text(
     "Measuring this cluster's speed with a short trial run, to say how long yours will take…", style="bold yellow"
 )
@@ -156,8 +155,8 @@ def run_message(run: Run) -> Text:
         message.append("H2O: ", style="bold")
         message.append(run.message.strip())
     for warning in run.warnings:
-        if run.spec.step > RATE_STEP and run.spec.dataset == "cars" and warning.startswith(RATE_WARNING):
-            # Step 7 taught it, and the step's note says why the value stays: recalled, not warned again.
+        if recalled_warning(run, warning):
+            # An earlier step taught it, and the step's note says why the value stays: recalled, not warned again.
             message.append(("\n" if message else "") + f"H2O: {warning} (step {RATE_STEP} explains it)", style="dim")
             continue
         message.append(("\n" if message else "") + "H2O warns: " + fmt.short_lists(warning), style="yellow")

@@ -30,7 +30,7 @@ class StepList(SafePaging):
         background: $surface;
     }
     StepList:focus {
-        border-right: vkey $accent;
+        border-right: outer $accent;  /* a thicker edge: the keys are here, with colours or without */
     }
     """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.lab.steps import BY_NUMBER, Step
+from tui.lab.steps import BY_NUMBER, STEPS, Step
 from tui.lab.training import CANCELLED, DONE, Run
 
 # Parameters a run carries that belong to that run, not to the next step's form.
@@ -55,19 +55,45 @@ def last_run_of(runs: list[Run], number: int) -> Run | None:
     return max(done, key=lambda r: r.started_at or 0.0) if done else None
 
 
+def teaching_step(param: str) -> int:
+    """The cars step whose lesson is about ``param`` (its form shows that field first)."""
+    return next(s.number for s in STEPS if s.dataset == "cars" and param in s.taught)
+
+
+MINI_BATCH_STEP = teaching_step("mini_batch_size")  # H2O trains one row at a time whatever the value
+RATE_STEP = teaching_step("rate")  # H2O ignores rate while adaptive_rate is on, and says so
+RATE_WARNING = "rate cannot be specified if adaptive_rate is enabled"  # H2O's words, as its job reports them
+
 # Values a step showed to have no effect, by the step that showed it: (step, test of the values, what to say).
 KNOWN_NO_EFFECT: tuple[tuple[int, Any, str], ...] = (
     (
-        6,
+        MINI_BATCH_STEP,
         lambda p: (p.get("mini_batch_size") or 1) > 1,
-        "mini_batch_size {mini_batch_size} stays, though H2O trains one row at a time (step 6)",
+        f"mini_batch_size {{mini_batch_size}} stays, though H2O trains one row at a time (step {MINI_BATCH_STEP})",
     ),
     (
-        7,
+        RATE_STEP,
         lambda p: p.get("rate") is not None and p.get("adaptive_rate", True) is not False,
-        "rate {rate} stays, though H2O ignores it while adaptive_rate is on (step 7; turn it off to use rate)",
+        f"rate {{rate}} stays, though H2O ignores it while adaptive_rate is on (step {RATE_STEP}; turn it off to "
+        "use rate)",
     ),
 )
+
+
+def recalled_warning(run: Run, warning: str) -> bool:
+    """True for a warning of H2O's that an earlier step taught: the run recalls it quietly instead of warning."""
+    return run.spec.dataset == "cars" and run.spec.step > RATE_STEP and warning.startswith(RATE_WARNING)
+
+
+def mini_batch_note(run: Run) -> tuple[str, bool] | None:
+    """What to say when H2O trained a run with mini-batch size 1 though it asked for more, and whether to
+    stress it (on the step that teaches it; later steps recall it). None when there is nothing to say."""
+    batch = run.spec.params.get("mini_batch_size")
+    if not batch or batch <= 1 or "mini-batch size 1" not in run.layers_note:
+        return None
+    if run.spec.step == MINI_BATCH_STEP:
+        return f"mini_batch_size was {batch}, yet H2O trained with mini-batch size 1.", True
+    return f"mini_batch_size {batch} trained as 1, as step {MINI_BATCH_STEP} showed.", False
 
 
 def kept_note(step: Step, params: dict[str, Any]) -> str:
