@@ -142,9 +142,6 @@ class StepView(WorkerErrors, Vertical):
     def on_show_step(self) -> None:
         """Called when the learner comes to this step."""
 
-    def prepare(self) -> None:
-        """Make what the step shows before its first visit, while it is hidden (views built late override it)."""
-
     def check_step_action(self, action: str) -> bool:
         """Whether a step key applies now (it shows in the footer and acts); views add their own rules."""
         return action in self.STEP_ACTIONS

@@ -100,15 +100,10 @@ class TrainView(StepView):
     def on_show_step(self) -> None:
         """The learner came to this step: build its widgets the first time."""
         if not self._built and not self._building:
-            self.prepare()
-        elif self._built:
-            self.call_after_refresh(self.query_one(TrainTabs).place_underline)
-
-    def prepare(self) -> None:
-        """Build the step's widgets now (the app does it while the learner reads the step before)."""
-        if not self._built and not self._building:
             self._building = True
             self.call_later(self._build)
+        elif self._built:
+            self.call_after_refresh(self.query_one(TrainTabs).place_underline)
 
     async def _build(self) -> None:
         await self.mount(_Body(self))

@@ -44,8 +44,6 @@ def replay_app() -> LabApp:
     # A picture shows where things end, not a moment of an animation (a tab's underline sliding, 0.3 s,
     # was caught half-way on a busy machine).
     app.animation_level = "none"
-    # No step is made ahead of its visit: each picture shows what the steps visited made, at any speed.
-    app.prepare_ahead = False
     return app
 
 

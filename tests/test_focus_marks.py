@@ -1,9 +1,8 @@
-"""Where the keys are shows without colour, and the next step is ready before the learner gets there."""
+"""Where the keys are shows without colour; what a step taught is said once, in the domain."""
 
 from __future__ import annotations
 
 from tests import replay
-from tests.waiting import until
 from tui.lab.carry import MINI_BATCH_STEP, RATE_STEP, mini_batch_note, recalled_warning
 
 
@@ -37,26 +36,6 @@ async def test_focus_changes_shapes_not_only_colours():
         await pilot.pause()
         cursor = table.get_component_styles("datatable--cursor")  # a PagedTable is a DataTable
         assert "reverse" in str(cursor.text_style)
-
-
-async def test_the_next_step_is_made_while_the_learner_reads():
-    app = replay.replay_app()
-    app.prepare_ahead = True
-    async with app.run_test(size=(80, 24)) as pilot:
-        await replay.loaded(pilot)
-        app.show_step(2)
-        await until(
-            pilot,
-            lambda: app._view_number(3) is not None and app.lab_screen.view(3)._built,
-            what="step 3 made ahead of its visit",
-        )
-        assert app.current_step == 2
-        assert not app.lab_screen.view(3).display  # made, not shown
-        await until(pilot, lambda: app.lab_screen.view(3).form is not None, what="step 3's form")
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.current_step == 3 and app.lab_screen.view(3).display
-        assert app._view_number(5) is None  # only the next step, never the whole walkthrough
 
 
 def test_what_a_step_taught_is_said_once_in_the_domain():

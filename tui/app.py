@@ -118,9 +118,6 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         self.first_paint = None
         self.ready_at = None
         self._health_timer = None
-        self.prepare_ahead = True
-        self._prepare_timer = None
-        self._last_key = 0.0
         self._saved_forms = {}  # step number -> form values of an earlier session, until shown
         self._quitting = False
         self._keys_shown = None
@@ -150,7 +147,6 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
             return
         self._screen_ready = True
         self._restore()
-        self._plan_prepare()
         if self.lab.ready:
             self._attach_worker()
         elif self.autostart:

@@ -58,9 +58,6 @@ class LabAppBase(WorkerErrors, App):
     _screen_ready: bool
     _reload_after_restart: set[str]
     _health_timer: Timer | None
-    prepare_ahead: bool  # make the next step's view while the learner reads this one (see StepViews)
-    _prepare_timer: Timer | None
-    _last_key: float  # time.monotonic() of the last key
     _saved_forms: dict[str, dict]  # step number -> form values of an earlier session, until shown
     _quitting: bool
     _keys_shown: tuple | None  # what the footer's keys were drawn for (see StepViews.refresh_keys)

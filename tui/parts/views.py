@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from textual import events
 from textual.css.query import NoMatches
 
 from screens.base import STEP_ACTIONS
@@ -13,39 +11,9 @@ from screens.dialogs import SaveDialog
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
 
-# Seconds without a key before the next step's view is made ahead of its visit (a training step's form is
-# hundreds of widgets: half a second to a second of the app's time, better spent while the learner reads).
-PREPARE_AFTER = 1.5
-
 
 class StepViews(LabAppBase):
     """Shows a step (making its view on the first visit), routes the step keys to it, keeps the chrome true."""
-
-    async def on_event(self, event: events.Event) -> None:
-        """Every key the terminal sends passes here first: it postpones making the next step's view."""
-        if isinstance(event, events.Key):
-            self._last_key = time.monotonic()
-        await super().on_event(event)
-
-    def _plan_prepare(self) -> None:
-        """Make the next step's view once the learner has been quiet on this one for PREPARE_AFTER seconds."""
-        if self.prepare_ahead and self._prepare_timer is None and not self._quitting:
-            self._prepare_timer = self.set_timer(PREPARE_AFTER, self._prepare_next)
-
-    def _prepare_next(self) -> None:
-        self._prepare_timer = None
-        if self._quitting:
-            return
-        quiet = time.monotonic() - self._last_key
-        if quiet < PREPARE_AFTER or self.screen is not self.lab_screen:
-            self._prepare_timer = self.set_timer(max(0.2, PREPARE_AFTER - quiet), self._prepare_next)
-            return
-        numbers = [s.number for s in self.steps]
-        index = numbers.index(self.current_step) + 1
-        if index < len(numbers):
-            view = self._open_view(numbers[index])
-            if view is not None:
-                view.prepare()
 
     def on_code_panel_save_requested(self, message) -> None:
         self.push_screen(SaveDialog(message.filename, message.code))
@@ -97,7 +65,6 @@ class StepViews(LabAppBase):
                     self.lab_screen.query_one(StepList).focus()
         self.refresh_chrome()
         self.save_progress()
-        self._plan_prepare()
 
     def action_step(self, delta: int) -> None:
         numbers = [s.number for s in self.steps]
