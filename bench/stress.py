@@ -91,11 +91,11 @@ EXPECTED_ERROR = re.compile(r"worker \S+ failed: (LabError|JavaError|ClusterErro
 def binding_keys() -> dict[str, str]:
     """Every key of the app's bindings (app, screens, widgets) that a burst may send, with its bytes."""
     from screens.dialogs import ConfirmDialog, Dialog, ErrorDialog, SaveDialog
-    from screens.evaluate import ThresholdExplorer
     from screens.help import HelpScreen
     from screens.mnist import DigitBrowser
     from tui.app import LabApp
     from widgets.code import CodePanel
+    from widgets.threshold import ThresholdExplorer
 
     names: set[str] = set(MOVING_KEYS)
     for owner in (

@@ -295,7 +295,7 @@ class TrainView(StepView):
         if not super().check_step_action(action):
             return False
         if action == "cancel":
-            return self.training or self._controls.job_pending()
+            return self._controls.cancellable()
         if action == "fix":
             return self.form is not None and self.form.first_fix() is not None
         if action == "continue":
@@ -318,7 +318,7 @@ class TrainView(StepView):
 
     def action_cancel(self) -> None:
         """Cancel the running job; H2O keeps the partial model (x key)."""
-        if self._built and (self.training or self._controls.job_pending()):
+        if self._built and self._controls.cancellable():
             self._controls.cancel()
             self._controls.say(Text("Cancelling…", style="bold yellow"))
 

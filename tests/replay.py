@@ -180,7 +180,7 @@ async def evaluated(pilot, tab: str = "eval-pane", moves: tuple[str, ...] = ()) 
     await pilot.pause()
     await pilot.pause(0.2)
     if moves:
-        from screens.evaluate import ThresholdExplorer
+        from widgets.threshold import ThresholdExplorer
 
         explorer = view.query_one(ThresholdExplorer)
         explorer.focus()

@@ -339,7 +339,7 @@ async def test_mnist_from_import_to_mistakes(lab):
 
 
 async def test_evaluation_screen(lab):
-    from screens.evaluate import ThresholdExplorer
+    from widgets.threshold import ThresholdExplorer
 
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -73,6 +73,8 @@ def test_the_figures_shown_are_h2os(binomial_run, evaluation):
     assert evaluation.aucpr_h2o == pytest.approx(model.aucpr(valid=True), rel=1e-12)
     # Scored on the validation frame, less the rows without an answer, which H2O leaves out as well.
     assert evaluation.rows == model.model_performance(valid=True).nobs() <= binomial_run.split_rows[1]
+    # The rows left out are counted, so the screen can say where the frame's other cars went.
+    assert evaluation.rows + evaluation.unlabelled == binomial_run.split_rows[1]
     # Every actual positive is either found or missed, at any threshold of H2O's table.
     first = evaluation.row(0)
     assert int(float(first["tps"])) + int(float(first["fns"])) == evaluation.positives

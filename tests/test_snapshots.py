@@ -224,7 +224,7 @@ def test_evaluation_screen(snap_compare, size):
 def test_threshold_explorer_moved(snap_compare, size):
     async def before(pilot):
         await replay.evaluated(pilot, moves=("right", "right", "right"))
-        from screens.evaluate import ThresholdExplorer
+        from widgets.threshold import ThresholdExplorer
 
         pilot.app.lab_screen.view(12).query_one(ThresholdExplorer).scroll_visible(animate=False, top=True)
         await pilot.pause()

@@ -79,7 +79,7 @@ def run_shown(app, number: int, tab: str) -> bool:
 
 
 def explorer_at(app, offset: int) -> bool:
-    from screens.evaluate import ThresholdExplorer
+    from widgets.threshold import ThresholdExplorer
 
     view = app.lab_screen.view(12)
     if not run_shown(app, 12, "eval-pane") or view.evaluation is None:

@@ -171,7 +171,7 @@ async def test_the_chart_marks_the_model_h2o_kept_and_says_why():
 
 
 def test_h2os_rate_warning_is_a_warning_on_step_7_and_a_reminder_after_it():
-    from widgets.run_controls import run_message
+    from widgets.run_texts import run_message
 
     warning = "rate cannot be specified if adaptive_rate is enabled."  # H2O 3.46's words, measured
     seven, eight = replay.run(5), replay.run(5)
@@ -183,7 +183,7 @@ def test_h2os_rate_warning_is_a_warning_on_step_7_and_a_reminder_after_it():
 
 
 def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():
-    from widgets.run_controls import status_text
+    from widgets.run_texts import status_text
 
     run = replay.run(11)
     run.status, run.message = "running", ""
@@ -192,7 +192,7 @@ def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():
 
 
 def test_epochs_past_the_asked_ones_are_explained():
-    from widgets.run_controls import metrics_text
+    from widgets.run_texts import metrics_text
 
     four = replay.run(4)  # asked 15 epochs; H2O's iterations ended at 16.34
     assert four.spec.params["epochs"] == 15

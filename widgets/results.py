@@ -14,7 +14,7 @@ from tui.lab.carry import mini_batch_note
 from tui.lab.mnist import confusion_totals
 from tui.lab.training import Run
 from widgets.paged_table import Cell, PagedTable
-from widgets.run_controls import status_text
+from widgets.run_texts import status_text
 
 METRIC_ROWS = [
     ("error", "error rate"),

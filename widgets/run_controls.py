@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,11 +23,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Select, Static
 
-from tui.lab import fmt
-from tui.lab.carry import RATE_STEP, recalled_warning
 from tui.lab.errors import LabError
 from tui.lab.speed import TrialCancelled
-from tui.lab.training import CANCELLED, CHART_METRICS, DONE, FAILED, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
+from tui.lab.training import CHART_METRICS, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import (
     DataLoaded,
     DataProgress,
@@ -40,6 +39,7 @@ from tui.messages import (
 )
 from widgets.chart import ScoringChart
 from widgets.paging import LabSelect
+from widgets.run_texts import metrics_text, run_message, status_text
 from widgets.train_link import AppLink
 from widgets.train_tabs import TrainTabs
 from widgets.train_texts import confirm_words
@@ -48,14 +48,6 @@ if TYPE_CHECKING:
     from widgets.train_setup import SetupPanel
 
 log = logging.getLogger("h2o-lab")
-
-STATUS_STYLE = {
-    RUNNING: ("Training", "bold yellow"),
-    DONE: ("Finished", "bold green"),
-    CANCELLED: ("Cancelled: the partial model is kept", "bold yellow"),
-    FAILED: ("Failed", "bold red"),
-    INTERRUPTED: ("Interrupted: the cluster went away", "bold red"),
-}
 
 CHART_CHOICES = {
     "Regression": ("mse", "rmse", "mae", "deviance"),
@@ -72,97 +64,6 @@ TRIAL = Text(
 def chart_metrics(category: str) -> tuple[str, ...]:
     """The metrics the live chart offers for a kind of model (the first is shown at first)."""
     return CHART_CHOICES.get(category, CHART_CHOICES["Regression"])
-
-
-def status_text(run: Run, expected: float | None = None) -> Text:
-    """``Training · 40% · 870 samples/s · 5 s left`` while running; the outcome after.
-
-    ``expected``: the run's length estimated before it started (MNIST), said until H2O gives its own.
-    """
-    label, style = STATUS_STYLE.get(run.status, (run.status, "bold"))
-    text = Text(label, style=style)
-    if run.status == RUNNING:
-        text.append(f" · {run.elapsed:.0f} s")
-        if expected is not None and run.time_left is None:
-            text.append(f" of about {fmt.duration(expected)}")
-        if run.speed is not None:
-            text.append(f" · {run.speed:,.0f} samples/s")
-        if run.time_left is not None:
-            text.append(f" · {fmt.duration(run.time_left)} left")
-    else:
-        text.append(f" in {fmt.duration(run.elapsed)} · {run.run_id}")
-        if run.checkpoint_of:
-            text.append(f", continuing {run.checkpoint_of}")
-        if run.error:
-            text.append("\n" + run.error, style="red")
-    return text
-
-
-def metrics_text(run: Run) -> Text:
-    """The latest scores on one line per frame (training, validation, cross-validation)."""
-    text = Text()
-    for which, label in (
-        ("training", "Training"),
-        ("validation", "Validation"),
-        ("cross_validation", "Cross-validation"),
-    ):
-        values = run.metrics.get(which)
-        if not values:
-            continue
-        if text:
-            text.append("\n")
-        text.append(f"{label}: ", style="bold")
-        parts = []
-        keys = (
-            (("error", "error"), ("accuracy", "accuracy"), ("logloss", "logloss"))
-            if "error" in values
-            else (
-                ("MSE", "MSE"),
-                ("RMSE", "RMSE"),
-                ("mae", "MAE"),
-                ("r2", "R²"),
-                ("logloss", "logloss"),
-                ("AUC", "AUC"),
-            )
-        )
-        for key, name in keys:
-            if key in values:
-                parts.append(f"{name} {fmt.number(values[key])}")
-        text.append("  ".join(parts))
-    asked = run.spec.params.get("epochs") or 10.0
-    done = run.epochs_done if run.history.rows else 0.0
-    if text and run.status == DONE and not run.spec.params.get("nfolds") and done > float(asked) * 1.02:
-        text.append(
-            f"\nH2O trained {fmt.number(done)} epochs for the {fmt.number(float(asked))} asked: it stops "
-            "at the end of an iteration (train_samples_per_iteration sets its size).",
-            style="italic",
-        )
-    kept = run.history.kept_row()
-    if text and kept is not None:
-        epoch = run.history.column("epochs")[kept]
-        text.append(
-            f"\n◆ H2O kept the model of epoch {fmt.number(epoch)}, its best score, not the last one "
-            "(overwrite_with_best_model): these scores are that model's.",
-            style="italic",
-        )
-    return text
-
-
-def run_message(run: Run) -> Text:
-    """H2O's latest word on a running job, its warnings, and the lab's notes."""
-    message = Text()
-    if run.status == RUNNING and run.message:
-        message.append("H2O: ", style="bold")
-        message.append(run.message.strip())
-    for warning in run.warnings:
-        if recalled_warning(run, warning):
-            # An earlier step taught it, and the step's note says why the value stays: recalled, not warned again.
-            message.append(("\n" if message else "") + f"H2O: {warning} (step {RATE_STEP} explains it)", style="dim")
-            continue
-        message.append(("\n" if message else "") + "H2O warns: " + fmt.short_lists(warning), style="yellow")
-    for note in run.notes:
-        message.append(("\n" if message else "") + note, style="bold yellow")
-    return message
 
 
 def ensure_data(lab, spec: RunSpec, post: Callable[[Message], object]) -> None:
@@ -238,6 +139,7 @@ class RunControls(Vertical):
         self.link = link
         self._dialog = dialog
         self._cancel = threading.Event()
+        self._job_began = 0.0  # time.time() when the latest job (or speed trial) was started
         self._shown: dict[str, Text | str] = {}  # what each status line shows now
         self._expected: float | None = None  # the starting job's estimated length in seconds (MNIST)
 
@@ -328,6 +230,16 @@ class RunControls(Vertical):
                 self.query_one("#run-chart", ScoringChart).show(self.run.history, self.metric, force=True)
 
     # -- the job ------------------------------------------------------------------------------
+    def cancellable(self) -> bool:
+        """x applies: a run trains, or a job is on its way (data, checks, speed trial). Not once the job's run
+        has ended, while its worker still saves the model: there is nothing left to stop."""
+        if self.training:
+            return True
+        if not self.job_pending():
+            return False
+        run = self.run
+        return not (run is not None and run.finished and run.started_at >= self._job_began)
+
     def job_pending(self) -> bool:
         """A job (or a speed trial) is starting or running: a second t must not start another."""
         return any(w.node is self and w.group == "train" and not w.is_finished for w in self.app.workers)
@@ -345,6 +257,7 @@ class RunControls(Vertical):
         elif setup.estimate() is None:
             self.set_running(True)
             self._cancel.clear()
+            self._job_began = time.time()
             self._show_tab("run-pane")  # the trial's progress shows where a run's does
             self.say(TRIAL)
             self.query_one("#run-progress", ProgressBar).update(progress=0.0)
@@ -373,6 +286,7 @@ class RunControls(Vertical):
     def _start(self, spec: RunSpec) -> None:
         self.set_running(True)
         self._cancel.clear()
+        self._job_began = time.time()
         self.say(Text("Checking the parameters with H2O…", style="bold yellow"))
         self._train_worker(spec, self.link.lab)
 

@@ -115,6 +115,7 @@ class Evaluation:
     aucpr_own: float
     thresholds: Table = field(default_factory=Table)  # H2O's thresholds table, the columns above
     max_f1_index: int = 0
+    unlabelled: int = 0  # rows of the frame without an answer: left out here, as H2O leaves them out
 
     @property
     def positive_rate(self) -> float:

@@ -90,8 +90,10 @@ class Scoring:
         except Exception as exc:
             raise as_lab_error(exc, f"H2O could not score {run.run_id}") from None
         labels, scores = [], []
+        unlabelled = 0
         for score, actual in rows:
             if actual in ("", None, "NA") or score in ("", None, "NA"):
+                unlabelled += 1
                 continue  # H2O leaves rows without an answer out of its metrics too
             labels.append(1 if str(actual).removesuffix(".0") == positive else 0)
             scores.append(float(score))
@@ -107,4 +109,5 @@ class Scoring:
             aucpr_own=pr_auc(labels, scores),
             thresholds=table,
             max_f1_index=best,
+            unlabelled=unlabelled,
         )

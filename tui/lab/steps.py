@@ -314,10 +314,9 @@ RUNS = Step(
     heading="Every run, this session's and earlier ones'",
     kind="runs",
     lesson=(
-        "Every model trained here, in this session and earlier ones (marked 'earlier'), with what made it "
-        "different from its step's values. Mark two "
-        "runs with space to compare their settings and their validation curves; press l to put a run's "
-        "values back into its step's form and try a variation."
+        "One row per model, with what made it different from its step's values; 'earlier' marks those "
+        "of past sessions. Mark two runs with space to compare their settings and their validation curves; "
+        "press l to put a run's values back into its step's form and try a variation."
     ),
 )
 PAGES = [RUNS]

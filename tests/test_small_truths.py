@@ -1,0 +1,63 @@
+"""Small things a screen must not say wrong: a difference of nothing, a key that no longer applies, a heading twice."""
+
+from __future__ import annotations
+
+import time
+
+from tests import replay
+from tests.waiting import rendered, until
+from tui.lab.evaluation import Evaluation
+from tui.lab.steps import step
+from widgets.threshold import signed
+
+
+def test_a_difference_that_rounds_to_nothing_has_no_sign():
+    assert signed(-0.00001) == "0.0000" and signed(0.00004) == "0.0000"
+    assert signed(-0.0123) == "-0.0123" and signed(0.0123) == "+0.0123"
+
+
+def test_the_runs_page_does_not_say_its_heading_twice():
+    runs = step(99)
+    first_words = " ".join(runs.lesson.split()[:3]).lower()
+    assert not runs.heading.lower().startswith(first_words)
+    assert "earlier" in runs.lesson and "space" in runs.lesson
+
+
+def test_older_recordings_read_without_the_unlabelled_count():
+    recorded = replay.fixture("evaluation_step12.json")
+    recorded.pop("unlabelled", None)
+    assert Evaluation.from_dict(recorded).unlabelled == 0
+
+
+async def test_x_leaves_the_footer_when_the_run_has_ended(monkeypatch):
+    """While a finished run's worker still saves its model, x has nothing left to stop."""
+    app = replay.replay_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(3)
+        await until(pilot, lambda: app._view_number(3) is not None and app.lab_screen.view(3)._built, what="step 3")
+        view = app.lab_screen.view(3)
+        controls = view._controls
+        monkeypatch.setattr(controls, "job_pending", lambda: True)  # the job's worker is still busy
+        controls._job_began = time.time()
+        assert view.check_step_action("cancel")  # a job on its way, its run not reported yet: x stops it
+        finished = replay.run(3)
+        finished.started_at = controls._job_began + 1.0  # the job's own run, ended
+        view.show_run(finished)
+        await pilot.pause()
+        assert not view.check_step_action("cancel")
+        finished.started_at = controls._job_began - 100.0  # an older run on screen: the new job is still starting
+        assert view.check_step_action("cancel")
+
+
+async def test_the_evaluation_says_where_the_frames_other_cars_went():
+    """The split's validation frame has cars without an answer: the screen counts them instead of losing them."""
+    app = replay.replay_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await replay.evaluated(pilot)
+        view = app.lab_screen.view(12)
+        evaluation = Evaluation.from_dict({**replay.fixture("evaluation_step12.json"), "unlabelled": 3})
+        view.show_evaluation(evaluation)
+        await pilot.pause()
+        news = rendered(view.query_one("#eval-news"))
+        assert f"{evaluation.rows} cars" in news and "3 more cars of the frame have no answer" in news
