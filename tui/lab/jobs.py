@@ -54,9 +54,11 @@ _POLL_EXCLUDE = ",".join(
 # The job is looked at every poll (its progress); the partial model, a much larger answer whose scores change
 # only when H2O scores (every few seconds), at most this often in seconds.
 MODEL_EVERY = 1.0
-# A run older than SETTLE_SECONDS is polled every SETTLED_POLL seconds instead of the configured interval.
+# A run older than SETTLE_SECONDS is polled every SETTLED_POLL seconds instead of the configured interval, and
+# its partial model read every SETTLED_MODEL_EVERY seconds: a long job scores every few seconds at most.
 SETTLE_SECONDS = 5.0
 SETTLED_POLL = 1.0
+SETTLED_MODEL_EVERY = 2.0
 
 
 class Jobs:
@@ -133,7 +135,8 @@ class Jobs:
             run.progress = float(job.get("progress") or 0.0)
             run.message = str(job.get("progress_msg") or "")
         running = status in ("RUNNING", "CREATED")
-        if running and run.history and time.monotonic() - self._model_read.get(run.run_id, 0.0) < MODEL_EVERY:
+        every = MODEL_EVERY if time.time() - run.started_at < SETTLE_SECONDS else SETTLED_MODEL_EVERY
+        if running and run.history and time.monotonic() - self._model_read.get(run.run_id, 0.0) < every:
             return run  # the job's progress is fresh; the model's scores change far less often
         self._model_read[run.run_id] = time.monotonic()
         try:
