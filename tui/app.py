@@ -150,8 +150,9 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         if self.lab.ready:
             self._attach_worker()
         elif self.autostart:
-            # After the first screen is drawn: the JVM's start takes both cores of a small VM for seconds.
-            self.call_after_refresh(self.start_cluster)
+            # After the first screen is drawn and written out (Textual writes from a thread of its own): the JVM's
+            # start takes both cores of a small VM for seconds.
+            self.call_after_refresh(self.set_timer, 0.2, self.start_cluster)
 
     # -- the journal: earlier runs and the learner's place ------------------------------------
     def _restore(self) -> None:
