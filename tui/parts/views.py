@@ -48,6 +48,10 @@ class StepViews(LabAppBase):
             return
         self.current_step = number
         view = self._open_view(number)
+        if view is not None and view.step.kind in TRAINING_KINDS:
+            # The values left in this form in an earlier session, before the step is first drawn (the view keeps
+            # them until its widgets are built): never the step's own values for a moment, then the learner's.
+            self._load_saved_form(view)
         if view is not None:
             if number == self._number("cluster"):
                 self._show_cluster()  # the latest health news (kept while another step was shown)
