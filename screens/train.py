@@ -106,7 +106,11 @@ class TrainView(StepView):
             self.call_after_refresh(self.query_one(TrainTabs).place_underline)
 
     async def _build(self) -> None:
-        await self.mount(_Body(self))
+        if self._metas is not None:
+            self._setup.compose_form(self._metas)  # built with the rest, in one go
+        body = _Body(self)
+        body.display = False
+        await self.mount(body)
         self._building = False
         if not self.is_attached or self.link.leaving():
             return  # the app is leaving: nothing to fill in
@@ -116,6 +120,7 @@ class TrainView(StepView):
         results.show_parts(folds=False)
         if self._metas is not None:
             await self._mount_form()
+        body.display = True
         results.show_parts(classifier=False)  # until a run shows what it has
         if self.run is not None:
             self.show_run(self.run)
@@ -124,7 +129,7 @@ class TrainView(StepView):
         if self.is_mnist:
             self._setup.show_estimate()
         elif self.link.lab.ready:
-            self._setup.find_split()
+            self.call_after_refresh(self._setup.find_split)  # starting its worker waits on other threads
         self.show_tab(self._tab)
         self.refresh_code()
         self.call_after_refresh(self.query_one(TrainTabs).place_underline)

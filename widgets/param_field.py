@@ -145,8 +145,8 @@ class ParamField(Vertical):
             yield Label(meta.name, classes="name")
             yield from self._input()
         yield Static(self._hint_text(self.initial), classes="hint")
-        yield Static("", classes="message")
-        yield Button("", classes="fix", compact=True)
+        # The message and the fix's button are mounted the first time they have something to say:
+        # most fields never do, and a step's form has up to twenty fields to build at once.
 
     def _input(self) -> ComposeResult:
         meta = self.meta
@@ -258,15 +258,23 @@ class ParamField(Vertical):
                 on = bool(value if value is not None else self.meta.default)
                 self.query_one(".state", Static).update("on" if on else "off")
             hint = self.query_one(".hint", Static)
-            message = self.query_one(".message", Static)
-            button = self.query_one(".fix", Button)
         except NoMatches:  # removed with its form: nothing to draw on
             return
         hint.update(self._hint_text(value))
         hint.set_class(bool(self.previous_label) and not same_value(value, self.previous), "changed")
-        message.update(error or warning or "")
+        text = error or warning or ""
+        message = next(self.query(".message").results(Static), None)
+        if message is not None:
+            message.update(text)
+        elif text:
+            self.mount(Static(text, classes="message"), after=hint)
         if self.fix is not None:
-            button.label = f"{self.fix[2]} (f)"
+            label = f"{self.fix[2]} (f)"
+            button = next(self.query(".fix").results(Button), None)
+            if button is None:
+                self.mount(Button(label, classes="fix", compact=True))
+            else:
+                button.label = label
 
     def focus_input(self) -> None:
         """Focus the input, now or once the field is built."""

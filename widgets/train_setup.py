@@ -91,13 +91,19 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self._values_given = False  # values were put in (a saved form, a run loaded back): nothing is carried
         self._start_note = ""  # where the form's first values came from, said above it
         self._last_form: ParamForm | None = None
+        self._composing: ParamForm | None = None  # made before the panel was mounted: composed with it
 
     def compose(self) -> ComposeResult:
-        """The frames, the rows (MNIST), the step's values, and the buttons; the form comes later."""
+        """The frames, the rows (MNIST), the step's values or their form, and the buttons."""
         yield Static(self.frames_text(), id="setup-news")
         if self.is_mnist:
             yield SampleRows(self.sample_rows)
-        yield PairsView(id="settings", classes="settings")
+        settings = PairsView(id="settings", classes="settings")
+        settings.display = self._composing is None
+        yield settings
+        if self._composing is not None:
+            yield self._composing
+            self._composing = None
         if self.step.scoring_reason:
             yield Static(self.step.scoring_reason, classes="reason")
         with Horizontal(classes="buttons"):
@@ -139,7 +145,7 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
-        form = self.form
+        form = self.form or self._composing
         if form is not None:
             form.set_values(values)
             self.set_checkpoint(checkpoint)
@@ -152,8 +158,8 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
             self.query_one(button_id, Button).disabled = running
 
     # -- the form -----------------------------------------------------------------------------
-    async def mount_form(self, metas: list[ParamMeta]) -> None:
-        """Replace the summary of the step's values with the full form (the values become canonical)."""
+    def _make_form(self, metas: list[ParamMeta]) -> ParamForm:
+        """The full form for the step's values (they become canonical), carried from the step before."""
         by_name = {m.name: m for m in metas}
         begin = self.link.lab.start_of(self.step)
         if not self._values_given:  # the step's own values: they go on top of the learner's step before
@@ -162,10 +168,23 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         previous = canonical(begin.base, by_name) if begin.base is not None else None
         self._start_note = begin.note if not self._values_given else ""
         form = ParamForm(metas, self.spec.params, self.step.taught, previous, begin.label, id="param-form")
+        self._last_form = form
+        return form
+
+    def compose_form(self, metas: list[ParamMeta]) -> None:
+        """Make the form before the panel is mounted: both are then built in one go."""
+        if not self.is_mounted:
+            self._composing = self._make_form(metas)
+            self.set_checkpoint(self.checkpoint)
+
+    async def mount_form(self, metas: list[ParamMeta]) -> None:
+        """Replace the summary of the step's values with the full form (H2O's parameter list came late)."""
+        if self.form is not None:
+            return
+        form = self._make_form(metas)
         settings = self.query_one("#settings", PairsView)
         settings.display = False
         await self.mount(form, after=settings)
-        self._last_form = form
         self.set_checkpoint(self.checkpoint)
 
     @on(ParamForm.Changed)
@@ -176,14 +195,14 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
 
     def set_checkpoint(self, base: Run | None) -> None:
         """The run this form continues (or None): say so above the form, and check the form against it."""
-        form = self.form
+        form = self.form or self._composing
         if form is not None:
             form.set_banner(checkpoint_banner(base) if base is not None else (self._start_note or None))
             self.check_checkpoint()
 
     def check_checkpoint(self) -> None:
         """What cannot change when continuing a run (errors at the fields), and what H2O ignores (notes)."""
-        form, base = self.form, self.checkpoint
+        form, base = self.form or self._composing, self.checkpoint
         if form is None:
             return
         if base is None:
@@ -203,7 +222,7 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self._push_notes()
 
     def _push_notes(self) -> None:
-        form = self.form
+        form = self.form or self._composing
         if form is not None:
             form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes})
 
