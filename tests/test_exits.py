@@ -78,6 +78,8 @@ def leave(term: Terminal, how: str, *, gone_for: float | None) -> None:
         term.send("q")
     elif how == "ctrl+c":
         term.send("\x03")
+    elif how == "no-signal":
+        pass  # no controlling terminal: nothing tells the app, it must notice by itself
     else:
         term.proc.send_signal(getattr(signal, how))
 
@@ -137,6 +139,7 @@ CASES = [
     ("importing", "SIGHUP", 0.0),
     ("quitting", "SIGHUP", 0.0),
     ("quitting", "SIGHUP", 3.0),
+    ("training", "no-signal", 0.0),
 ]
 
 

@@ -72,6 +72,14 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
             id="step.continue",
             tooltip="Continue the finished run from its checkpoint",
         ),
+        Binding(
+            "e",
+            "in_view('mojo')",
+            "MOJO",
+            id="step.mojo",
+            show=False,
+            tooltip="Save the finished model as a MOJO, a zip that Java programs score with",
+        ),
         Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
         Binding(
             "l",
@@ -135,7 +143,7 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         self.call_after_refresh(self._painted)
         if self.watchdog is not None:
             self._catch_signals(self.watchdog)
-            self.set_interval(2.0, self._check_terminal)
+            self._watch_terminal(self.watchdog)
 
     def lab_screen_mounted(self) -> None:
         """The main screen is composed: fill it in from the state so far, and start the cluster."""

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 from textual.message_pump import MessagePump
@@ -126,16 +127,44 @@ def _restore_terminal(modes: list | None) -> None:
         pass
 
 
-def terminal_gone() -> bool:
-    """True when the terminal behind standard input has hung up (its other end closed)."""
+def terminal_gone(fd: int) -> bool:
+    """True when the terminal on ``fd`` has hung up (its other end closed).
+
+    Not ``isatty``: a terminal that hung up is no longer a terminal to it (its modes cannot be read).
+    """
     try:
         import select  # noqa: PLC0415
 
-        stdin = sys.__stdin__
-        if stdin is None or not os.isatty(stdin.fileno()):
-            return False
         poller = select.poll()
-        poller.register(stdin.fileno(), select.POLLHUP)
+        poller.register(fd, select.POLLHUP)
         return any(events & (select.POLLHUP | select.POLLNVAL) for _fd, events in poller.poll(0))
     except (OSError, ValueError):
         return False
+
+
+def watch_terminal(on_gone: Callable[[], None], interval: float = 2.0) -> threading.Thread | None:
+    """Call ``on_gone`` once, from a thread of its own, when the terminal behind standard input hangs up
+    (None, and no thread, when standard input is not a terminal).
+
+    A thread, not a timer of the app: when the terminal's other end closes without a SIGHUP (no
+    controlling terminal), Textual's writer thread dies on the first write and the app's own thread then
+    blocks for good on the next screen update, so a timer in the app would never fire again.
+    """
+    stdin = sys.__stdin__
+    try:
+        fd = stdin.fileno() if stdin is not None else -1
+    except (OSError, ValueError):
+        return None
+    if fd < 0 or not os.isatty(fd):
+        return None
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if terminal_gone(fd):
+                on_gone()
+                return
+
+    thread = threading.Thread(target=watch, name="terminal-watch", daemon=True)
+    thread.start()
+    return thread

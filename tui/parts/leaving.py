@@ -14,17 +14,26 @@ from tui.lab import paths
 from tui.lab.errors import LabError
 from tui.lab.training import RUNNING
 from tui.parts.base import LabAppBase, log
-from tui.safety import ExitWatchdog, terminal_gone
+from tui.safety import ExitWatchdog, watch_terminal
 
 
 class Leaving(LabAppBase):
     """Every way out: q (asking while a model trains), signals, a vanished terminal; internal errors shown, not fatal."""
 
-    def _check_terminal(self) -> None:
-        """A terminal can vanish without a SIGHUP (no controlling terminal): leave as if one came."""
-        if not self._quitting and terminal_gone():
+    def _watch_terminal(self, watchdog: ExitWatchdog) -> None:
+        """A terminal can vanish without a SIGHUP (no controlling terminal): leave as if one came. Watched
+        from a thread: the app's own thread can be stuck writing to the vanished terminal."""
+        loop = asyncio.get_running_loop()
+
+        def gone() -> None:
             log.info("the terminal is gone: leaving")
-            self._on_signal(signal.SIGHUP)
+            watchdog.arm(128 + signal.SIGHUP)
+            try:
+                loop.call_soon_threadsafe(self._on_signal, signal.SIGHUP)
+            except RuntimeError:  # the loop is closed: the watchdog finishes the job
+                pass
+
+        watch_terminal(gone)
 
     def _catch_signals(self, watchdog: ExitWatchdog) -> None:
         """SIGTERM, SIGHUP (the terminal closed) and SIGINT: leave. The handler runs in the main thread
