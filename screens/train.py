@@ -27,6 +27,7 @@ from tui.lab.steps import Step
 from tui.lab.training import CANCELLED, DONE, RUNNING, Run, RunSpec
 from tui.messages import MistakesFound, RunFailed, RunUpdated
 from widgets.code import CodePanel
+from widgets.inside import InsidePanel
 from widgets.mistakes import MistakesPanel
 from widgets.param_field import ParamField
 from widgets.param_form import ParamForm
@@ -147,6 +148,8 @@ class TrainView(StepView):
                 with TabPane("Mistakes", id="mistakes-pane"):
                     yield MistakesPanel()
             yield from self._extra_panes()
+            with TabPane("Inside", id="inside-pane"):
+                yield InsidePanel()
             with TabPane("Code", id="code-pane"):
                 yield CodePanel(id="train-code", filename=f"h2o_lab_step{self.step.number}.py")
 
@@ -374,8 +377,9 @@ class TrainView(StepView):
             self.show_results(run)
 
     def show_results(self, run: Run) -> None:
-        """Fill the Results tab from a finished run."""
+        """Fill the Results and Inside tabs from a finished run."""
         self.query_one(ResultsPanel).show(run, self.link.lab.why_not_continue(run))
+        self.query_one(InsidePanel).show(run, self.link.lab)
 
     @on(ParamField.HelpRequested)
     def _field_help(self, message: ParamField.HelpRequested) -> None:

@@ -33,6 +33,11 @@ def run(step: int) -> Run:
     return Run.from_dict(fixture(f"run_step{step}.json"))
 
 
+def inside_run(step: int | str) -> Run:
+    """A recorded run with its importances and the values H2O resolved (tests/fixtures/record.py --inside)."""
+    return Run.from_dict(fixture(f"inside_step{step}.json"))
+
+
 def metas() -> list[ParamMeta]:
     return [ParamMeta.from_dict(m) for m in fixture("param_metas.json")["metas"]]
 
@@ -88,12 +93,12 @@ async def loaded(pilot) -> None:
     await pilot.pause()
 
 
-async def show_run(pilot, step: int, tab: str = "run-pane") -> None:
+async def show_run(pilot, step: int, tab: str = "run-pane", recorded: Run | None = None) -> None:
     await loaded(pilot)
     app = pilot.app
     app.show_step(step)
     view = app.lab_screen.view(step)
-    recorded = run(step)
+    recorded = recorded or run(step)
     view.show_tab(tab)
     view.show_run(recorded)
     replayed_run(app, recorded)
@@ -145,13 +150,13 @@ async def mnist_loaded(pilot) -> None:
     await settle(pilot)
 
 
-async def mnist_run(pilot, tab: str) -> None:
+async def mnist_run(pilot, tab: str, recorded: Run | None = None) -> None:
     await mnist_loaded(pilot)
     app = pilot.app
     app.show_step(11)
     await pilot.pause()
     view = app.lab_screen.view(11)
-    recorded = run(11)
+    recorded = recorded or run(11)
     view.show_tab(tab)
     view.show_run(recorded)
     replayed_run(app, recorded)

@@ -50,6 +50,12 @@ async def test_launch_to_a_finished_step3_model(lab):
         assert float(match.group(1)) == pytest.approx(model.mse(), rel=5e-4)
         assert view.query_one("#run-chart").points >= 10
         assert "H2ODeepLearningEstimator(" in view.query_one("#train-code").code
+        # The Inside tab ranks the five predictors as H2O does.
+        view.show_tab("inside-pane")
+        bars = view.query_one("#importance-bars")
+        await until(pilot, lambda: "displacement" in rendered(bars), what=lambda: "the bars: " + rendered(bars))
+        ranked = [line.split()[0] for line in rendered(bars).splitlines()]
+        assert ranked == list(model.varimp(use_pandas=False)[i][0] for i in range(5))
 
 
 async def test_quit_while_training_asks_then_cancels(lab):
@@ -336,6 +342,13 @@ async def test_mnist_from_import_to_mistakes(lab):
         _run_id, count, digits = eleven.mistakes
         assert count > 0 and digits and all(d.label != d.predicted for d in digits)
         assert "train = train[0:2000, :]" in eleven.query_one("#train-code").code
+        # The Inside tab names the pixel H2O rates highest, by row and column.
+        eleven.show_tab("inside-pane")
+        pixel_text = eleven.query_one("#pixel-text")
+        await until(pilot, lambda: "1. row" in rendered(pixel_text), what=lambda: "the pixels: " + rendered(pixel_text))
+        top = eleven.run.importances.rows[0][0]
+        row, column = (int(top[1:]) - 1) // 28 + 1, (int(top[1:]) - 1) % 28 + 1
+        assert f"1. row {row}, column {column} " in rendered(pixel_text)
 
 
 async def test_evaluation_screen(lab):

@@ -259,3 +259,20 @@ def test_only_a_run_that_ran_to_its_end_can_be_continued(offline_lab):
     assert "was cancelled" in offline_lab.why_not_continue(run)
     run.status = "failed"
     assert "no finished model" in offline_lab.why_not_continue(run)
+
+
+def test_a_layers_weights_are_summarized_and_compared_by_penalty():
+    from tests import replay
+    from tui.lab.weights import BINS, comparison, penalty, summarize
+    from widgets.inside import sparkline
+
+    layer = summarize(2, [[0.0, 0.0005, -1.0], [1.0, 0.25, -0.25]])
+    assert (layer.units, layer.inputs, layer.count) == (2, 3, 6)
+    assert layer.near_zero == pytest.approx(2 / 6) and layer.largest == 1.0
+    assert sum(layer.histogram) == 6 and len(layer.histogram) == BINS
+    assert layer.histogram[0] == 1 and layer.histogram[-1] == 1  # -1 and 1 at the two ends
+    assert len(sparkline(layer.histogram)) == BINS and sparkline([0, 1, 8]) == " ▁█"
+    walkthrough, stronger = replay.inside_run(8), replay.inside_run("8_l1")
+    assert penalty(walkthrough) == "l1 1e-05" and penalty(stronger) == "l1 0.001"
+    assert comparison(walkthrough, [stronger, walkthrough]) is stronger
+    assert comparison(walkthrough, [walkthrough]) is None

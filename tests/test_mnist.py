@@ -93,6 +93,18 @@ def test_a_small_network_trains_and_its_confusion_matrix_adds_up(lab, mnist, sma
     assert run.history.has("validation_classification_error")
 
 
+def test_pixel_importances_map_onto_the_digit(small_run):
+    from tui.lab.inside import importances, pixel_map, pixel_position
+
+    found = importances(small_run)
+    assert found and all(pixel_position(i.name) is not None for i in found)
+    assert len(found) < 784, "H2O leaves out the pixels that never change"
+    pixels = pixel_map(found)
+    assert len(pixels) == 784 and max(pixels) == 255
+    row, column = pixel_position(found[0].name)
+    assert pixels[(row - 1) * 28 + column - 1] == 255
+
+
 def test_the_gallery_shows_only_misclassified_digits(lab, small_run):
     count, digits = lab.mistakes(small_run, limit=12)
     totals = confusion_totals(small_run.confusion.columns, small_run.confusion.rows)

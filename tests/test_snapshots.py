@@ -124,6 +124,47 @@ def test_finished_run_results(snap_compare, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_inside_cars(snap_compare, size):
+    async def before(pilot):
+        await replay.show_run(pilot, 6, tab="inside-pane", recorded=replay.inside_run(6))
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_inside_mnist(snap_compare, size):
+    async def before(pilot):
+        await replay.mnist_run(pilot, "inside-pane", recorded=replay.inside_run(11))
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_inside_weights(snap_compare, size):
+    async def before(pilot):
+        from widgets.inside import InsidePanel
+
+        pilot.app.lab.models.past_runs.append(replay.inside_run("8_l1"))  # the same network with l1 1e-3
+        await replay.show_run(pilot, 8, tab="inside-pane", recorded=replay.inside_run(8))
+        pilot.app.lab_screen.view(8).query_one(InsidePanel).scroll_end(animate=False)
+        await replay.settle(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_values_h2o_used(snap_compare, size):
+    async def before(pilot):
+        from widgets.results import ResultsPanel
+
+        await replay.show_run(pilot, 6, tab="results-pane", recorded=replay.inside_run(6))
+        pilot.app.lab_screen.view(6).query_one(ResultsPanel).scroll_end(animate=False)
+        await replay.settle(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_finished_run_with_validation(snap_compare, size):
     async def before(pilot):
         await replay.show_run(pilot, 5)

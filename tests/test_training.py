@@ -130,6 +130,39 @@ def test_mini_batches_are_accepted_but_h2o_trains_row_by_row(preset_runs):
     assert "mini-batch size 1" in run.layers_note
 
 
+def test_a_run_keeps_h2os_importances_and_the_values_it_chose(preset_runs, cars):
+    from tui.lab.inside import AUTO_WHY, importances, used_values
+
+    run = preset_runs[6]
+    found = importances(run)
+    assert {i.name for i in found} == set(run.spec.predictors)
+    assert found[0].scaled == pytest.approx(1.0) and sum(i.share for i in found) == pytest.approx(1.0, abs=1e-3)
+    assert [i.scaled for i in found] == sorted((i.scaled for i in found), reverse=True)
+    used = {u.name: u for u in used_values(run)}
+    assert used["distribution"].asked == "AUTO" and used["distribution"].used == "gaussian"
+    assert used["distribution"].why == AUTO_WHY
+    assert (used["mini_batch_size"].asked, used["mini_batch_size"].used) == ("32", "1")
+    for number, run in preset_runs.items():
+        ignored = {u.name for u in used_values(run) if u.used == "not used"}
+        if run.actual_params["adaptive_rate"]:
+            assert ("rate" in ignored) == ("rate" in run.spec.params), number
+        else:
+            assert not ignored, number
+
+
+def test_step8_keeps_its_weights_and_the_lab_reads_them(lab, preset_runs):
+    from tui.lab.errors import TrainingError
+
+    run = preset_runs[8]
+    layers = lab.weights(run)
+    assert [(layer.inputs, layer.units) for layer in layers] == [(5, 200), (200, 200), (200, 1)]
+    for layer in layers:
+        assert sum(layer.histogram) == layer.count and 0.0 <= layer.near_zero < 1.0 and layer.rms > 0
+    assert run.weights == [layer.to_dict() for layer in layers], "the summary is kept with the run"
+    with pytest.raises(TrainingError, match="export_weights_and_biases"):
+        lab.weights(preset_runs[7])
+
+
 def test_cross_validation_gives_fold_metrics(preset_runs):
     run = preset_runs[9]
     summary = run.cv_summary

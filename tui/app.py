@@ -72,14 +72,6 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
             id="step.continue",
             tooltip="Continue the finished run from its checkpoint",
         ),
-        Binding(
-            "e",
-            "in_view('mojo')",
-            "MOJO",
-            id="step.mojo",
-            show=False,
-            tooltip="Save the finished model as a MOJO, a zip that Java programs score with",
-        ),
         Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
         Binding(
             "l",

@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Static
 
 from tui.lab import fmt
 from tui.lab.carry import mini_batch_note
+from tui.lab.inside import AUTO_WHY, used_values
 from tui.lab.mnist import confusion_totals
 from tui.lab.training import Run
 from widgets.paged_table import Cell, PagedTable
@@ -90,6 +91,10 @@ class ResultsPanel(VerticalScroll):
         height: auto;
         padding: 0 1;
     }
+    ResultsPanel #results-used {
+        height: auto;
+        padding: 0 1 1 1;
+    }
     ResultsPanel #results-note {
         height: auto;
         padding: 0 1 1 1;
@@ -119,6 +124,8 @@ class ResultsPanel(VerticalScroll):
         yield Static("Status of Neuron Layers", classes="caption")
         yield PagedTable(id="results-layers", cursor_type="row", zebra_stripes=True)
         yield Static(id="results-note")
+        yield Static("Values H2O trained with, where they differ from the form", classes="caption used-only")
+        yield Static(id="results-used", classes="used-only")
         with Horizontal(classes="buttons"):
             continue_button = Button("Continue this run (k)", id="continue", compact=True, disabled=True)
             continue_button.display = False  # until a run that H2O can continue is shown
@@ -161,6 +168,7 @@ class ResultsPanel(VerticalScroll):
         if show_cv:
             self._show_folds(run)
         self._show_layers(run)
+        self._show_used(run)
         button = self.query_one("#continue", Button)
         button.display = refusal is None  # offered only where H2O can do it
         self.query_one("#continue-why", Static).update(refusal or "")
@@ -216,6 +224,25 @@ class ResultsPanel(VerticalScroll):
             ["metric", *names],
             [[str(row[0]), *[_cell(v) for v in row[1:]]] for row in run.cv_summary.rows if str(row[0]) in CV_ROWS],
         )
+
+    def _show_used(self, run: Run) -> None:
+        used = used_values(run)
+        for widget in self.query(".used-only"):
+            widget.display = bool(used)
+        text = Text()
+        auto = [u for u in used if u.why == AUTO_WHY]
+        if auto:
+            text.append("Left to H2O (AUTO), it chose: ", style="dim")
+            text.append(", ".join(f"{u.name} {u.used}" for u in auto))
+        for item in used:
+            if item.why == AUTO_WHY:
+                continue
+            if text:
+                text.append("\n")
+            text.append(item.name, style="bold")
+            text.append(f": {item.asked} → {item.used}")
+            text.append(f" · {item.why}", style="dim")
+        self.query_one("#results-used", Static).update(text)
 
     def _show_layers(self, run: Run) -> None:
         columns: list[str] = []

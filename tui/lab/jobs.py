@@ -16,6 +16,7 @@ from tui.lab.config import LabConfig
 from tui.lab.data import Frames
 from tui.lab.errors import ClusterError, LabError
 from tui.lab.h2o_errors import as_lab_error, explain_failure
+from tui.lab.inside import resolved_params
 from tui.lab.journal import Journal
 from tui.lab.models import ModelStore
 from tui.lab.quiet import quiet_h2o
@@ -340,6 +341,8 @@ def _read_final_model(run: Run, model: dict) -> None:
     }
     run.metrics = {k: v for k, v in run.metrics.items() if v}
     run.actual_params = {p["name"]: p.get("actual_value") for p in model.get("parameters") or [] if "name" in p}
+    run.resolved = resolved_params(model.get("parameters") or [])
+    run.importances = Table.from_two_dim(output.get("variable_importances"))
     run.layers = Table.from_two_dim(output.get("model_summary"))
     run.layers_note = run.layers.description if run.layers else ""
     run.cv_summary = Table.from_two_dim(output.get("cross_validation_metrics_summary"))

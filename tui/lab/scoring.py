@@ -1,4 +1,4 @@
-"""Scoring a finished model: the test digits it gets wrong, and a binary classifier's AUC and thresholds."""
+"""Reading a finished model: the test digits it gets wrong, a binary classifier's AUC and thresholds, its weights."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tui.lab.models import ModelStore
 from tui.lab.quiet import quiet_h2o
 from tui.lab.session import Session
 from tui.lab.training import Run
+from tui.lab.weights import LayerWeights, exported, read_weights
 
 
 class Scoring:
@@ -57,6 +58,25 @@ class Scoring:
             except ValueError:
                 digit.probability = None
         return count, digits
+
+    def weights(self, run: Run) -> list[LayerWeights]:
+        """The run's weights summarized layer by layer: read from the cluster once, then kept with the run."""
+        if run.weights:
+            return [LayerWeights.from_dict(d) for d in run.weights]
+        if not exported(run):
+            raise TrainingError(
+                f"{run.run_id} did not keep its weights (export_weights_and_biases was off).",
+                hint="Turn export_weights_and_biases on in the form and train again.",
+            )
+        self.models.ensure_model(run)
+        layers = len(run.spec.params.get("hidden") or [200, 200]) + 1
+        try:
+            with quiet_h2o():
+                found = read_weights(run.model_id, layers)
+        except Exception as exc:
+            raise as_lab_error(exc, f"H2O could not hand out the weights of {run.run_id}") from None
+        run.weights = [w.to_dict() for w in found]
+        return found
 
     def evaluate(self, run: Run) -> Evaluation:
         """H2O's AUC, AUCPR and thresholds for a binomial run, and the same two figures computed again

@@ -43,6 +43,7 @@ from tui.lab.session import Session, stop_quietly
 from tui.lab.speed import Speeds, steady_speed
 from tui.lab.steps import Step
 from tui.lab.training import DONE, Run, RunSpec
+from tui.lab.weights import LayerWeights
 
 __all__ = ["Lab", "LabConfig", "ParamCheck", "Say", "explain_failure", "same_network_note", "steady_speed"]
 
@@ -271,6 +272,15 @@ class Lab:
     def evaluate(self, run: Run) -> Evaluation:
         """H2O's AUC, AUCPR and thresholds for a binomial run, and the same two figures computed again."""
         return self.scoring.evaluate(run)
+
+    def weights(self, run: Run) -> list[LayerWeights]:
+        """The run's weights layer by layer (it must have been trained with export_weights_and_biases);
+        the summary is kept with the run in the journal."""
+        had = bool(run.weights)
+        found = self.scoring.weights(run)
+        if not had:
+            self.journal.save_run(run)
+        return found
 
     # -- parameters ---------------------------------------------------------------------------
     def param_metas(self) -> list[ParamMeta]:

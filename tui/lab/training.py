@@ -207,6 +207,9 @@ class Run:
     split_rows: list[int] = field(default_factory=list)  # training and validation rows
     confusion: Table | None = None  # H2O's confusion matrix (validation, else training)
     hit_ratios: Table | None = None  # top-k hit ratios (validation, else training)
+    importances: Table | None = None  # H2O's variable importances (variable, relative, scaled, percentage)
+    resolved: list[list[Any]] | None = None  # [parameter, given, used] where H2O used another value (None: not read)
+    weights: list[dict] = field(default_factory=list)  # the weights' summary by layer, once read (tui/lab/weights.py)
 
     @property
     def epochs_done(self) -> float:
@@ -265,7 +268,7 @@ class Run:
         data = dict(data)
         data["spec"] = RunSpec.from_dict(data["spec"])
         data["history"] = ScoringHistory.from_dict(data.get("history"))
-        for key in ("layers", "cv_summary", "confusion", "hit_ratios"):
+        for key in ("layers", "cv_summary", "confusion", "hit_ratios", "importances"):
             if data.get(key):
                 data[key] = Table.from_dict(data[key])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})

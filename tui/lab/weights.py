@@ -1,0 +1,102 @@
+"""A network's weights, layer by layer: how many are (nearly) zero, how large they are, how they spread.
+
+H2O hands out a deep learning model's weights only when it was trained with ``export_weights_and_biases``:
+one frame per layer of connections (hidden layers, then the output). The lab reads them once per run and
+keeps the summary with the run, so that it survives the session and the cluster.
+
+What L1 and L2 do shows here: on the cars step-8 network (200x200, 20 epochs) measured with this module,
+no penalty leaves 0.8% of the 40,000 weights between the two hidden layers within 0.001 of zero;
+``l1=1e-5`` 1.3%, ``l1=1e-4`` 17%, ``l1=1e-3`` 63%; ``l2=1e-3`` none more, but smaller (RMS 0.060 against 0.073).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NEAR_ZERO = 1e-3  # a weight this close to zero counts as zero
+BINS = 24  # bars of a layer's histogram
+
+
+@dataclass
+class LayerWeights:
+    """The summary of one layer of connections (``layer`` 1 joins the inputs to the first hidden layer)."""
+
+    layer: int
+    units: int  # the layer the connections lead to
+    inputs: int  # the layer they come from
+    near_zero: float  # share of the weights within NEAR_ZERO of zero
+    rms: float
+    largest: float  # the largest absolute weight
+    histogram: list[int] = field(default_factory=list)  # counts in BINS equal bins over [-largest, largest]
+
+    @property
+    def count(self) -> int:
+        return self.units * self.inputs
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LayerWeights:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def summarize(layer: int, rows: list[list[Any]]) -> LayerWeights:
+    """The summary of one layer's weight matrix (one row per unit, one column per input)."""
+    values = [float(v) for row in rows for v in row if v not in ("", None)]
+    if not values:
+        return LayerWeights(layer, len(rows), 0, 0.0, 0.0, 0.0, [0] * BINS)
+    largest = max(abs(v) for v in values) or 1.0
+    histogram = [0] * BINS
+    for v in values:
+        histogram[min(BINS - 1, int((v + largest) / (2 * largest) * BINS))] += 1
+    return LayerWeights(
+        layer=layer,
+        units=len(rows),
+        inputs=len(values) // max(1, len(rows)),
+        near_zero=sum(abs(v) < NEAR_ZERO for v in values) / len(values),
+        rms=math.sqrt(sum(v * v for v in values) / len(values)),
+        largest=largest,
+        histogram=histogram,
+    )
+
+
+def exported(run) -> bool:
+    """Whether H2O kept the run's weights (it was trained with export_weights_and_biases)."""
+    return bool(run.actual_params.get("export_weights_and_biases") or run.spec.params.get("export_weights_and_biases"))
+
+
+def read_weights(model_id: str, layers: int) -> list[LayerWeights]:
+    """Read a model's weight frames from the cluster (h2o-py) and summarize them."""
+    import h2o  # noqa: PLC0415
+
+    model = h2o.get_model(model_id)
+    out = []
+    for index in range(layers):
+        rows = model.weights(index).as_data_frame(use_pandas=False, header=False)
+        out.append(summarize(index + 1, rows))
+    return out
+
+
+def penalty(run) -> str:
+    """The run's regularisation in words: ``no penalty``, ``l1 1e-05``, ``l1 1e-05, l2 0.001``."""
+    parts = [f"{name} {run.spec.params[name]:g}" for name in ("l1", "l2") if run.spec.params.get(name)]
+    return ", ".join(parts) or "no penalty"
+
+
+def comparison(run, runs: list) -> Any:
+    """The latest other run of the same network with its weights read and another penalty, or None."""
+    hidden = run.spec.params.get("hidden")
+    for other in reversed(runs):
+        if (
+            other is not run
+            and other.run_id != run.run_id
+            and other.weights
+            and other.spec.dataset == run.spec.dataset
+            and other.spec.params.get("hidden") == hidden
+            and penalty(other) != penalty(run)
+        ):
+            return other
+    return None

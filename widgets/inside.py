@@ -1,0 +1,243 @@
+"""A training step's Inside tab: what a finished model leans on, and its weights.
+
+For the cars, the five predictors ranked by H2O's variable importance, as bars; for MNIST, the 28x28
+pixels' importances drawn as a digit is drawn, with the most important ones named by row and column.
+For a run that kept its weights (export_weights_and_biases), each layer's weights: a histogram, the share
+within 0.001 of zero and their size, beside the latest run of the same network with another penalty.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from tui.lab.errors import LabError
+from tui.lab.inside import Importance, importances, pixel_map, pixel_position
+from tui.lab.mnist import SIDE
+from tui.lab.training import CANCELLED, Run
+from tui.lab.weights import NEAR_ZERO, LayerWeights, comparison, exported, penalty
+from widgets.digits import render_digit, terminal_has_greys
+from widgets.run_texts import status_text
+
+IMPORTANCE_LESSON = (
+    "H2O rates each input by the weights that lead from it into the network (Gedeon's method): the "
+    "stronger those connections, the more the prediction moves with that input. The top input scores 1."
+)
+PIXEL_LESSON = (
+    "Below, each pixel is as bright as its rank: the top-rated pixel white, the lowest black, and black too "
+    "where the training digits never change (H2O leaves those pixels out)."
+)
+NO_GREYS_SHARE = 0.25  # without greys, the top quarter of the pixels is drawn
+WEIGHTS_LESSON = (
+    f"L1 pushes weights to zero; L2 makes them all smaller. Each bar chart spreads a layer's weights from "
+    f"its most negative (left) to its most positive (right); 'zero' counts the weights within {NEAR_ZERO:g} of it."
+)
+NOT_KEPT = (
+    "This run did not keep its weights. Turn export_weights_and_biases on in the form (step 8 sets it) "
+    "and train again to see them here."
+)
+SPARKS = " ▁▂▃▄▅▆▇█"
+TOP_PIXELS = 5
+NAME_WIDTH = 13
+
+
+def importance_bars(found: list[Importance], width: int) -> Text:
+    """One line per input: its name, a bar as long as its scaled importance, the value and its share."""
+    text = Text()
+    bar_room = max(8, min(40, width - NAME_WIDTH - 14))
+    for index, item in enumerate(found):
+        if index:
+            text.append("\n")
+        cells = round(item.scaled * bar_room)
+        text.append(f"{item.name[: NAME_WIDTH - 1]:<{NAME_WIDTH}}", style="bold" if index == 0 else "")
+        text.append("█" * cells, style="cyan")
+        text.append(" " * (bar_room - cells))
+        text.append(f" {item.scaled:.3f} {item.share:4.0%}", style="dim")
+    return text
+
+
+def pixel_text(found: list[Importance]) -> Text:
+    """The most important pixels by row and column, and how many pixels H2O scored."""
+    text = Text("Most important pixels\n", style="bold")
+    shown = 0
+    for item in found:
+        where = pixel_position(item.name)
+        if where is None:
+            continue
+        shown += 1
+        row, column = where
+        text.append(f"{shown}. row {row}, column {column}", style="bold" if shown == 1 else "")
+        text.append(f"  {item.scaled:.3f}\n", style="dim")
+        if shown == TOP_PIXELS:
+            break
+    left_out = SIDE * SIDE - len(found)
+    text.append(f"\n{len(found)} pixels rated; {left_out} never change in the training digits.", style="dim")
+    return text
+
+
+def sparkline(counts: list[int]) -> str:
+    """A histogram as one line of block characters (an empty bin is a space)."""
+    top = max(counts, default=0) or 1
+    return "".join(SPARKS[0] if c == 0 else SPARKS[max(1, round(c / top * (len(SPARKS) - 1)))] for c in counts)
+
+
+def weights_text(run: Run, layers: list[LayerWeights], other: Run | None) -> Text:
+    """Each layer: its shape, its histogram, the share near zero and the weights' size; then the comparison."""
+    text = Text(f"{run.run_id} ({penalty(run)})", style="bold")
+    others = [LayerWeights.from_dict(d) for d in other.weights] if other is not None else []
+    for layer in layers:
+        text.append(f"\nlayer {layer.layer}: {layer.inputs} → {layer.units}, {layer.count:,} weights\n")
+        text.append(sparkline(layer.histogram), style="cyan")
+        text.append(f"  zero {layer.near_zero:.1%} · RMS {layer.rms:.3f}", style="bold")
+        match = next((o for o in others if o.layer == layer.layer), None)
+        if match is not None:
+            text.append(f"\n{sparkline(match.histogram)}", style="dim")
+            text.append(f"  zero {match.near_zero:.1%} · RMS {match.rms:.3f}", style="dim")
+    if other is not None:
+        text.append(f"\n\nDim lines: {other.run_id} ({penalty(other)}), the same network.", style="dim")
+    return text
+
+
+def missing_reason(run: Run) -> str:
+    """Why a finished run has no importances to show."""
+    if run.spec.params.get("variable_importances") is False:
+        return "variable_importances was off for this run: H2O did not compute them."
+    if run.status == CANCELLED:
+        return "The job was stopped before H2O wrote the model's importances."
+    if not run.model_id or run.importances is None:
+        return "H2O gave no variable importances for this run (runs recorded before the lab read them have none)."
+    return ""
+
+
+class InsidePanel(VerticalScroll):
+    """The Inside tab's contents, empty until a run finishes."""
+
+    DEFAULT_CSS = """
+    InsidePanel .caption {
+        height: auto;
+        padding: 0 1;
+        margin-top: 1;
+        text-style: bold;
+    }
+    InsidePanel .lesson {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    InsidePanel #inside-status, InsidePanel #importance-bars, InsidePanel #weights-text {
+        height: auto;
+        padding: 0 1;
+    }
+    InsidePanel #pixels {
+        height: auto;
+        padding: 1 1 0 1;
+    }
+    InsidePanel #pixel-picture {
+        width: 28;
+        height: 14;
+    }
+    InsidePanel #pixel-text {
+        width: 1fr;
+        height: auto;
+        padding-left: 2;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="inside")
+        self.run: Run | None = None
+        self._weights: tuple[str, Text] | None = None  # (run id, what to show) once known
+
+    def compose(self) -> ComposeResult:
+        """The run's status, then the importances: bars (cars) or a picture of the pixels (MNIST)."""
+        yield Static("No finished run yet: train one (t), then look inside its model here.", id="inside-status")
+        yield Static("Which inputs the network leans on", classes="caption")
+        yield Static(IMPORTANCE_LESSON, id="importance-lesson", classes="lesson")
+        yield Static(id="importance-bars")
+        with Horizontal(id="pixels"):
+            yield Static(id="pixel-picture")
+            yield Static(id="pixel-text")
+        yield Static("The weights, layer by layer", classes="caption weights-only")
+        yield Static(WEIGHTS_LESSON, classes="lesson weights-only")
+        yield Static(id="weights-text", classes="weights-only")
+
+    def on_mount(self) -> None:
+        """Nothing to show until a run has finished."""
+        self._draw()
+
+    def on_resize(self) -> None:
+        """The bars take the width there is."""
+        if self.run is not None:
+            self._draw()
+
+    def show(self, run: Run, lab=None) -> None:
+        """Show a finished run's importances, and (with ``lab``) read its weights in a thread."""
+        self.run = run
+        if self._weights is not None and self._weights[0] != run.run_id:
+            self._weights = None
+        if lab is not None and self._weights is None:
+            if exported(run) and run.model_id:
+                self._weights = (run.run_id, Text("Reading the weights from H2O…", style="italic"))
+                self._weights_worker(run, lab)
+            else:
+                self._weights = (run.run_id, Text(NOT_KEPT, style="italic"))
+        if self.is_mounted:
+            self._draw()
+
+    @work(thread=True, exclusive=True, group="weights", exit_on_error=False)
+    def _weights_worker(self, run: Run, lab) -> None:
+        try:
+            layers = lab.weights(run)
+            text = weights_text(run, layers, comparison(run, [*lab.past_runs, *lab.runs]))
+        except LabError as exc:
+            text = Text(exc.message, style="red")
+        self.app.call_from_thread(self._got_weights, run.run_id, text)
+
+    def _got_weights(self, run_id: str, text: Text) -> None:
+        if self.run is not None and self.run.run_id == run_id:
+            self._weights = (run_id, text)
+            if self.is_mounted:
+                self._draw()
+
+    @property
+    def weights_shown(self) -> str:
+        """What the weights section says (plain text), for the tests and the reader."""
+        return self._weights[1].plain if self._weights is not None else ""
+
+    def _draw(self) -> None:
+        run = self.run
+        found = importances(run) if run is not None else []
+        picture = bool(found) and run is not None and run.spec.dataset == "mnist"
+        status = self.query_one("#inside-status", Static)
+        if run is None:
+            status.display = True
+        else:
+            text = status_text(run)
+            reason = missing_reason(run) if not found else ""
+            if reason:
+                text.append("\n" + reason, style="italic")
+            status.update(text)
+        for selector in (".caption", "#importance-lesson"):
+            for widget in self.query(selector):
+                widget.display = bool(found)
+        bars = self.query_one("#importance-bars", Static)
+        bars.display = bool(found) and not picture
+        self.query_one("#pixels").display = picture
+        if picture:
+            self.query_one("#importance-lesson", Static).update(f"{IMPORTANCE_LESSON} {PIXEL_LESSON}")
+            greys = terminal_has_greys(self)
+            pixels = pixel_map(found)
+            if not greys:
+                pixels = [255 if p >= 255 * (1 - NO_GREYS_SHARE) else 0 for p in pixels]
+            self.query_one("#pixel-picture", Static).update(render_digit(pixels, greys))
+            self.query_one("#pixel-text", Static).update(pixel_text(found))
+        elif found:
+            self.query_one("#importance-lesson", Static).update(IMPORTANCE_LESSON)
+            bars.update(importance_bars(found, self.size.width or 60))
+        for widget in self.query(".weights-only"):
+            widget.display = self._weights is not None
+        if self._weights is not None:
+            self.query_one("#weights-text", Static).update(self._weights[1])
