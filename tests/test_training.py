@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from tui.lab.steps import step
-from tui.lab.training import CANCELLED, DONE, RUNNING
+from tui.lab.training import CANCELLED, DONE, RUNNING, Run
 
 
 def test_cars_import_has_the_walkthrough_layout(cars):
@@ -159,6 +159,13 @@ def test_step8_keeps_its_weights_and_the_lab_reads_them(lab, preset_runs):
     for layer in layers:
         assert sum(layer.histogram) == layer.count and 0.0 <= layer.near_zero < 1.0 and layer.rms > 0
     assert run.weights == [layer.to_dict() for layer in layers], "the summary is kept with the run"
+    # The screens hold copies of a run: the lab's own run gets the summary too, for comparisons.
+    own = next(r for r in lab.runs if r.run_id == run.run_id)
+    own.weights = []
+    shown = Run.from_dict(run.to_dict())
+    shown.weights = []
+    lab.weights(shown)
+    assert own.weights == shown.weights and own.weights
     with pytest.raises(TrainingError, match="export_weights_and_biases"):
         lab.weights(preset_runs[7])
 

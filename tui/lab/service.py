@@ -279,6 +279,10 @@ class Lab:
         had = bool(run.weights)
         found = self.scoring.weights(run)
         if not had:
+            # The screens hold copies of the runs: the lab's own run keeps the summary too (for comparisons).
+            for own in (*self.past_runs, *self.runs):
+                if own.run_id == run.run_id and own is not run:
+                    own.weights = list(run.weights)
             self.journal.save_run(run)
         return found
 
