@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Static
 
 from tui.lab import fmt
 from tui.lab.carry import mini_batch_note
-from tui.lab.inside import AUTO_WHY, used_values
+from tui.lab.inside import used_values
 from tui.lab.mnist import confusion_totals
 from tui.lab.training import Run
 from widgets.paged_table import Cell, PagedTable
@@ -230,12 +230,12 @@ class ResultsPanel(VerticalScroll):
         for widget in self.query(".used-only"):
             widget.display = bool(used)
         text = Text()
-        auto = [u for u in used if u.why == AUTO_WHY]
+        auto = [u for u in used if u.left_to_h2o]
         if auto:
             text.append("Left to H2O (AUTO), it chose: ", style="dim")
             text.append(", ".join(f"{u.name} {u.used}" for u in auto))
         for item in used:
-            if item.why == AUTO_WHY:
+            if item.left_to_h2o:
                 continue
             if text:
                 text.append("\n")

@@ -145,7 +145,7 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
-        form = self.form or self._composing
+        form = self._held_form
         if form is not None:
             form.set_values(values)
             self.set_checkpoint(checkpoint)
@@ -171,6 +171,11 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self._last_form = form
         return form
 
+    @property
+    def _held_form(self) -> ParamForm | None:
+        """The form, mounted or made to be composed with the panel."""
+        return self.form or self._composing
+
     def compose_form(self, metas: list[ParamMeta]) -> None:
         """Make the form before the panel is mounted: both are then built in one go."""
         if not self.is_mounted:
@@ -195,14 +200,14 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
 
     def set_checkpoint(self, base: Run | None) -> None:
         """The run this form continues (or None): say so above the form, and check the form against it."""
-        form = self.form or self._composing
+        form = self._held_form
         if form is not None:
             form.set_banner(checkpoint_banner(base) if base is not None else (self._start_note or None))
             self.check_checkpoint()
 
     def check_checkpoint(self) -> None:
         """What cannot change when continuing a run (errors at the fields), and what H2O ignores (notes)."""
-        form, base = self.form or self._composing, self.checkpoint
+        form, base = self._held_form, self.checkpoint
         if form is None:
             return
         if base is None:
@@ -222,7 +227,7 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self._push_notes()
 
     def _push_notes(self) -> None:
-        form = self.form or self._composing
+        form = self._held_form
         if form is not None:
             form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes})
 

@@ -57,6 +57,11 @@ class UsedValue:
     used: str
     why: str
 
+    @property
+    def left_to_h2o(self) -> bool:
+        """The form left it to H2O (AUTO)."""
+        return self.asked == "AUTO"
+
 
 def _shown(value: Any) -> str:
     if isinstance(value, bool):

@@ -136,7 +136,7 @@ class Jobs:
             run.progress = float(job.get("progress") or 0.0)
             run.message = str(job.get("progress_msg") or "")
         running = status in ("RUNNING", "CREATED")
-        every = MODEL_EVERY if time.time() - run.started_at < SETTLE_SECONDS else SETTLED_MODEL_EVERY
+        every = MODEL_EVERY if run.elapsed < SETTLE_SECONDS else SETTLED_MODEL_EVERY
         if running and run.history and time.monotonic() - self._model_read.get(run.run_id, 0.0) < every:
             return run  # the job's progress is fresh; the model's scores change far less often
         self._model_read[run.run_id] = time.monotonic()
@@ -215,7 +215,6 @@ class Jobs:
         interval: float | None,
     ) -> Run:
         interval = self.config.poll_interval if interval is None else interval
-        began = time.monotonic()
         run = self.start_run(spec)
         report = on_update or (lambda _r: None)
         report(copy.deepcopy(run))
@@ -240,7 +239,7 @@ class Jobs:
                     self.journal.save_run(run)
                     written = (time.monotonic(), len(run.history))
                 if not run.finished:
-                    self._pause(interval, time.monotonic() - began, should_cancel, cancelled)
+                    self._pause(interval, run.elapsed, should_cancel, cancelled)
         except ClusterUnreachable:
             if run.finished and self.session.closed:
                 # Closing (the app is leaving) cancelled the job, then stopped the cluster under this loop.

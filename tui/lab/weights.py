@@ -91,8 +91,7 @@ def comparison(run, runs: list) -> Any:
     hidden = run.spec.params.get("hidden")
     for other in reversed(runs):
         if (
-            other is not run
-            and other.run_id != run.run_id
+            other.run_id != run.run_id
             and other.weights
             and other.spec.dataset == run.spec.dataset
             and other.spec.params.get("hidden") == hidden

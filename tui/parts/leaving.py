@@ -20,6 +20,15 @@ from tui.safety import ExitWatchdog, watch_terminal
 class Leaving(LabAppBase):
     """Every way out: q (asking while a model trains), signals, a vanished terminal; internal errors shown, not fatal."""
 
+    def _leave_soon(self, watchdog: ExitWatchdog, loop: asyncio.AbstractEventLoop, sig: int) -> None:
+        """Leave as on ``sig``, from a signal handler or another thread: the watchdog is armed at once (it makes
+        the data safe even if the app's own thread is stuck), and the app is asked to leave through its loop."""
+        watchdog.arm(128 + sig)
+        try:
+            loop.call_soon_threadsafe(self._on_signal, sig)
+        except RuntimeError:  # the loop is closed: the watchdog finishes the job
+            pass
+
     def _watch_terminal(self, watchdog: ExitWatchdog) -> None:
         """A terminal can vanish without a SIGHUP (no controlling terminal): leave as if one came. Watched
         from a thread: the app's own thread can be stuck writing to the vanished terminal."""
@@ -27,26 +36,17 @@ class Leaving(LabAppBase):
 
         def gone() -> None:
             log.info("the terminal is gone: leaving")
-            watchdog.arm(128 + signal.SIGHUP)
-            try:
-                loop.call_soon_threadsafe(self._on_signal, signal.SIGHUP)
-            except RuntimeError:  # the loop is closed: the watchdog finishes the job
-                pass
+            self._leave_soon(watchdog, loop, signal.SIGHUP)
 
         watch_terminal(gone)
 
     def _catch_signals(self, watchdog: ExitWatchdog) -> None:
         """SIGTERM, SIGHUP (the terminal closed) and SIGINT: leave. The handler runs in the main thread
-        between two bytecodes, even while that thread is stuck writing to a terminal that is gone: it
-        arms the watchdog at once and asks the app to leave through its event loop."""
+        between two bytecodes, even while that thread is stuck writing to a terminal that is gone."""
         loop = asyncio.get_running_loop()
 
         def handler(sig: int, _frame) -> None:
-            watchdog.arm(128 + sig)
-            try:
-                loop.call_soon_threadsafe(self._on_signal, sig)
-            except RuntimeError:  # the loop is closed: the watchdog finishes the job
-                pass
+            self._leave_soon(watchdog, loop, sig)
 
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             try:
