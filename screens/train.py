@@ -119,6 +119,8 @@ class TrainView(StepView):
         self._setup.show_settings()
         results = self.query_one(ResultsPanel)
         results.show_parts(folds=False)
+        if self._metas is not None:
+            await self._mount_form()  # H2O's parameter list came while the view was being mounted
         body.display = True
         results.show_parts(classifier=False)  # until a run shows what it has
         if self.run is not None:
