@@ -1,6 +1,6 @@
 """The first visit of each step: how long from the key to the step's form on screen.
 
-    python bench/first_visit.py [--rounds 3] [--nthreads 1]
+    python bench/first_visit.py [--rounds 3] [--nthreads 1] [--stay 3]
 
 The script runs ``h2o-lab`` in a pseudo-terminal of 80x24 with a private cluster (no data needed: no step is
 trained), waits for the cluster and H2O's parameter list, then walks from step 1 to step 12 with n. A step's
@@ -9,7 +9,10 @@ step's lesson heading ("Step N ·") in the terminal's output, and, on the traini
 the first screen (all but step 11 at 80x24, where the rows to train on come first), to the form's first
 heading ("What this step is about"); and the app process's CPU time spent on the visit (from the key to one
 second later: the building is all the app does then), which a busy or noisy machine disturbs far less than the
-wall-clock figures. Then it goes back and forth between steps 11 and 12 (views already
+wall-clock figures. The app builds the next training step's view ahead once the keys have been left alone for
+a moment, so what a visit costs depends on how long the learner stayed on the step before: ``--stay`` (seconds
+from one key to the next, default 3, a quick reader) lets the app build ahead; ``--stay 0.8`` comes too soon for
+it and measures a build after the key. Then it goes back and forth between steps 11 and 12 (views already
 built) as the yardstick: the same machine's key-to-screen time for a step that needs no building.
 
 Each round is a fresh launch. It prints every round's figures, then per step the median over the rounds and
@@ -34,7 +37,7 @@ FORM = "What this step is about"
 FORM_ON_FIRST_SCREEN = (3, 4, 5, 6, 7, 8, 9, 12)
 
 
-def one_round(nthreads: str) -> tuple[dict[int, float], dict[int, float], list[float]]:
+def one_round(nthreads: str, stay: float) -> tuple[dict[int, float], dict[int, float], list[float]]:
     """One launch: seconds to each step's form (or lesson), the app's CPU seconds for each first visit,
     and the yardstick's step changes."""
     firsts: dict[int, float] = {}
@@ -54,9 +57,9 @@ def one_round(nthreads: str) -> tuple[dict[int, float], dict[int, float], list[f
                 if step in FORM_ON_FIRST_SCREEN:
                     term.wait_for_text(FORM, offset, timeout=30)
                 firsts[step] = time.monotonic() - sent
-                time.sleep(max(0.0, sent + 1.0 - time.monotonic()))
+                time.sleep(max(0.0, sent + min(1.0, stay) - time.monotonic()))
                 cpu[step] = cpu_seconds(term.proc.pid) - before
-                time.sleep(0.5)
+                time.sleep(max(0.0, sent + stay - time.monotonic()))
             for i in range(10):
                 key, title = ("p", "Step 11 ·") if i % 2 == 0 else ("n", "Step 12 ·")
                 offset = len(term.output)
@@ -77,10 +80,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--nthreads", default="1", help="the private cluster's threads (default 1)")
+    parser.add_argument("--stay", type=float, default=3.0, help="seconds on each step before the next key (default 3)")
     args = parser.parse_args()
     rounds = []
     for n in range(args.rounds):
-        firsts, cpu, revisits = one_round(args.nthreads)
+        firsts, cpu, revisits = one_round(args.nthreads, args.stay)
         rounds.append((firsts, cpu, revisits))
         shown = " ".join(f"{s}:{t * 1000:.0f}" for s, t in firsts.items())
         print(

@@ -119,6 +119,7 @@ class StepView(WorkerErrors, Vertical):
     def __init__(self, step: Step) -> None:
         super().__init__(id=f"view-{step.number}", classes="step-view")
         self.step = step
+        self.seen = False  # shown to the learner at least once (a view may be made ahead of its first visit)
 
     @property
     def lab_app(self) -> LabApp:
@@ -141,6 +142,9 @@ class StepView(WorkerErrors, Vertical):
 
     def on_show_step(self) -> None:
         """Called when the learner comes to this step."""
+
+    def prepare(self) -> None:
+        """Build what the first visit would, without showing it (the app does it while the learner reads)."""
 
     def check_step_action(self, action: str) -> bool:
         """Whether a step key applies now (it shows in the footer and acts); views add their own rules."""

@@ -123,4 +123,5 @@ class LabScreen(Screen):
         """Bring the step's view forward (made on its first visit)."""
         view = self.open_view(number)
         self.query_one("#views", ContentSwitcher).current = f"view-{number}"
+        view.seen = True
         view.on_show_step()

@@ -100,11 +100,21 @@ class TrainView(StepView):
 
     def on_show_step(self) -> None:
         """The learner came to this step: build its widgets the first time."""
+        if self._built:
+            self.call_after_refresh(self.query_one(TrainTabs).place_underline)
+        else:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Build the step's widgets now, shown or not (once)."""
         if not self._built and not self._building:
             self._building = True
             self.call_later(self._build)
-        elif self._built:
-            self.call_after_refresh(self.query_one(TrainTabs).place_underline)
+
+    @property
+    def building(self) -> bool:
+        """True while the step's widgets are being built."""
+        return self._building
 
     async def _build(self) -> None:
         if self._metas is not None:

@@ -122,6 +122,7 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         self._quitting = False
         self._keys_shown = None
         self._keys_pending = False
+        self._prepare_timer = None
         self.watchdog = None  # set by the command line: ends the process if leaving hangs
         self.internal_errors = 0
         self._error_times = []
@@ -191,6 +192,8 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
             return
         forms = dict(self._saved_forms)  # the forms of steps not visited in this session, as they were
         for view in self.training_views():
+            if not view.seen:
+                continue  # built ahead: it holds the step's values, not the learner's
             spec = view.current_spec()
             forms[str(view.step.number)] = {
                 "params": {k: v for k, v in spec.params.items() if k != "checkpoint"},

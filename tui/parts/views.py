@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.css.query import NoMatches
 
 from screens.base import STEP_ACTIONS
@@ -11,9 +12,48 @@ from screens.dialogs import SaveDialog
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
 
+# A training step's view takes a noticeable part of a second to build: the next step's is built ahead, once the
+# learner has left the keys alone this long (reading a lesson, watching a run), so that n shows it at once.
+PREPARE_AFTER = 1.5
+
 
 class StepViews(LabAppBase):
     """Shows a step (making its view on the first visit), routes the step keys to it, keeps the chrome true."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._plan_next_view()  # the learner is busy: not now
+        await super().on_event(event)
+
+    def _plan_next_view(self) -> None:
+        """Build the next step's view after a quiet moment (again after every key)."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = None if self._quitting else self.set_timer(PREPARE_AFTER, self._prepare_next_view)
+
+    def _prepare_next_view(self) -> None:
+        self._prepare_timer = None
+        if self._quitting or not self._screen_ready or self.screen is not self.lab_screen:
+            return
+        current = self.current_view()
+        if current is None or getattr(current, "building", False):
+            self._plan_next_view()  # the step on screen comes first
+            return
+        numbers = [s.number for s in self.steps]
+        index = numbers.index(self.current_step) + 1
+        if index >= len(numbers) or self.steps[index].kind not in TRAINING_KINDS:
+            return
+        if str(numbers[index]) in self._saved_forms:
+            return  # the learner's values of an earlier session go in as the step is first shown, before it is built
+        if self._view_number(numbers[index]) is None and self._open_view(numbers[index]) is not None:
+            self.lab_screen.view(numbers[index]).prepare()
+
+    def _drop_unseen_views(self) -> None:
+        """A run finished: views built ahead of their first visit may carry values from before it; make them anew."""
+        for view in self.training_views():
+            if not view.seen and not view.training:
+                view.remove()
+        self._plan_next_view()
 
     def on_code_panel_save_requested(self, message) -> None:
         self.push_screen(SaveDialog(message.filename, message.code))
@@ -24,7 +64,8 @@ class StepViews(LabAppBase):
             return
         kind = view.step.kind
         if kind in TRAINING_KINDS:
-            self._load_saved_form(view)
+            if view.seen:  # one built ahead gets them when it is first shown
+                self._load_saved_form(view)
         elif kind == "runs":
             self._show_runs()
         else:
@@ -69,6 +110,7 @@ class StepViews(LabAppBase):
                     self.lab_screen.query_one(StepList).focus()
         self.refresh_chrome()
         self.save_progress()
+        self._plan_next_view()
 
     def action_step(self, delta: int) -> None:
         numbers = [s.number for s in self.steps]
