@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from rich.table import Table as RichTable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,8 +19,9 @@ from tui.lab.errors import LabError
 from tui.lab.evaluation import Evaluation
 from tui.lab.training import CANCELLED, DONE, Run
 from widgets.curves import CurveChart
+from widgets.eval_tables import EvalTables, figures_box
 from widgets.paging import LabSelect
-from widgets.threshold import ThresholdExplorer, signed
+from widgets.threshold import ThresholdExplorer
 
 log = logging.getLogger("h2o-lab")
 
@@ -124,6 +124,7 @@ class EvalView(TrainView):
                     classes="eval-only",
                 )
                 yield Static(AUC_LESSON, classes="eval-lesson")
+                yield EvalTables(classes="eval-only")
 
     async def _build(self) -> None:
         await super()._build()
@@ -244,38 +245,19 @@ class EvalView(TrainView):
         self._eval_note = news
         self.query_one("#eval-news", Static).update(news)
 
-        figures = RichTable(box=None, padding=(0, 2), header_style="bold")
-        figures.add_column("")
-        figures.add_column("H2O", justify="right")
-        figures.add_column("computed here", justify="right")
-        figures.add_column("diff.", justify="right")
-        figures.add_column("baseline", justify="right")
-        for label, ours, theirs, base in (
-            ("AUC", evaluation.auc_own, evaluation.auc_h2o, 0.5),
-            ("AUCPR", evaluation.aucpr_own, evaluation.aucpr_h2o, evaluation.positive_rate),
-        ):
-            figures.add_row(
-                Text(label, style="bold"), f"{theirs:.4f}", f"{ours:.4f}", signed(ours - theirs), f"{base:.3f}"
-            )
-        caption = Text(
-            "'computed here' comes from the model's probabilities on the same rows with numpy alone: the trapezoid "
-            "rule over the ROC points, and H2O's interpolated area for precision-recall.",
-            style="dim",
-        )
-        box = RichTable.grid()
-        box.add_column()
-        box.add_row(figures)
-        box.add_row(caption)
-        self.query_one("#eval-figures", Static).update(box)
+        self.query_one("#eval-figures", Static).update(figures_box(evaluation))
         explorer = self.query_one(ThresholdExplorer)
         explorer.display = True
         explorer.show(evaluation, index)
         self._draw_curves(explorer.index)
+        self.query_one(EvalTables).show(evaluation, explorer.index)
 
     @on(ThresholdExplorer.Moved)
     def _moved(self, message: ThresholdExplorer.Moved) -> None:
         message.stop()
         self._draw_curves(message.index)
+        if self.evaluation is not None:
+            self.query_one(EvalTables).move(self.evaluation, message.index)
 
     def _draw_curves(self, index: int) -> None:
         evaluation = self.evaluation

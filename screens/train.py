@@ -89,6 +89,7 @@ class TrainView(StepView):
         self._metas: list[ParamMeta] | None = None
         self._built = False
         self._building = False
+        self._shown_once = False  # shown built at least once (a view built ahead is not, until its first visit)
         self._tab = "setup-pane"
 
     # -- layout -------------------------------------------------------------------------------
@@ -101,6 +102,9 @@ class TrainView(StepView):
     def on_show_step(self) -> None:
         """The learner came to this step: build its widgets the first time."""
         if self._built:
+            if not self._shown_once and self._setup.carry_again():
+                self.refresh_code()  # built ahead, before a run of the step before changed where it starts
+            self._shown_once = True
             self.call_after_refresh(self.query_one(TrainTabs).place_underline)
         else:
             self.prepare()
@@ -126,6 +130,7 @@ class TrainView(StepView):
         if not self.is_attached or self.link.leaving():
             return  # the app is leaving: nothing to fill in
         self._built = True
+        self._shown_once = self.seen  # built ahead of the first visit: that visit carries the values again
         self._setup.show_settings()
         results = self.query_one(ResultsPanel)
         results.show_parts(folds=False)

@@ -37,15 +37,26 @@ async def test_the_next_step_is_ready_before_the_learner_asks():
         forms = dict(saved)["progress"]["forms"]
         assert "3" in forms and "4" not in forms
 
-        # A run of step 3 ends: step 4 now starts from it, so the view made before is made anew.
+        # A run of step 3 ends, with 30 epochs: step 4 now starts from it, and says so when it is first shown.
         recorded = replace(run(3), run_id="run-77", started_at=10**10)
+        recorded.spec.params["epochs"] = 30.0
         replayed_run(app, recorded)
-        await until(pilot, lambda: _built(app, 4) is not ahead and _built(app, 4), timeout=60, what="step 4 anew")
-        await pilot.press("n")
-        await until(pilot, lambda: app.current_step == 4 and app.lab_screen.view(4).seen, what="step 4 shown")
-        shown = app.lab_screen.view(4)
-        assert shown.form.previous_label == "run-77"
-        assert shown.display and shown.region.height > 0
+        await pilot.press("n")  # at once: the view is there, never made again
+        await until(pilot, lambda: app.current_step == 4 and ahead.seen, what="step 4 shown")
+        assert app.lab_screen.view(4) is ahead and ahead.display
+        assert ahead.form.previous_label == "run-77"
+        assert "run-77" in str(ahead.form.query_one("#form-banner").render())
+        hint = str(ahead.form.field("epochs").query_one(".hint").render())
+        assert "30" in hint, hint  # compared with what run-77 had
+
+        # Once shown, the form is the learner's: a later run of step 3 changes nothing in it.
+        ahead.form.field("epochs").set_value(7)
+        ahead.form.set_values({**ahead.form.values, "epochs": 7.0})
+        replayed_run(app, replace(recorded, run_id="run-78", started_at=10**10 + 1))
+        app.show_step(3)
+        app.show_step(4)
+        await pilot.pause()
+        assert ahead.form.values["epochs"] == 7.0 and ahead.form.previous_label == "run-77"
 
 
 async def test_keys_put_it_off():

@@ -31,7 +31,7 @@ def _value(value):
     return value
 
 
-def run_script(lab, code: str) -> dict:
+def run_script(lab, code: str, output: list[str] | None = None) -> dict:
     """Run a script of the Code tab in its own Python; the actual parameters of its final ``model``."""
     lines = code.splitlines()
     connect = next(i for i, line in enumerate(lines) if line.startswith("h2o.init("))
@@ -50,6 +50,8 @@ def run_script(lab, code: str) -> dict:
         [sys.executable, "-c", "\n".join(lines)], env=env, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    if output is not None:
+        output.append(done.stdout)
     found = [line for line in done.stdout.splitlines() if line.startswith("ACTUAL=")]
     assert found, done.stdout[-2000:]
     return json.loads(found[-1].removeprefix("ACTUAL="))
@@ -90,11 +92,27 @@ def test_the_scripts_of_a_run_a_continued_run_and_step_12_train_what_the_lab_tra
     twelve.params["epochs"] = 3.0
     evaluated = lab.train(twelve)
     assert evaluated.status == DONE, evaluated.error
-    for line in ("perf.auc()", "perf.aucpr()", "perf.fprs, perf.tprs", 'find_threshold_by_max_metric("f1")'):
+    for line in (
+        "perf.auc()",
+        "perf.aucpr()",
+        "perf.fprs, perf.tprs",
+        'find_threshold_by_max_metric("f1")',
+        "perf.gains_lift()",
+        "roc_curve(y_true, y_score)",
+        "precision_recall_curve(y_true, y_score)",
+    ):
         assert line in evaluated.code
 
-    for run in (base, continued, evaluated):
+    for run in (base, continued):
         same_params(run, run_script(lab, run.code))
+    printed: list[str] = []
+    same_params(evaluated, run_script(lab, evaluated.code, printed))
+    # The evaluation part ran too: every criterion's threshold and H2O's gains/lift table.
+    for metric in ("f2", "f0point5", "accuracy", "precision", "recall", "specificity", "absolute_mcc"):
+        assert f"threshold of the highest {metric} " in printed[0]
+    assert "Gains/Lift Table" in printed[0]
+    # Without scikit-learn (the tests' machine) the walkthrough's route says what to install.
+    assert "pip install scikit-learn" in printed[0] or "AUCPR, lines" in printed[0]
 
 
 @pytest.mark.parametrize("own", [True, False], ids=["own cluster", "--url"])

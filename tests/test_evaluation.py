@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.lab.errors import LabError
-from tui.lab.evaluation import nearest_threshold_index, pr_auc, roc_auc
+from tui.lab.evaluation import CRITERIA, nearest_threshold_index, pr_auc, pr_auc_trapezoid, roc_auc
 from tui.lab.params import canonical
 from tui.lab.steps import step
 from tui.lab.training import DONE
@@ -47,6 +47,15 @@ def test_aucpr_lies_between_zero_and_one(pairs):
     scores = [s / 20 for _, s in pairs]
     if 0 < sum(labels) < len(labels):
         assert 0.0 <= pr_auc(labels, scores) <= 1.0 + 1e-9
+
+
+def test_the_trapezoid_area_joins_the_points_with_straight_lines():
+    # Scores 0.9 (yes), 0.8 (no), 0.7 (yes): points (0, 1), (0.5, 1), (0.5, 0.5), (1, 2/3).
+    expected = 0.5 * 1.0 + 0.0 + 0.5 * (0.5 + 2 / 3) / 2
+    assert pr_auc_trapezoid([1, 0, 1], [0.9, 0.8, 0.7]) == pytest.approx(expected)
+    # H2O's interpolated area differs: precision follows a curve between two points, not a line.
+    assert pr_auc([1, 0, 1], [0.9, 0.8, 0.7]) != pytest.approx(expected)
+    assert pr_auc_trapezoid([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == pytest.approx(1.0)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +131,21 @@ def test_a_run_without_validation_falls_back_to_training(lab, cars):
     evaluation = lab.evaluate(run)
     assert evaluation.scored_on == "training"
     assert abs(evaluation.auc_own - evaluation.auc_h2o) < 0.005
+
+
+def test_each_criterions_threshold_and_the_gains_lift_table_are_h2os(binomial_run, evaluation):
+    import h2o
+
+    performance = h2o.get_model(binomial_run.model_id).model_performance(valid=True)
+    assert [c.name for c in evaluation.criteria] == [label for _key, label in CRITERIA]
+    for criterion, (key, _label) in zip(evaluation.criteria, CRITERIA):
+        metric = key.removeprefix("max ")
+        assert criterion.threshold == pytest.approx(performance.find_threshold_by_max_metric(metric), rel=1e-9)
+        assert float(evaluation.row(criterion.index)["threshold"]) == pytest.approx(criterion.threshold, rel=1e-9)
+    assert evaluation.criteria[0].index == evaluation.max_f1_index
+    theirs = performance.gains_lift()
+    column = theirs.col_header.index("cumulative_lift")
+    lift = evaluation.gains_lift.columns.index("cumulative_lift")
+    assert [r[lift] for r in evaluation.gains_lift.rows] == pytest.approx([r[column] for r in theirs.cell_values])
+    # The trapezoid area is near H2O's interpolated one, not equal to it.
+    assert abs(evaluation.aucpr_trapezoid - evaluation.aucpr_h2o) < 0.05

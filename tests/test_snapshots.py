@@ -273,6 +273,20 @@ def test_threshold_explorer_moved(snap_compare, size):
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
 
 
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_criteria_and_gains_lift(snap_compare, size):
+    """c moves the explorer to the next criterion's threshold (F2); the tables under the curves mark it."""
+
+    async def before(pilot):
+        await replay.evaluated(pilot, moves=("c",))
+        from widgets.eval_tables import EvalTables
+
+        pilot.app.lab_screen.view(12).query_one(EvalTables).scroll_visible(animate=False, top=True)
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
 def test_small_terminal_notice(snap_compare):
     async def before(pilot):
         await replay.ready(pilot)

@@ -226,6 +226,13 @@ class ParamForm(Vertical):
         """The first fix on offer (kept by refresh_messages: the footer asks for it on every redraw)."""
         return self._first_fix
 
+    def set_previous(self, previous: dict[str, Any] | None, label: str) -> None:
+        """What the fields compare themselves with (the step before, or a run of it), redrawn with the values."""
+        self.previous, self.previous_label = previous, label
+        for field in self.query(ParamField):
+            field.previous = previous.get(field.meta.name) if previous is not None else None
+            field.previous_label = label
+
     def set_values(self, values: dict[str, Any]) -> None:
         """Replace every value (loading a run, a preset, a fix) and redraw the fields."""
         self.values = dict(values)

@@ -39,11 +39,12 @@ class ThresholdExplorer(Vertical, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("right", "move(1)", "Lower threshold", id="explorer.lower"),
-        Binding("left", "move(-1)", "Higher threshold", id="explorer.higher"),
+        Binding("right", "move(1)", "Lower", id="explorer.lower", tooltip="Lower the threshold: more yeses"),
+        Binding("left", "move(-1)", "Higher", id="explorer.higher", tooltip="Raise the threshold: fewer yeses"),
         Binding("shift+right,pagedown", "move(10)", "-10 rows", show=False),
         Binding("shift+left,pageup", "move(-10)", "+10 rows", show=False),
         Binding("m", "best", "Max F1", id="explorer.best"),
+        Binding("c", "criterion", "Criterion", id="explorer.criterion", tooltip="The next criterion's best threshold"),
     ]
 
     @dataclass(eq=False)
@@ -56,6 +57,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         super().__init__(id="explorer")
         self.evaluation: Evaluation | None = None
         self.index = 0
+        self._criterion = 0  # the criterion c went to last (F1, where the explorer starts)
         self._compact = False
 
     @property
@@ -78,6 +80,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         """Show an evaluation at a row of its thresholds table (by default H2O's max-F1 row)."""
         self.evaluation = evaluation
         self.index = evaluation.max_f1_index if index is None else index
+        self._criterion = 0
         self._draw()
 
     def action_move(self, delta: int) -> None:
@@ -93,8 +96,25 @@ class ThresholdExplorer(Vertical, can_focus=True):
         """m: back to H2O's max-F1 threshold, and tell the curves."""
         if self.evaluation is not None:
             self.index = self.evaluation.max_f1_index
+            self._criterion = 0
             self._draw()
             self.post_message(self.Moved(self.index))
+
+    def action_criterion(self) -> None:
+        """c: to the best threshold of the next of H2O's criteria (F1, F2, F0.5, accuracy, ...)."""
+        evaluation = self.evaluation
+        if evaluation is None or not evaluation.criteria:
+            return
+        self._criterion = (self._criterion + 1) % len(evaluation.criteria)
+        self.index = evaluation.criteria[self._criterion].index
+        self._draw()
+        self.post_message(self.Moved(self.index))
+
+    def _best_for(self, evaluation: Evaluation) -> str:
+        names = evaluation.criteria_at(self.index)
+        if names:
+            return f", H2O's best for {', '.join(names)}"
+        return ", H2O's max-F1 threshold" if self.index == evaluation.max_f1_index else ""
 
     def _draw(self) -> None:
         evaluation = self.evaluation
@@ -106,7 +126,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
             ("Threshold ", "bold"),
             (f"{float(row['threshold']):.4f}", "bold cyan"),
             f"  (row {self.index + 1} of {len(evaluation.thresholds.rows)}",
-            (", H2O's max-F1 threshold" if self.index == evaluation.max_f1_index else ""),
+            (self._best_for(evaluation)),
             "): a car is called ",
             (f"'{evaluation.positive}'", "bold"),
             " when its probability is at least this.",
@@ -132,7 +152,9 @@ class ThresholdExplorer(Vertical, can_focus=True):
         grid.add_column()
         grid.add_column()
         grid.add_row(matrix, figures)
-        keys = Text("← → move the threshold (→ lower: more yeses) · PgUp PgDn by 10 · m back to max F1", style="dim")
+        keys = Text(
+            "← → move the threshold (→ lower: more yeses) · PgUp PgDn by 10 · m max F1 · c next criterion", style="dim"
+        )
         body = RichTable.grid()
         body.add_column()
         body.add_row(head)

@@ -171,6 +171,24 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         self._last_form = form
         return form
 
+    def carry_again(self) -> bool:
+        """A form built ahead of the step's first visit: start it from the step before as it is now (a run
+        may have finished since). True when the values changed."""
+        form = self.form
+        if form is None or self._values_given:
+            return False
+        begin = self.link.lab.start_of(self.step)
+        params = canonical(begin.params, form.metas)
+        previous = canonical(begin.base, form.metas) if begin.base is not None else None
+        if (params, previous, begin.label) == (form.values, form.previous, form.previous_label):
+            return False
+        self.spec.params = params
+        self._start_note = begin.note
+        form.set_previous(previous, begin.label)
+        form.set_values(params)
+        self.set_checkpoint(self.checkpoint)  # the banner says where the values come from now
+        return True
+
     @property
     def _held_form(self) -> ParamForm | None:
         """The form, mounted or made to be composed with the panel."""

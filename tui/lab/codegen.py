@@ -92,16 +92,52 @@ def estimator_code(
     return "\n".join(lines)
 
 
-EVALUATION = """
-# Step 12's Evaluation tab: AUC and AUCPR, both curves, and the thresholds, on the validation rows
-perf = model.model_performance(valid=True)
+def evaluation_code(frame: str, valid: bool) -> str:
+    """Step 12's reading of a classifier on ``frame`` (the validation rows, or the training rows without them):
+    H2O's figures, curves and thresholds, its gains/lift, then the walkthrough's route with scikit-learn."""
+    perf = "model.model_performance(valid=True)" if valid else "model.model_performance(train=True)"
+    rows = "the validation rows" if valid else "the training rows (no validation frame)"
+    return f"""
+# Step 12's Evaluation tab: AUC and AUCPR, both curves, the thresholds, on {rows}
+perf = {perf}
 print("AUC", perf.auc(), "AUCPR", perf.aucpr())
 fpr, tpr = perf.fprs, perf.tprs  # the ROC curve: one point per threshold
 table = perf.thresholds_and_metric_scores()  # precision, recall, F1, ... at every threshold
 recall, precision = table["recall"], table["precision"]  # the precision-recall curve
 best = perf.find_threshold_by_max_metric("f1")
 print("threshold of the highest F1", best)
-print(perf.confusion_matrix(thresholds=best))"""
+print(perf.confusion_matrix(thresholds=best))
+for metric in ("f2", "f0point5", "accuracy", "precision", "recall", "specificity", "absolute_mcc"):
+    print("threshold of the highest", metric, perf.find_threshold_by_max_metric(metric))
+print(perf.gains_lift())  # lift and capture, group by group from the likeliest yes down
+
+# The walkthrough's route: scikit-learn's curves from the predicted probabilities
+# (pip install scikit-learn matplotlib). Its AUCPR joins the points with lines.
+scored = model.predict({frame})["p1"].cbind({frame}[response])  # probability of 1, answer
+rows = scored.as_data_frame(use_pandas=False, header=False)
+rows = [row for row in rows if len(row) > 1 and row[1] not in ("", "NA")]  # cars with an answer
+y_true, y_score = [int(row[1]) for row in rows], [float(row[0]) for row in rows]
+try:
+    from sklearn.metrics import auc, precision_recall_curve, roc_curve
+except ImportError:
+    print("for the walkthrough's route: pip install scikit-learn matplotlib")
+else:
+    fpr_sk, tpr_sk, _ = roc_curve(y_true, y_score)
+    precision_sk, recall_sk, _ = precision_recall_curve(y_true, y_score)
+    print("AUC", auc(fpr_sk, tpr_sk), "AUCPR, lines", auc(recall_sk, precision_sk))
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("to draw the curves: pip install matplotlib")
+    else:
+        fig, (roc, pr) = plt.subplots(1, 2, figsize=(10, 4))
+        roc.plot(fpr_sk, tpr_sk)
+        roc.plot([0, 1], [0, 1], linestyle="--")  # guessing
+        roc.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC")
+        pr.plot(recall_sk, precision_sk)
+        pr.set(xlabel="recall", ylabel="precision", title="Precision-recall")
+        fig.savefig("step12_curves.png")
+        print("the curves are in step12_curves.png")"""
 
 
 def run_code(
@@ -156,7 +192,7 @@ def run_code(
     parts.append(wrapped_call("model.train(", train_args.split(", "), ")"))
     parts += report
     if evaluation:
-        parts.append(EVALUATION)
+        parts.append(evaluation_code("valid" if spec.split else _CARS_VAR, bool(spec.split)))
     return "\n".join(parts) + "\n"
 
 

@@ -100,6 +100,56 @@ def pr_auc(labels: Any, scores: Any) -> float:
     return float(area)
 
 
+def pr_auc_trapezoid(labels: Any, scores: Any) -> float:
+    """Area under the precision-recall curve with straight lines between its points, from (recall 0,
+    precision 1): what scikit-learn's ``auc(recall, precision)`` gives for ``precision_recall_curve``."""
+    import numpy as np  # noqa: PLC0415
+
+    y = np.asarray(labels, dtype=int)
+    s = np.asarray(scores, dtype=float)
+    positives = float(y.sum())
+    if positives == 0:
+        return float("nan")
+    _, tps, fps = _cumulative_counts(y, s)
+    recall = np.r_[0.0, tps / positives]
+    precision = np.r_[1.0, tps / (tps + fps)]
+    return float(np.sum((recall[1:] - recall[:-1]) * (precision[1:] + precision[:-1]) / 2.0))
+
+
+# H2O's criteria for choosing a threshold, as its table names them, and how the lab says them.
+CRITERIA = (
+    ("max f1", "F1"),
+    ("max f2", "F2"),
+    ("max f0point5", "F0.5"),
+    ("max accuracy", "accuracy"),
+    ("max precision", "precision"),
+    ("max recall", "recall"),
+    ("max specificity", "specificity"),
+    ("max absolute_mcc", "absolute MCC"),
+)
+
+# Columns of H2O's gains/lift table the evaluation shows.
+GAINS_COLUMNS = (
+    "group",
+    "cumulative_data_fraction",
+    "lower_threshold",
+    "lift",
+    "cumulative_lift",
+    "cumulative_response_rate",
+    "cumulative_capture_rate",
+)
+
+
+@dataclass
+class Criterion:
+    """H2O's best threshold for one criterion: where the criterion is highest, and its value there."""
+
+    name: str  # as the lab says it ("F1", "absolute MCC")
+    threshold: float
+    value: float
+    index: int  # the row of the thresholds table
+
+
 @dataclass
 class Evaluation:
     """What the evaluation screen shows for one binomial run (plain data)."""
@@ -116,6 +166,9 @@ class Evaluation:
     thresholds: Table = field(default_factory=Table)  # H2O's thresholds table, the columns above
     max_f1_index: int = 0
     unlabelled: int = 0  # rows of the frame without an answer: left out here, as H2O leaves them out
+    aucpr_trapezoid: float = float("nan")  # the precision-recall area with straight lines (scikit-learn's route)
+    criteria: list[Criterion] = field(default_factory=list)  # H2O's threshold for each criterion
+    gains_lift: Table = field(default_factory=Table)  # H2O's gains/lift table, the columns above
 
     @property
     def positive_rate(self) -> float:
@@ -128,6 +181,10 @@ class Evaluation:
         i = self.thresholds.columns.index(name)
         return [float(r[i]) if r[i] is not None else float("nan") for r in self.thresholds.rows]
 
+    def criteria_at(self, index: int) -> list[str]:
+        """The criteria whose best threshold is this row."""
+        return [c.name for c in self.criteria if c.index == index]
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -135,6 +192,9 @@ class Evaluation:
     def from_dict(cls, data: dict) -> Evaluation:
         data = dict(data)
         data["thresholds"] = Table.from_dict(data["thresholds"])
+        if "gains_lift" in data:
+            data["gains_lift"] = Table.from_dict(data["gains_lift"])
+        data["criteria"] = [Criterion(**c) for c in data.get("criteria") or []]
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -155,6 +215,27 @@ def thresholds_from_metrics(block: dict) -> tuple[Table, int]:
         f1 = table.columns.index("f1")
         best = max(range(len(table.rows)), key=lambda i: table.rows[i][f1] or 0)
     return table, best
+
+
+def criteria_from_metrics(block: dict) -> list[Criterion]:
+    """H2O's best threshold for each criterion the lab names (its "max criteria" table)."""
+    table = Table.from_two_dim(block.get("max_criteria_and_metric_scores"))
+    if table is None or not {"threshold", "value", "idx"} <= set(table.columns):
+        return []
+    at = {name: table.columns.index(name) for name in ("threshold", "value", "idx")}
+    rows = {str(row[0]).strip(): row for row in table.rows}
+    return [
+        Criterion(label, float(rows[key][at["threshold"]]), float(rows[key][at["value"]]), int(rows[key][at["idx"]]))
+        for key, label in CRITERIA
+        if key in rows
+    ]
+
+
+def gains_lift_from_metrics(block: dict) -> Table:
+    """H2O's gains/lift table (the columns the lab shows), or an empty table."""
+    full = Table.from_two_dim(block.get("gains_lift_table")) or Table()
+    keep = [full.columns.index(c) for c in GAINS_COLUMNS if c in full.columns]
+    return Table([full.columns[i] for i in keep], [[row[i] for i in keep] for row in full.rows], full.description)
 
 
 def nearest_threshold_index(evaluation: Evaluation, threshold: float) -> int:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from tui.lab.data import Frames
 from tui.lab.errors import DataError, TrainingError
-from tui.lab.evaluation import Evaluation, pr_auc, roc_auc, thresholds_from_metrics
+from tui.lab.evaluation import (
+    Evaluation,
+    criteria_from_metrics,
+    gains_lift_from_metrics,
+    pr_auc,
+    pr_auc_trapezoid,
+    roc_auc,
+    thresholds_from_metrics,
+)
 from tui.lab.h2o_errors import as_lab_error
 from tui.lab.mnist import LABEL as MNIST_LABEL
 from tui.lab.mnist import Digit
@@ -130,4 +138,7 @@ class Scoring:
             thresholds=table,
             max_f1_index=best,
             unlabelled=unlabelled,
+            aucpr_trapezoid=pr_auc_trapezoid(labels, scores),
+            criteria=criteria_from_metrics(block),
+            gains_lift=gains_lift_from_metrics(block),
         )

@@ -49,7 +49,6 @@ class RunNews(LabAppBase):
         """Every view's run news comes through here, so the run table stays complete."""
         if run.finished:
             self.save_progress()
-            self._drop_unseen_views()
         if run.status == DONE:
             self.done.add(run.spec.step)
         if run.finished or run.run_id not in self._runs_shown:

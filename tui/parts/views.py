@@ -48,13 +48,6 @@ class StepViews(LabAppBase):
         if self._view_number(numbers[index]) is None and self._open_view(numbers[index]) is not None:
             self.lab_screen.view(numbers[index]).prepare()
 
-    def _drop_unseen_views(self) -> None:
-        """A run finished: views built ahead of their first visit may carry values from before it; make them anew."""
-        for view in self.training_views():
-            if not view.seen and not view.training:
-                view.remove()
-        self._plan_next_view()
-
     def on_code_panel_save_requested(self, message) -> None:
         self.push_screen(SaveDialog(message.filename, message.code))
 
