@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from screens.base import StepView
 from tui.lab.steps import PAGES, STEPS, Step
+from widgets.footer import LabFooter
 from widgets.header import LabHeader
 from widgets.steps import StepList
 
@@ -81,7 +82,7 @@ class LabScreen(Screen):
             yield StepList(self.steps, id="steps")
             with ContentSwitcher(id="views", initial=f"view-{self.steps[0].number}"):
                 yield make_view(self.steps[0])  # the others are made on their first visit
-        yield Footer()
+        yield LabFooter()
 
     def on_resize(self) -> None:
         """Hide everything behind a notice while the terminal is smaller than 80 by 24."""

@@ -61,3 +61,46 @@ async def test_the_evaluation_says_where_the_frames_other_cars_went():
         await pilot.pause()
         news = rendered(view.query_one("#eval-news"))
         assert f"{evaluation.rows} cars" in news and "3 more cars of the frame have no answer" in news
+
+
+async def test_a_key_that_does_not_fit_the_footer_is_left_out_not_cut():
+    from textual.widgets._footer import FooterKey
+
+    from widgets.threshold import ThresholdExplorer
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.evaluated(pilot)
+        app.lab_screen.view(12).query_one(ThresholdExplorer).focus()  # its keys come first: more than 80 columns
+
+        def keys() -> tuple[list, list]:
+            found = list(app.screen.query(FooterKey))
+            return [k for k in found if k.display], [k for k in found if not k.display]
+
+        await until(pilot, lambda: keys()[1], what="a key left out of the footer")
+        shown, left_out = keys()
+        right = app.screen.query_one("LabFooter").content_region.right
+        assert all(k.region.right <= right for k in shown)
+        assert shown[0].description == "Lower" and "Train" in [k.description for k in left_out]
+
+        await pilot.resize_terminal(160, 40)  # room for all of them again
+        await until(pilot, lambda: not keys()[1] and keys()[0], what="every key back in a wide footer")
+
+
+async def test_step_8_offers_an_l1_that_shows_in_the_weights():
+    """The walkthrough's l1 (1e-5) hardly changes the weights: the field says so and f puts in one that does."""
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(8)
+        view = app.lab_screen.view(8)
+        await until(pilot, lambda: view.form is not None and view.form.field("l1") is not None, what="step 8's form")
+        field = view.form.field("l1")
+        await until(pilot, lambda: field.fix is not None, what="a fix at l1")
+        assert "hardly shows in the weights" in str(field.query_one(".message").render())
+        assert field.fix == ("l1", 0.001, "Use l1 = 0.001")
+        view.focus()
+        await pilot.press("f")
+        await until(pilot, lambda: view.form.values.get("l1") == 0.001, what="l1 set to 0.001")
+        await until(pilot, lambda: field.fix is None, what="the note gone")
+        assert view.current_spec().params["l1"] == 0.001

@@ -8,6 +8,7 @@ within 0.001 of zero and their size, beside the latest run of the same network w
 
 from __future__ import annotations
 
+from rich.table import Table as RichTable
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,7 +16,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from tui.lab.errors import LabError
-from tui.lab.inside import Importance, importances, pixel_map, pixel_position
+from tui.lab.inside import (
+    Importance,
+    dropout_verdict,
+    fit_gap,
+    has_dropout,
+    importances,
+    pixel_map,
+    pixel_position,
+    teaches_dropout,
+    without_dropout,
+)
 from tui.lab.mnist import SIDE
 from tui.lab.training import CANCELLED, Run
 from tui.lab.weights import NEAR_ZERO, LayerWeights, comparison, exported, penalty
@@ -34,6 +45,11 @@ NO_GREYS_SHARE = 0.25  # without greys, the top quarter of the pixels is drawn
 WEIGHTS_LESSON = (
     f"L1 pushes weights to zero; L2 makes them all smaller. Each bar chart spreads a layer's weights from "
     f"its most negative (left) to its most positive (right); 'zero' counts the weights within {NEAR_ZERO:g} of it."
+)
+GAP_LESSON = (
+    "A network that memorises its training rows does much better on them than on rows it has not seen. Dropout "
+    "switches units off at random while it trains, so no unit can lean on another: the gap between the two errors "
+    "should narrow. Here, against your latest run of the same network without dropout:"
 )
 NOT_KEPT = (
     "This run did not keep its weights. Turn export_weights_and_biases on in the form (step 8 sets it) "
@@ -127,7 +143,7 @@ class InsidePanel(VerticalScroll):
         padding: 0 1;
         color: $text-muted;
     }
-    InsidePanel #inside-status, InsidePanel #importance-bars, InsidePanel #weights-text {
+    InsidePanel #inside-status, InsidePanel #importance-bars, InsidePanel #weights-text, InsidePanel #gap-text {
         height: auto;
         padding: 0 1;
     }
@@ -150,6 +166,7 @@ class InsidePanel(VerticalScroll):
         super().__init__(id="inside")
         self.run: Run | None = None
         self._weights: tuple[str, Text] | None = None  # (run id, what to show) once known
+        self._gap: RichTable | None = None  # dropout's comparison, for a run with dropout
 
     def compose(self) -> ComposeResult:
         """The run's status, then the importances: bars (cars) or a picture of the pixels (MNIST)."""
@@ -160,6 +177,9 @@ class InsidePanel(VerticalScroll):
         with Horizontal(id="pixels"):
             yield Static(id="pixel-picture")
             yield Static(id="pixel-text")
+        yield Static("Dropout and the gap between training and validation", classes="caption gap-only")
+        yield Static(GAP_LESSON, classes="lesson gap-only")
+        yield Static(id="gap-text", classes="gap-only")
         yield Static("The weights, layer by layer", classes="caption weights-only")
         yield Static(WEIGHTS_LESSON, classes="lesson weights-only")
         yield Static(id="weights-text", classes="weights-only")
@@ -178,6 +198,8 @@ class InsidePanel(VerticalScroll):
         self.run = run
         if self._weights is not None and self._weights[0] != run.run_id:
             self._weights = None
+        if lab is not None:
+            self._gap = self._gap_table(run, lab.run_table())
         if lab is not None and self._weights is None:
             if exported(run) and run.model_id:
                 self._weights = (run.run_id, Text("Reading the weights from H2O…", style="italic"))
@@ -206,6 +228,26 @@ class InsidePanel(VerticalScroll):
     def weights_shown(self) -> str:
         """What the weights section says (plain text), for the tests and the reader."""
         return self._weights[1].plain if self._weights is not None else ""
+
+    @staticmethod
+    def _gap_table(run: Run, runs: list) -> RichTable | None:
+        """Dropout's section: this run's training-validation gap against the same network's without dropout."""
+        this = fit_gap(run)
+        if not has_dropout(run.spec.params) or not teaches_dropout(run) or this is None:
+            return None
+        base_run = without_dropout(run, runs)
+        base = fit_gap(base_run) if base_run is not None else None
+        table = RichTable(box=None, padding=(0, 1), header_style="bold")
+        for header in ("run", "dropout", "train MSE", "valid MSE", "gap"):
+            table.add_column(header, justify="left" if header in ("run", "dropout") else "right", no_wrap=True)
+        for gap, dropout in ((this, "yes"), (base, "no")):
+            if gap is not None:
+                table.add_row(gap.run_id, dropout, f"{gap.train:.4f}", f"{gap.valid:.4f}", f"{gap.gap:+.4f}")
+        box = RichTable.grid()
+        box.add_column()
+        box.add_row(table)
+        box.add_row(Text(dropout_verdict(this, base, run.spec.dataset), style="italic"))
+        return box
 
     def _draw(self) -> None:
         run = self.run
@@ -237,6 +279,10 @@ class InsidePanel(VerticalScroll):
         elif found:
             self.query_one("#importance-lesson", Static).update(IMPORTANCE_LESSON)
             bars.update(importance_bars(found, self.size.width or 60))
+        for widget in self.query(".gap-only"):
+            widget.display = self._gap is not None and run is not None
+        if self._gap is not None:
+            self.query_one("#gap-text", Static).update(self._gap)
         for widget in self.query(".weights-only"):
             widget.display = self._weights is not None
         if self._weights is not None:

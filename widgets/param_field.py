@@ -19,13 +19,20 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from tui.lab.params import ParamMeta, format_value, parse_value, same_value
+from tui.lab.weights import STRONG_L1, WEAK_L1
 from widgets.paging import LabSelect
 
-# Advice that comes with a one-key fix: (field to change, value, button label).
-FIXES = {
-    name: ("adaptive_rate", False, "Turn adaptive_rate off")
-    for name in ("rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable")
-}
+RATE_FIELDS = ("rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable")
+
+
+def fix_for(name: str, values: dict[str, Any]) -> tuple[str, Any, str] | None:
+    """The one-key fix that comes with a field's advice, if any: (field to change, value, button label)."""
+    if name in RATE_FIELDS and values.get("adaptive_rate", True) is not False:
+        return ("adaptive_rate", False, "Turn adaptive_rate off")
+    l1 = values.get("l1")
+    if name == "l1" and isinstance(l1, (int, float)) and 0 < l1 <= WEAK_L1:
+        return ("l1", STRONG_L1, f"Use l1 = {STRONG_L1:g}")
+    return None
 
 
 def _short(value: Any, meta: ParamMeta) -> str:

@@ -20,7 +20,7 @@ from textual.widgets import Button, Collapsible, Input, Select, Static, Switch
 
 from tui.lab.param_rules import advice, validate
 from tui.lab.params import LEVELS, ParamError, ParamMeta
-from widgets.param_field import FIXES, ParamField
+from widgets.param_field import ParamField, fix_for
 
 REPRODUCIBLE_NOTE = (
     "A seed fixes the random start, but H2O trains on every core at once and the threads update the "
@@ -292,7 +292,7 @@ class ParamForm(Vertical):
         notes = self.warnings()
         for field in self.query(ParamField):
             name = field.meta.name
-            fix = FIXES.get(name) if name in notes and self.values.get("adaptive_rate", True) is not False else None
+            fix = fix_for(name, self.values) if name in notes else None
             field.show(self.values.get(name), errors.get(name), notes.get(name), fix)
         fix = next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
         if fix != self._first_fix:

@@ -25,6 +25,7 @@ from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
 from tui.lab.steps import Step
 from tui.lab.training import Run, RunSpec
+from tui.lab.weights import weak_l1_note
 from widgets.param_form import ParamForm
 from widgets.run_controls import ensure_data
 from widgets.sample_rows import SampleRows
@@ -247,7 +248,9 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
     def _push_notes(self) -> None:
         form = self._held_form
         if form is not None:
-            form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes})
+            # The cars step that teaches L1 (its figures were measured on that network).
+            lesson = weak_l1_note(form.values) if "l1" in self.step.taught and self.step.dataset == "cars" else {}
+            form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes, **lesson})
 
     def ready_to_train(self, show: Callable[[], None]) -> bool:
         """No error in the form nor in the rows; otherwise ``show`` this tab, put the cursor on the first, say what to fix."""

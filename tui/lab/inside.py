@@ -14,7 +14,8 @@ from typing import Any
 
 from tui.lab.fmt import number
 from tui.lab.mnist import SIDE
-from tui.lab.training import Run
+from tui.lab.steps import BY_NUMBER
+from tui.lab.training import DONE, Run
 
 # Parameters that name frames, keys or columns: not values a learner chooses in the form.
 NOT_VALUES = frozenset(
@@ -159,3 +160,74 @@ def pixel_map(found: list[Importance]) -> list[int]:
         row, column = where
         pixels[(row - 1) * SIDE + column - 1] = round(255 * rank / last)
     return pixels
+
+
+# -- dropout and the gap between training and validation error ---------------------------------------------------
+def has_dropout(params: dict[str, Any]) -> bool:
+    """Whether a run's network drops units while it trains (a *WithDropout activation, or input dropout)."""
+    activation = str(params.get("activation") or "")
+    return activation.endswith("WithDropout") or bool(params.get("input_dropout_ratio"))
+
+
+def teaches_dropout(run: Any) -> bool:
+    """Whether the run's step is the one about dropout (its Inside tab compares the gaps)."""
+    step = BY_NUMBER.get(run.spec.step)
+    return step is not None and bool({"hidden_dropout_ratios", "input_dropout_ratio"} & set(step.taught))
+
+
+@dataclass
+class FitGap:
+    """A run's mean squared error on the rows it trained on and on the validation rows."""
+
+    run_id: str
+    train: float
+    valid: float
+
+    @property
+    def gap(self) -> float:
+        """How much worse the model does on rows it has not seen (negative: better)."""
+        return self.valid - self.train
+
+
+def fit_gap(run: Any) -> FitGap | None:
+    """The run's training and validation MSE, or None without a validation frame or finished metrics."""
+    train = (run.metrics or {}).get("training", {}).get("MSE")
+    valid = (run.metrics or {}).get("validation", {}).get("MSE")
+    if not isinstance(train, (int, float)) or not isinstance(valid, (int, float)):
+        return None
+    return FitGap(run.run_id, float(train), float(valid))
+
+
+def without_dropout(run: Any, runs: list) -> Any:
+    """The latest finished run of the same network on the same rows, trained without dropout, or None."""
+    hidden = run.spec.params.get("hidden") or [200, 200]
+    for other in reversed(runs):
+        if (
+            other.run_id != run.run_id
+            and other.status == DONE
+            and not has_dropout(other.spec.params)
+            and (other.spec.params.get("hidden") or [200, 200]) == hidden
+            and other.spec.same_frames(run.spec)
+            and fit_gap(other) is not None
+        ):
+            return other
+    return None
+
+
+def dropout_verdict(this: FitGap, base: FitGap | None, dataset: str = "cars") -> str:
+    """What the two gaps say, in a sentence that follows the numbers."""
+    if base is None:
+        how = (
+            "step 4 trains the same network"
+            if dataset == "cars"
+            else "this form with activation Rectifier and input_dropout_ratio 0"
+        )
+        return f"No run of the same network without dropout yet: train one ({how}) to compare the gaps."
+    if base.gap <= 0:
+        return (
+            f"{base.run_id} did not overfit: its validation error is not above its training error, so on these rows "
+            "there was little for dropout to fix."
+        )
+    if this.gap < base.gap:
+        return f"Dropout narrowed the gap from {base.gap:.4f} to {this.gap:.4f}: the network memorised less."
+    return f"Here dropout did not narrow the gap ({base.gap:.4f} without, {this.gap:.4f} with)."
