@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -102,14 +103,15 @@ class InfoDialog(Dialog):
     DEFAULT_CSS = """
     InfoDialog VerticalScroll {
         height: auto;
-        max-height: 16;
+        max-height: 55vh;  /* the title and Close stay in the dialog at 24 rows */
     }
     """
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, extra: RenderableType | None = None) -> None:
         super().__init__()
         self._title = title
         self._text = text
+        self._extra = extra  # drawn under the text (the activation functions' curves)
 
     def compose(self) -> ComposeResult:
         """The title, the text (scrolling when long), then Close."""
@@ -117,8 +119,10 @@ class InfoDialog(Dialog):
             yield Static(self._title, classes="title")
             with VerticalScroll(classes="detail"):
                 yield Static(self._text, markup=False)
+                if self._extra is not None:
+                    yield Static(self._extra, classes="extra")
             with Horizontal(classes="buttons"):
-                yield Button("Close (esc)", id="close", variant="primary")
+                yield Button("Close (esc)", id="close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         """Focus Close, so that Enter closes the dialog too."""

@@ -26,6 +26,7 @@ from tui.lab.params import ParamMeta, help_text
 from tui.lab.steps import Step
 from tui.lab.training import CANCELLED, DONE, RUNNING, Run, RunSpec
 from tui.messages import MistakesFound, RunFailed, RunUpdated
+from widgets.activations import activation_pictures
 from widgets.code import CodePanel
 from widgets.inside import InsidePanel
 from widgets.mistakes import MistakesPanel
@@ -399,7 +400,10 @@ class TrainView(StepView):
     @on(ParamField.HelpRequested)
     def _field_help(self, message: ParamField.HelpRequested) -> None:
         message.stop()
-        self.app.push_screen(InfoDialog(f"{message.meta.name}: H2O's help", help_text(message.meta)))
+        extra = None
+        if message.meta.name == "activation":  # the curves of the functions it offers, the form's own marked
+            extra = activation_pictures(self.current_spec().params.get("activation") or message.meta.default)
+        self.app.push_screen(InfoDialog(f"{message.meta.name}: H2O's help", help_text(message.meta), extra))
 
     @on(MistakesFound)
     def _on_mistakes(self, message: MistakesFound) -> None:

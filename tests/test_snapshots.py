@@ -287,6 +287,28 @@ def test_criteria_and_gains_lift(snap_compare, size):
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
 
 
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_activation_curves_in_the_fields_help(snap_compare, size):
+    """F1 on step 4's activation: H2O's help, then the curves of tanh, the rectifier and maxout (Tanh marked)."""
+
+    async def before(pilot):
+        from screens.dialogs import InfoDialog
+        from tests.waiting import until
+
+        await replay.loaded(pilot)
+        pilot.app.show_step(4)
+        await until(pilot, lambda: pilot.app._view_number(4) is not None, what="step 4")
+        view = pilot.app.lab_screen.view(4)
+        await until(pilot, lambda: view.form is not None and view.form.field("activation"), what="the form")
+        view.form.field("activation").focus_input()
+        await pilot.pause()
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(pilot.app.screen, InfoDialog), what="the help on activation")
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
 def test_small_terminal_notice(snap_compare):
     async def before(pilot):
         await replay.ready(pilot)
