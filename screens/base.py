@@ -22,7 +22,19 @@ log = logging.getLogger("h2o-lab")
 
 # The keys that act on the current step wherever the focus is (the App binds them; a view answers
 # the ones it names in STEP_ACTIONS, with a method ``action_<name>``).
-STEP_ACTIONS = ("import_data", "train", "cancel", "fix", "continue", "mark", "load", "prev_tab", "next_tab", "reload")
+STEP_ACTIONS = (
+    "import_data",
+    "train",
+    "cancel",
+    "fix",
+    "continue",
+    "mark",
+    "load",
+    "prev_tab",
+    "next_tab",
+    "reload",
+    "chart_metric",
+)
 
 Handler = TypeVar("Handler", bound=Callable[..., None])
 

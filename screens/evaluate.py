@@ -154,7 +154,8 @@ class EvalView(TrainView):
 
     # -- which run ----------------------------------------------------------------------------
     def refresh_runs(self) -> None:
-        """Offer every finished run with a model in the run picker, keeping the current choice."""
+        """The step's table of runs, and every finished run with a model in the run picker (the choice kept)."""
+        super().refresh_runs()
         if not self._built:
             return
         runs = [r for r in self.lab_app.runs.values() if r.finished and r.model_id]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -11,11 +9,10 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from screens.base import StepView
-from tui.lab import fmt
-from tui.lab.codegen import py
+from tui.lab import fmt, kinds
+from tui.lab.carry import changes, shown_value
 from tui.lab.params import differences
-from tui.lab.steps import BY_NUMBER
-from tui.lab.training import Run
+from tui.lab.training import CHART_METRICS, Run
 from widgets.chart import ScoringChart
 from widgets.paged_table import PagedTable
 
@@ -32,8 +29,9 @@ RUN_COLUMNS = [
     ("✓", "mark"),
     ("run", "run"),
     ("step", "step"),
-    ("train MSE", "train"),
-    ("valid MSE", "valid"),
+    ("metric", "metric"),
+    ("train", "train"),
+    ("valid", "valid"),
     ("status", "status"),
     ("epochs", "epochs"),
     ("time", "time"),
@@ -41,33 +39,19 @@ RUN_COLUMNS = [
 ]
 
 
-def changes(run: Run) -> str:
-    """The parameters that differ from the run's step, as ``name=value`` pairs."""
-    step = BY_NUMBER.get(run.spec.step)
-    preset = step.spec().params if step else {}
-    ours = {k: v for k, v in run.spec.params.items() if k != "checkpoint"}
-    diff = differences(preset, ours)
-    parts = [f"{name}={_value(new)}" if new is not None else f"{name} unset" for name, (_old, new) in diff.items()]
-    if run.spec.sample_rows:
-        parts.insert(0, f"rows={run.spec.sample_rows:,}")
-    if run.checkpoint_of:
-        parts.insert(0, f"continues {run.checkpoint_of}")
-    return ", ".join(parts) if parts else "step's values"
-
-
 def _rows(run: Run) -> str:
     return f"first {run.spec.sample_rows:,}" if run.spec.sample_rows else "all"
 
 
-def _mse(run: Run, which: str) -> str:
-    value = run.metric("MSE", which)
-    return fmt.number(value) if value is not None else "-"
+def _key(run: Run, which: str) -> str:
+    """The run's key metric for its kind (MSE, AUC, accuracy) on the training or validation rows."""
+    return kinds.shown(kinds.key_metric(run), kinds.value(run, kinds.key_metric(run), which))
 
 
 class RunsView(StepView):
     """Every run, this session's and earlier ones': a table, the changes, a comparison of two."""
 
-    STEP_ACTIONS = frozenset({"mark", "load", "reload"})
+    STEP_ACTIONS = frozenset({"mark", "load", "reload", "chart_metric"})
     DEFAULT_CSS = """
     RunsView #runs-table {
         height: auto;
@@ -110,6 +94,8 @@ class RunsView(StepView):
         super().__init__(step)
         self.runs: list[Run] = []
         self.marked: list[str] = []
+        self._chart_pair: tuple[Run, Run] | None = None  # the two runs compared
+        self._chart_index = 0  # which of their shared metrics the chart shows (m)
 
     def compose(self) -> ComposeResult:
         """The lesson, the empty note, the runs table, the detail line, then the comparison of two runs."""
@@ -136,6 +122,8 @@ class RunsView(StepView):
         if not super().check_step_action(action):
             return False
         run = self.selected
+        if action == "chart_metric":
+            return self._chart_pair is not None
         if action == "reload":
             lab = self.lab_app.lab
             return run is not None and run.run_id in lab.model_paths and lab.ready and not lab.has_model(run)
@@ -172,8 +160,9 @@ class RunsView(StepView):
                 "✓" if run.run_id in self.marked else "",
                 run.run_id,
                 str(run.spec.step),
-                _mse(run, "training"),
-                _mse(run, "validation"),
+                kinds.LABELS[kinds.key_metric(run)],
+                _key(run, "training"),
+                _key(run, "validation"),
                 STATUS_MARK.get(run.status, run.status) + (" ·earlier" if self._earlier(run) else ""),
                 fmt.number(run.epochs_done) if run.history.rows else "-",
                 fmt.duration(run.elapsed),
@@ -202,6 +191,11 @@ class RunsView(StepView):
             return
         text = Text.assemble((f"{run.run_id}", "bold"), f" (step {run.spec.step}): ", changes(run))
         text.append(f" · {run.model_id}", style="dim")
+        for which in ("training", "validation", "cross-validation"):
+            line = kinds.metrics_line(run, which)
+            if line:
+                text.append(f"\n{which} ({kinds.kind_of(run)}): ", style="bold")
+                text.append(line)
         if self._earlier(run):
             saved = run.run_id in self.lab_app.lab.model_paths
             text.append(
@@ -246,6 +240,7 @@ class RunsView(StepView):
         box = self.query_one("#compare")
         pair = [r for m in self.marked for r in self.runs if r.run_id == m]
         if len(pair) != 2:
+            self._chart_pair = None
             box.set_class(False, "shown")
             if len(self.marked) == 1:
                 self.query_one("#runs-empty", Static).update("Mark one more run with space to compare.")
@@ -265,18 +260,47 @@ class RunsView(StepView):
         if a.spec.sample_rows != b.spec.sample_rows:
             table.add_row("training rows", _rows(a), _rows(b))
         for name, (va, vb) in rows.items():
-            table.add_row(name, _value(va), _value(vb))
-        for label, key in (("train MSE", "training"), ("valid MSE", "validation")):
-            table.add_row(Text(label, style="bold"), _mse(a, key), _mse(b, key))
-        which = "validation" if a.history.has("validation_rmse") or b.history.has("validation_rmse") else "training"
+            table.add_row(name, shown_value(va), shown_value(vb))
+        names = [n for n in kinds.METRICS[kinds.kind_of(a)] if n in kinds.METRICS[kinds.kind_of(b)]]
+        for which, short in (("training", "train"), ("validation", "valid"), ("cross-validation", "cv mean")):
+            for name in names:
+                va, vb = (
+                    (kinds.cv_mean(r, name) if which == "cross-validation" else kinds.value(r, name, which))
+                    for r in (a, b)
+                )
+                if va is None and vb is None:
+                    continue
+                winner = kinds.better(name, va, vb)
+                cells = [
+                    Text(kinds.shown(name, v), style="bold green" if winner == side else "")
+                    for v, side in ((va, -1), (vb, 1))
+                ]
+                table.add_row(Text(f"{short} {kinds.LABELS[name]}", style="bold"), *cells)
+        self._chart_pair = (a, b)
+        self._draw_compare_chart()
+
+    def action_chart_metric(self) -> None:
+        """m: the comparison's chart shows the next metric both runs recorded."""
+        self._chart_index += 1
+        self._draw_compare_chart()
+
+    def _draw_compare_chart(self) -> None:
+        if self._chart_pair is None:
+            return
+        a, b = self._chart_pair
+        shared = [m for m in a.history.available_metrics() if m in b.history.available_metrics()] or ["mse"]
+        metric = shared[self._chart_index % len(shared)]
+        column = "rmse" if metric == "mse" else metric
+        which = (
+            "validation"
+            if a.history.has(f"validation_{column}") or b.history.has(f"validation_{column}")
+            else "training"
+        )
         series = []
         for run in (a, b):
-            xs, ys = run.history.series("mse", which)
-            series.append((f"{run.run_id} {which} MSE", xs, ys))
-        self.query_one("#compare-chart", ScoringChart).compare(f"{which.capitalize()} MSE by epoch", series)
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "not set"
-    return value if isinstance(value, str) else py(value)
+            xs, ys = run.history.series(metric, which)
+            series.append((f"{run.run_id} {which} {CHART_METRICS[metric]}", xs, ys))
+        more = " (m: another metric)" if len(shared) > 1 else ""
+        self.query_one("#compare-chart", ScoringChart).compare(
+            f"{which.capitalize()} {CHART_METRICS[metric]} by epoch{more}", series
+        )

@@ -396,6 +396,13 @@ class TrainView(StepView):
         """Fill the Results and Inside tabs from a finished run."""
         self.query_one(ResultsPanel).show(run, self.link.lab.why_not_continue(run))
         self.query_one(InsidePanel).show(run, self.link.lab)
+        self.refresh_runs()
+
+    def refresh_runs(self) -> None:
+        """A run finished somewhere: the Results tab's table of this step's runs."""
+        if self._built:
+            mine = [r for r in self.link.lab.run_table() if r.spec.step == self.step.number and r.finished]
+            self.query_one(ResultsPanel).show_step_runs(mine, self.run.run_id if self.run is not None else None)
 
     @on(ParamField.HelpRequested)
     def _field_help(self, message: ParamField.HelpRequested) -> None:

@@ -499,8 +499,8 @@ async def test_loading_an_mnist_run_back_brings_its_training_rows():
     """Recorded results (tests.replay): the form gets the run's sample of rows, and the run table says it."""
     from textual.widgets import Input, Select
 
-    from screens.runs import changes
     from tests import replay
+    from tui.lab.carry import changes
 
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,7 +16,7 @@ EXPECTED = {
     "mnist-data": {"import_data"},
     "train": {"train", "cancel", "fix", "continue", "prev_tab", "next_tab"},
     "evaluation": {"train", "cancel", "fix", "continue", "prev_tab", "next_tab"},
-    "runs": {"mark", "load", "reload"},
+    "runs": {"mark", "load", "reload", "chart_metric"},
 }
 
 

@@ -74,6 +74,13 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         ),
         Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
         Binding(
+            "m",
+            "in_view('chart_metric')",
+            "Chart metric",
+            id="runs.chart_metric",
+            tooltip="Show another metric in the comparison's chart",
+        ),
+        Binding(
             "l",
             "in_view('load')",
             "Load into form",

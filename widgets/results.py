@@ -16,6 +16,7 @@ from tui.lab.mnist import confusion_totals
 from tui.lab.training import Run
 from widgets.paged_table import Cell, PagedTable
 from widgets.run_texts import status_text
+from widgets.step_runs import step_runs_table
 
 METRIC_ROWS = [
     ("error", "error rate"),
@@ -95,6 +96,10 @@ class ResultsPanel(VerticalScroll):
         height: auto;
         padding: 0 1 1 1;
     }
+    ResultsPanel #results-step-runs {
+        height: auto;
+        padding: 0 1 1 1;
+    }
     ResultsPanel #results-note {
         height: auto;
         padding: 0 1 1 1;
@@ -131,6 +136,12 @@ class ResultsPanel(VerticalScroll):
             continue_button.display = False  # until a run that H2O can continue is shown
             yield continue_button
         yield Static(id="continue-why")
+        yield Static("Your runs of this step", classes="caption")
+        yield Static(id="results-step-runs")
+
+    def show_step_runs(self, runs: list, current: str | None) -> None:
+        """The step's finished runs side by side (step 11's table of accuracies)."""
+        self.query_one("#results-step-runs", Static).update(step_runs_table(runs, current))
 
     def show_parts(self, *, classifier: bool | None = None, folds: bool | None = None) -> None:
         """Show or hide the tables of classifiers (confusion, hit ratios) and of cross-validation."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.lab.codegen import py
+from tui.lab.params import differences
 from tui.lab.steps import BY_NUMBER, STEPS, Step
 from tui.lab.training import CANCELLED, DONE, Run
 
@@ -141,3 +143,24 @@ def start(step: Step, last_run: Run | None) -> Start:
         ),
         changes=changes,
     )
+
+
+def shown_value(value: Any) -> str:
+    """A parameter's value as the tables of runs show it."""
+    if value is None:
+        return "not set"
+    return value if isinstance(value, str) else py(value)
+
+
+def changes(run: Run) -> str:
+    """The parameters that differ from the run's step, as ``name=value`` pairs."""
+    step = BY_NUMBER.get(run.spec.step)
+    preset = step.spec().params if step else {}
+    ours = {k: v for k, v in run.spec.params.items() if k != "checkpoint"}
+    diff = differences(preset, ours)
+    parts = [f"{name}={shown_value(new)}" if new is not None else f"{name} unset" for name, (_old, new) in diff.items()]
+    if run.spec.sample_rows:
+        parts.insert(0, f"rows={run.spec.sample_rows:,}")
+    if run.checkpoint_of:
+        parts.insert(0, f"continues {run.checkpoint_of}")
+    return ", ".join(parts) if parts else "step's values"
