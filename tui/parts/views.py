@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.app import ScreenStackError
 from textual.css.query import NoMatches
 
 from screens.base import STEP_ACTIONS
@@ -33,8 +34,13 @@ class StepViews(LabAppBase):
 
     def _prepare_next_view(self) -> None:
         self._prepare_timer = None
-        if self._quitting or not self._screen_ready or self.screen is not self.lab_screen:
+        if self._quitting or not self._screen_ready or not self.is_running:
             return
+        try:
+            if self.screen is not self.lab_screen:
+                return  # a dialog is open: not while the learner answers it
+        except (ScreenStackError, LookupError):
+            return  # the app is closing
         current = self.current_view()
         if current is None or getattr(current, "building", False):
             self._plan_next_view()  # the step on screen comes first
