@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, TabPane
+from textual.widgets import Button, TabbedContent, TabPane
 
 from screens.base import StepView
 from screens.dialogs import ConfirmDialog, InfoDialog
@@ -403,6 +403,11 @@ class TrainView(StepView):
         if self._built:
             mine = [r for r in self.link.lab.run_table() if r.spec.step == self.step.number and r.finished]
             self.query_one(ResultsPanel).show_step_runs(mine, self.run.run_id if self.run is not None else None)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "inside-pane":
+            self.query_one(InsidePanel).opened()  # its predictions are read when first looked at
 
     @on(ParamField.HelpRequested)
     def _field_help(self, message: ParamField.HelpRequested) -> None:

@@ -31,6 +31,7 @@ from tui.lab.mnist import SIDE
 from tui.lab.training import CANCELLED, Run
 from tui.lab.weights import NEAR_ZERO, LayerWeights, comparison, exported, penalty
 from widgets.digits import render_digit, terminal_has_greys
+from widgets.predictions import PredictionsPanel
 from widgets.run_texts import status_text
 
 IMPORTANCE_LESSON = (
@@ -167,6 +168,7 @@ class InsidePanel(VerticalScroll):
         self.run: Run | None = None
         self._weights: tuple[str, Text] | None = None  # (run id, what to show) once known
         self._gap: RichTable | None = None  # dropout's comparison, for a run with dropout
+        self._opened = False  # the tab has been in front: the predictions are read from then on
 
     def compose(self) -> ComposeResult:
         """The run's status, then the importances: bars (cars) or a picture of the pixels (MNIST)."""
@@ -183,6 +185,8 @@ class InsidePanel(VerticalScroll):
         yield Static("The weights, layer by layer", classes="caption weights-only")
         yield Static(WEIGHTS_LESSON, classes="lesson weights-only")
         yield Static(id="weights-text", classes="weights-only")
+        yield Static("Its answers, row by row", classes="caption answers-only")
+        yield PredictionsPanel()
 
     def on_mount(self) -> None:
         """Nothing to show until a run has finished."""
@@ -200,6 +204,7 @@ class InsidePanel(VerticalScroll):
             self._weights = None
         if lab is not None:
             self._gap = self._gap_table(run, lab.run_table())
+            self.query_one(PredictionsPanel).show(run, lab, self._opened)
         if lab is not None and self._weights is None:
             if exported(run) and run.model_id:
                 self._weights = (run.run_id, Text("Reading the weights from H2O…", style="italic"))
@@ -208,6 +213,11 @@ class InsidePanel(VerticalScroll):
                 self._weights = (run.run_id, Text(NOT_KEPT, style="italic"))
         if self.is_mounted:
             self._draw()
+
+    def opened(self) -> None:
+        """The Inside tab came to the front: read the predictions of the run shown (once)."""
+        self._opened = True
+        self.query_one(PredictionsPanel).load()
 
     @work(thread=True, exclusive=True, group="weights", exit_on_error=False)
     def _weights_worker(self, run: Run, lab) -> None:
@@ -279,6 +289,9 @@ class InsidePanel(VerticalScroll):
         elif found:
             self.query_one("#importance-lesson", Static).update(IMPORTANCE_LESSON)
             bars.update(importance_bars(found, self.size.width or 60))
+        for widget in self.query(".answers-only"):
+            widget.display = run is not None
+        self.query_one(PredictionsPanel).display = run is not None
         for widget in self.query(".gap-only"):
             widget.display = self._gap is not None and run is not None
         if self._gap is not None:

@@ -17,6 +17,7 @@ from tui.lab.h2o_errors import as_lab_error
 from tui.lab.mnist import LABEL as MNIST_LABEL
 from tui.lab.mnist import Digit
 from tui.lab.models import ModelStore
+from tui.lab.predictions import ROWS, Predictions, RowScore, number, outside
 from tui.lab.quiet import quiet_h2o
 from tui.lab.session import Session
 from tui.lab.training import Run
@@ -142,3 +143,65 @@ class Scoring:
             criteria=criteria_from_metrics(block),
             gains_lift=gains_lift_from_metrics(block),
         )
+
+    # -- predictions, row by row, and the learner's own row -------------------------------------------------------
+    def predictions(self, run: Run, limit: int = ROWS) -> Predictions:
+        """The first ``limit`` rows the run is judged on (validation, MNIST test, else training), with the
+        model's predictions; for the cars steps, the car's name and predictors too, and the training ranges."""
+        import h2o  # noqa: PLC0415
+
+        self.models.ensure_model(run)
+        spec = run.spec
+        train, valid = self.frames.training_frames(spec)
+        frame = valid if valid is not None else train
+        scored_on = "training" if valid is None else ("test" if spec.dataset == "mnist" else "validation")
+        category = (run.model_category or "").lower() or ("multinomial" if spec.dataset == "mnist" else "regression")
+        shown = [] if spec.dataset == "mnist" else [c for c in ("name", *spec.predictors) if c in frame.names]
+        try:
+            with quiet_h2o():
+                model = h2o.get_model(run.model_id)
+                total = int(frame.nrows)
+                rows = min(limit, total)
+                head = frame[0:rows, :] if rows < total else frame
+                predicted = model.predict(head)
+                both = head[[*shown, spec.response]].cbind(predicted)
+                table = both.as_data_frame(use_pandas=False, header=True)
+                ranges = {}
+                if spec.dataset != "mnist":
+                    for name in spec.predictors:
+                        known = train[name].na_omit()  # a missing value is no bound
+                        ranges[name] = (float(known.min()), float(known.max()))
+                for temporary in (predicted, both) if head is frame else (predicted, head, both):
+                    h2o.remove(temporary, cascade=False)  # never the lab's own frame
+        except Exception as exc:
+            raise as_lab_error(exc, f"H2O could not score the rows for {run.run_id}") from None
+        header = [str(h) for h in table[0]]
+        columns = [*shown, "actual", "predicted", *header[len(shown) + 2 :]]
+        cells = [[number(v) for v in row] for row in table[1:]]
+        if category == "regression":
+            columns.append("residual")
+            for row in cells:
+                actual, guess = row[len(shown)], row[len(shown) + 1]
+                ok = isinstance(actual, float) and isinstance(guess, float)
+                row.append(actual - guess if ok else None)
+        return Predictions(run.run_id, scored_on, category, spec.response, columns, cells, total, ranges)
+
+    def score_row(self, run: Run, values: dict[str, float], ranges: dict[str, tuple[float, float]]) -> RowScore:
+        """The model's answer for one row of predictors the learner wrote (sent to the cluster, then removed)."""
+        import h2o  # noqa: PLC0415
+
+        self.models.ensure_model(run)
+        try:
+            with quiet_h2o():
+                model = h2o.get_model(run.model_id)
+                row = h2o.H2OFrame({name: [float(value)] for name, value in values.items()})
+                predicted = model.predict(row)
+                table = predicted.as_data_frame(use_pandas=False, header=True)
+                h2o.remove(predicted, cascade=False)
+                h2o.remove(row, cascade=False)
+        except Exception as exc:
+            raise as_lab_error(exc, f"H2O could not score the row with {run.run_id}") from None
+        header, cells = table[0], table[1]
+        answer = number(cells[0])
+        probabilities = {h.removeprefix("p"): float(v) for h, v in zip(header[1:], cells[1:]) if v not in ("", None)}
+        return RowScore(answer, probabilities, outside(values, ranges))

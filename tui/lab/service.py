@@ -37,6 +37,7 @@ from tui.lab.journal import Journal
 from tui.lab.mnist import Digit, MnistInfo
 from tui.lab.models import ModelStore
 from tui.lab.params import ParamMeta
+from tui.lab.predictions import Predictions, RowScore
 from tui.lab.run_table import RunTable
 from tui.lab.scoring import Scoring
 from tui.lab.session import Session, stop_quietly
@@ -272,6 +273,14 @@ class Lab:
     def evaluate(self, run: Run) -> Evaluation:
         """H2O's AUC, AUCPR and thresholds for a binomial run, and the same two figures computed again."""
         return self.scoring.evaluate(run)
+
+    def predictions(self, run: Run) -> Predictions:
+        """The run's predictions on the first rows it is judged on (with the cars' names and training ranges)."""
+        return self.scoring.predictions(run)
+
+    def score_row(self, run: Run, values: dict[str, float], ranges: dict[str, tuple[float, float]]) -> RowScore:
+        """The run's answer for one row the learner wrote, with notes on values outside the training range."""
+        return self.scoring.score_row(run, values, ranges)
 
     def weights(self, run: Run) -> list[LayerWeights]:
         """The run's weights layer by layer (it must have been trained with export_weights_and_biases);

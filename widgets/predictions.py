@@ -1,0 +1,291 @@
+"""The Inside tab's predictions: the rows the run is judged on with the model's answers, browsable with the keys,
+a chart of the residuals (regressions), and, for the cars, a car of the learner's own scored on the cluster.
+
+The rows are read from the cluster the first time the tab is open for a finished run (a worker; nothing waits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+from textual_plotext import PlotextPlot
+
+from tui.lab import fmt
+from tui.lab.errors import LabError
+from tui.lab.predictions import Predictions, RowScore
+from tui.lab.training import CANCELLED, DONE, Run
+from widgets.paged_table import PagedTable
+
+LESSON = (
+    "What the model answers for each of these rows. ↑ ↓ move through them; the car under the cursor goes into "
+    "the form below, where you can change its values and ask the model again (Enter)."
+)
+TRY_LABELS = {"displacement": "displ.", "power": "power", "weight": "weight", "acceleration": "accel.", "year": "year"}
+NAME_WIDTH = 22  # a car's name in the table, cut with … beyond this
+SHOWN = {  # the table's columns by kind (the predictors go to the form below)
+    "regression": ("name", "actual", "predicted", "residual"),
+    "binomial": ("name", "actual", "predicted", "p1"),
+    "multinomial": ("actual", "predicted"),
+}
+
+
+@dataclass(eq=False)
+class PredictionsRead(Message):
+    """The predictions of a run, or why there are none."""
+
+    run_id: str
+    predictions: Predictions | None
+    error: str = ""
+
+
+@dataclass(eq=False)
+class RowScored(Message):
+    """The model's answer for the learner's row, or why there is none."""
+
+    run_id: str
+    score: RowScore | None
+    error: str = ""
+
+
+class ResidualChart(PlotextPlot):
+    """Residual (true minus predicted) against the prediction, one dot per row, with the zero line."""
+
+    DEFAULT_CSS = """
+    ResidualChart {
+        height: 12;
+    }
+    """
+
+    def draw(self, pairs: list[tuple[float, float]]) -> None:
+        """Dots for the rows; a model without bias scatters them evenly around zero."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if pairs:
+            xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
+            plt.hline(0.0)  # no error
+            plt.scatter(xs, ys, marker="•")
+        plt.title("residual (true - predicted) against predicted")
+        plt.xlabel("predicted")
+        self.refresh()
+
+
+class PredictionsPanel(Vertical):
+    """The predictions section of the Inside tab."""
+
+    DEFAULT_CSS = """
+    PredictionsPanel {
+        height: auto;
+        padding: 0 1;
+    }
+    PredictionsPanel #pred-status, PredictionsPanel .pred-lesson, PredictionsPanel #try-answer {
+        height: auto;
+    }
+    PredictionsPanel .pred-lesson {
+        color: $text-muted;
+    }
+    PredictionsPanel #pred-table {
+        height: auto;
+        max-height: 10;
+    }
+    PredictionsPanel #try {
+        height: auto;
+        margin-top: 1;
+    }
+    PredictionsPanel .try-field {
+        width: 1fr;
+        height: 2;
+    }
+    PredictionsPanel .try-field Input {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="predictions")
+        self.run: Run | None = None
+        self.lab = None
+        self.predictions: Predictions | None = None
+        self._asked: set[str] = set()  # runs whose predictions were asked for (once each)
+        self._status = Text("")
+
+    def compose(self) -> ComposeResult:
+        """The status, the lesson, the rows, the residual chart and the form for a car of one's own."""
+        yield Static(id="pred-status")
+        yield Static(LESSON, classes="pred-lesson pred-only")
+        yield PagedTable(id="pred-table", classes="pred-only", cursor_type="row", zebra_stripes=True)
+        yield ResidualChart(id="pred-residuals", classes="regression-only")
+        with Horizontal(id="try", classes="cars-only"):
+            for name, label in TRY_LABELS.items():
+                with Vertical(classes="try-field"):
+                    yield Label(label)
+                    yield Input(id=f"try-{name}", compact=True, select_on_focus=False)
+        yield Static(id="try-answer", classes="cars-only")
+
+    def on_mount(self) -> None:
+        """Nothing but the status until a run's predictions are read."""
+        self._draw()
+
+    # -- reading ------------------------------------------------------------------------------
+    def show(self, run: Run, lab, opened: bool) -> None:
+        """A finished run to show; its predictions are read once the tab is ``opened``."""
+        if self.run is None or self.run.run_id != run.run_id:
+            self.predictions = None
+        self.run, self.lab = run, lab
+        if opened:
+            self.load()
+        elif self.predictions is None:
+            self._status = Text("")
+        self._draw()
+
+    def load(self) -> None:
+        """Read the run's predictions from the cluster (once per run)."""
+        run, lab = self.run, self.lab
+        if run is None or lab is None or run.run_id in self._asked or self.predictions is not None:
+            return
+        if run.status not in (DONE, CANCELLED) or not run.model_id:
+            self._status = Text("The run has no model to ask.", style="italic")
+        elif not lab.ready:
+            self._status = Text("Predictions come from the cluster: they show once it is ready.", style="italic")
+        else:
+            self._asked.add(run.run_id)
+            self._status = Text(f"Asking {run.run_id}'s model for its predictions…", style="italic")
+            self._read_worker(run, lab)
+        self._draw()
+
+    @work(thread=True, exclusive=True, group="predictions", exit_on_error=False)
+    def _read_worker(self, run: Run, lab) -> None:
+        try:
+            self.post_message(PredictionsRead(run.run_id, lab.predictions(run)))
+        except LabError as exc:
+            self.post_message(PredictionsRead(run.run_id, None, exc.message))
+
+    @on(PredictionsRead)
+    def _read(self, message: PredictionsRead) -> None:
+        message.stop()
+        if self.run is None or message.run_id != self.run.run_id:
+            return
+        self._asked.discard(message.run_id)
+        if message.predictions is None:
+            self._status = Text(message.error, style="red")
+        else:
+            self.show_predictions(message.predictions)
+            return
+        self._draw()
+
+    def show_predictions(self, predictions: Predictions) -> None:
+        """Show predictions read (or recorded) for the run."""
+        self.predictions = predictions
+        frame = {"validation": "validation rows", "test": "test digits", "training": "training rows"}
+        what = frame.get(predictions.scored_on, predictions.scored_on)
+        some = "all" if len(predictions.rows) == predictions.total else f"the first {len(predictions.rows)} of"
+        self._status = Text(f"{predictions.run_id} on {some} {predictions.total} {what}.")
+        self._draw()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _draw(self) -> None:
+        found = self.predictions
+        self.query_one("#pred-status", Static).update(self._status)
+        for widget in self.query(".pred-only"):
+            widget.display = found is not None
+        cars = found is not None and "name" in found.columns
+        for widget in self.query(".cars-only"):
+            widget.display = cars
+        chart = self.query_one(ResidualChart)
+        chart.display = found is not None and found.kind == "regression"
+        if found is None:
+            return
+        shown = [c for c in SHOWN.get(found.kind, ("actual", "predicted")) if c in found.columns]
+        headers = [("car" if c == "name" else "p(yes)" if c == "p1" else c, c) for c in shown]
+        rows = [[_cell(row[found.columns.index(c)], c) for c in shown] for row in found.rows]
+        self.query_one("#pred-table", PagedTable).set_data(headers, rows)
+        if chart.display:
+            chart.draw(found.residuals())
+        if cars and found.rows:
+            self._fill_form(0)
+
+    def _fill_form(self, index: int) -> None:
+        found = self.predictions
+        if found is None or not 0 <= index < len(found.rows):
+            return
+        row = dict(zip(found.columns, found.rows[index]))
+        with self.prevent(Input.Changed):
+            for name in ("displacement", "power", "weight", "acceleration", "year"):
+                value = row.get(name)
+                self.query_one(f"#try-{name}", Input).value = "" if value is None else f"{value:g}"
+        self.query_one("#try-answer", Static).update(
+            Text.assemble(
+                (str(row.get("name", "")), "bold"),
+                f": true {_cell(row.get('actual'))}, the model says {_cell(row.get('predicted'))}. "
+                "Change a value and press Enter to ask again.",
+            )
+        )
+
+    @on(DataTable.RowHighlighted, "#pred-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._fill_form(event.cursor_row)
+
+    # -- the learner's own car ----------------------------------------------------------------
+    @on(Input.Submitted)
+    def _ask(self, event: Input.Submitted) -> None:
+        event.stop()
+        found, run, lab = self.predictions, self.run, self.lab
+        if found is None or run is None or lab is None:
+            return
+        values: dict[str, float] = {}
+        for name in ("displacement", "power", "weight", "acceleration", "year"):
+            text = self.query_one(f"#try-{name}", Input).value.strip()
+            try:
+                values[name] = float(text)
+            except ValueError:
+                self.query_one("#try-answer", Static).update(Text(f"{name}: '{text}' is not a number.", style="red"))
+                self.query_one(f"#try-{name}", Input).focus()
+                return
+        self.query_one("#try-answer", Static).update(Text("Asking the model…", style="italic"))
+        self._score_worker(run, lab, values, found.ranges)
+
+    @work(thread=True, exclusive=True, group="score-row", exit_on_error=False)
+    def _score_worker(self, run: Run, lab, values: dict[str, float], ranges) -> None:
+        try:
+            self.post_message(RowScored(run.run_id, lab.score_row(run, values, ranges)))
+        except LabError as exc:
+            self.post_message(RowScored(run.run_id, None, exc.message))
+
+    @on(RowScored)
+    def _scored(self, message: RowScored) -> None:
+        message.stop()
+        answer = self.query_one("#try-answer", Static)
+        if message.score is None:
+            answer.update(Text(message.error, style="red"))
+            return
+        self.show_score(message.score)
+
+    def show_score(self, score: RowScore) -> None:
+        """The model's answer for the learner's car, and its notes on values outside the training range."""
+        text = Text("The model says ", style="bold")
+        text.append(_cell(score.predicted), style="bold cyan")
+        if self.predictions is not None:
+            text.append(f" for {self.predictions.response}")
+        if score.probabilities:
+            shares = ", ".join(f"{label}: {p:.3f}" for label, p in score.probabilities.items())
+            text.append(f" (probabilities {shares})")
+        for name, note in score.notes.items():
+            text.append(f"\n{name} {note}", style="yellow")
+        self.query_one("#try-answer", Static).update(text)
+
+
+def _cell(value, column: str = "") -> str:
+    if value is None:
+        return "-"
+    if column == "name" and len(str(value)) > NAME_WIDTH:
+        return str(value)[: NAME_WIDTH - 1] + "…"
+    if isinstance(value, float):
+        return fmt.number(value)
+    return str(value)
