@@ -59,12 +59,19 @@ async def test_the_next_step_is_ready_before_the_learner_asks():
         assert ahead.form.values["epochs"] == 7.0 and ahead.form.previous_label == "run-77"
 
 
-async def test_keys_put_it_off():
+async def test_keys_put_it_off(monkeypatch):
+    """Every key starts the wait again: a learner busy in the form is not slowed by a build they did not ask for."""
+    import tui.parts.views
+
+    monkeypatch.setattr(tui.parts.views, "PREPARE_AFTER", 4.0)  # long beside the keys' pace, even on a busy machine
     app = replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         app.show_step(3)
-        for _ in range(6):  # a learner tabbing through the form, a key every half second
+        for _ in range(20):  # a learner tabbing through the form, a key every 0.3 s: 6 s in all
             await pilot.press("tab")
-            await pilot.pause(0.5)
-            assert _built(app, 4) is None
+            await pilot.pause(0.3)
+        await pilot.press("tab")
+        assert _built(app, 4) is None
+        # Then the keys stop: the next step is built once the wait is over.
+        await until(pilot, lambda: _built(app, 4), timeout=60, what="step 4 built after the keys stopped")

@@ -90,3 +90,63 @@ def test_the_answers_row_by_row_and_a_car_of_ones_own(snap_compare, size):
         await replay.settle(pilot)
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+async def test_drawing_on_the_pad_changes_the_ten_probabilities(lab):
+    """MNIST: the first test digit comes to the pad; drawing a stroke across it asks the model again."""
+    from tui.lab.training import DONE
+
+    lab.load_mnist()
+    spec = step(11).spec()
+    spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
+    spec.params.update(epochs=1.0, hidden=[32])
+    spec.sample_rows = 1000
+    run = lab.train(spec)
+    assert run.status == DONE, run.error
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(11)
+        view = app.lab_screen.view(11)
+        await until(pilot, lambda: view.form is not None, what="step 11's form")
+        view.show_run(run)
+        view.show_tab("inside-pane")
+        pad = view.query_one("#digit-pad")
+        canvas = view.query_one("#pad-canvas")
+        await until(pilot, lambda: pad.score is not None, what="the first test digit read by the model")
+        first_digit = list(canvas.pixels)
+        assert any(first_digit)
+        before = dict(pad.score.probabilities)
+        assert set(before) == {str(d) for d in range(10)} and sum(before.values()) == pytest.approx(1, abs=1e-3)
+        canvas.focus()
+        await pilot.press("c")  # a blank pad, then a stroke: a vertical line down the middle
+        await pilot.press("space", *["down"] * 10, "space")
+        await until(pilot, lambda: pad.score is not None and pad.score.probabilities != before, what="new answer")
+        assert sum(1 for p in canvas.pixels if p) == 11
+        assert "The model reads a" in rendered(view.query_one("#pad-bars"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_the_drawing_pad_with_a_test_digit(snap_compare, size):
+    """Recorded from a real MNIST run on a sample: its answers on the test digits, and the pad holding the first
+    of them with the model's ten probabilities."""
+    from tests import replay
+    from tui.lab.mnist import Digit
+    from tui.lab.predictions import Predictions, RowScore
+    from tui.lab.training import Run
+
+    recorded = replay.fixture("predictions_step11.json")
+
+    async def before(pilot):
+        await replay.mnist_run(pilot, "inside-pane", recorded=Run.from_dict(recorded["run"]))
+        view = pilot.app.lab_screen.view(11)
+        view.query_one("#predictions").show_predictions(Predictions.from_dict(recorded["predictions"]))
+        await pilot.pause()
+        pad = view.query_one("#digit-pad")
+        pad.load(Digit.from_dict(recorded["digit"]).pixels)
+        pad.show_score(RowScore.from_dict(recorded["score"]))
+        pad.query_one("#pad-canvas").focus()
+        pad.scroll_visible(animate=False, top=True)
+        await replay.settle(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)

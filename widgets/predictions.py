@@ -20,8 +20,13 @@ from tui.lab import fmt
 from tui.lab.errors import LabError
 from tui.lab.predictions import Predictions, RowScore
 from tui.lab.training import CANCELLED, DONE, Run
+from widgets.digit_pad import DigitPad
 from widgets.paged_table import PagedTable
 
+DIGITS_LESSON = (
+    "What the model answers for each test digit, and how sure it is. ↑ ↓ move through them; Enter puts that digit "
+    "on the pad below, where you can draw on it and watch the ten probabilities change."
+)
 LESSON = (
     "What the model answers for each of these rows. ↑ ↓ move through them; the car under the cursor goes into "
     "the form below, where you can change its values and ask the model again (Enter)."
@@ -127,6 +132,7 @@ class PredictionsPanel(Vertical):
                     yield Label(label)
                     yield Input(id=f"try-{name}", compact=True, select_on_focus=False)
         yield Static(id="try-answer", classes="cars-only")
+        yield DigitPad()
 
     def on_mount(self) -> None:
         """Nothing but the status until a run's predictions are read."""
@@ -186,6 +192,8 @@ class PredictionsPanel(Vertical):
         what = frame.get(predictions.scored_on, predictions.scored_on)
         some = "all" if len(predictions.rows) == predictions.total else f"the first {len(predictions.rows)} of"
         self._status = Text(f"{predictions.run_id} on {some} {predictions.total} {what}.")
+        if predictions.kind == "multinomial" and self.lab is not None and self.lab.ready:
+            self._digit_worker(self.lab, predictions.scored_on, 0)  # the pad starts with the first digit
         self._draw()
 
     # -- drawing ------------------------------------------------------------------------------
@@ -197,13 +205,24 @@ class PredictionsPanel(Vertical):
         cars = found is not None and "name" in found.columns
         for widget in self.query(".cars-only"):
             widget.display = cars
+        pad = self.query_one(DigitPad)
+        pad.display = found is not None and found.kind == "multinomial" and self.run is not None
+        if pad.display and self.run is not None:
+            pad.show(self.run, self.lab)
         chart = self.query_one(ResidualChart)
         chart.display = found is not None and found.kind == "regression"
         if found is None:
             return
+        self.query_one(".pred-lesson", Static).update(LESSON if cars else DIGITS_LESSON)
         shown = [c for c in SHOWN.get(found.kind, ("actual", "predicted")) if c in found.columns]
         headers = [("car" if c == "name" else "p(yes)" if c == "p1" else c, c) for c in shown]
         rows = [[_cell(row[found.columns.index(c)], c) for c in shown] for row in found.rows]
+        if found.kind == "multinomial":  # how sure: the probability of the digit it chose
+            headers.append(("sure", "sure"))
+            for cells, row in zip(rows, found.rows):
+                chosen = f"p{_cell(row[found.columns.index('predicted')])}"
+                sure = row[found.columns.index(chosen)] if chosen in found.columns else None
+                cells.append(_cell(sure))
         self.query_one("#pred-table", PagedTable).set_data(headers, rows)
         if chart.display:
             chart.draw(found.residuals())
@@ -226,6 +245,23 @@ class PredictionsPanel(Vertical):
                 "Change a value and press Enter to ask again.",
             )
         )
+
+    @on(DataTable.RowSelected, "#pred-table")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an MNIST row: that test digit goes on the drawing pad."""
+        event.stop()
+        found, lab = self.predictions, self.lab
+        if found is not None and found.kind == "multinomial" and lab is not None and lab.ready:
+            self._digit_worker(lab, found.scored_on, event.cursor_row)
+
+    @work(thread=True, exclusive=True, group="pad-digit", exit_on_error=False)
+    def _digit_worker(self, lab, which: str, row: int) -> None:
+        try:
+            digits = lab.digits("train" if which == "training" else "test", [row])
+        except LabError:
+            return
+        if digits:
+            self.app.call_from_thread(self.query_one(DigitPad).load, digits[0].pixels)
 
     @on(DataTable.RowHighlighted, "#pred-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:
