@@ -24,12 +24,14 @@ from tui.lab.inside import (
     importances,
     pixel_map,
     pixel_position,
+    teaches_activation,
     teaches_dropout,
     without_dropout,
 )
 from tui.lab.mnist import SIDE
 from tui.lab.training import CANCELLED, Run
 from tui.lab.weights import NEAR_ZERO, LayerWeights, comparison, exported, penalty
+from widgets.activations import activation_pictures
 from widgets.digits import render_digit, terminal_has_greys
 from widgets.predictions import PredictionsPanel
 from widgets.run_texts import status_text
@@ -46,6 +48,10 @@ NO_GREYS_SHARE = 0.25  # without greys, the top quarter of the pixels is drawn
 WEIGHTS_LESSON = (
     f"L1 pushes weights to zero; L2 makes them all smaller. Each bar chart spreads a layer's weights from "
     f"its most negative (left) to its most positive (right); 'zero' counts the weights within {NEAR_ZERO:g} of it."
+)
+ACTIVATION_LESSON = (
+    "Each unit adds up its weighted inputs and passes the sum through its activation; without that bend, any "
+    "number of layers would add up to one straight-line model. This run's activation is marked:"
 )
 GAP_LESSON = (
     "A network that memorises its training rows does much better on them than on rows it has not seen. Dropout "
@@ -144,7 +150,8 @@ class InsidePanel(VerticalScroll):
         padding: 0 1;
         color: $text-muted;
     }
-    InsidePanel #inside-status, InsidePanel #importance-bars, InsidePanel #weights-text, InsidePanel #gap-text {
+    InsidePanel #inside-status, InsidePanel #importance-bars, InsidePanel #weights-text, InsidePanel #gap-text,
+    InsidePanel #activation-curves {
         height: auto;
         padding: 0 1;
     }
@@ -179,6 +186,9 @@ class InsidePanel(VerticalScroll):
         with Horizontal(id="pixels"):
             yield Static(id="pixel-picture")
             yield Static(id="pixel-text")
+        yield Static("The activation of its units", classes="caption activation-only")
+        yield Static(ACTIVATION_LESSON, classes="lesson activation-only")
+        yield Static(id="activation-curves", classes="activation-only")
         yield Static("Dropout and the gap between training and validation", classes="caption gap-only")
         yield Static(GAP_LESSON, classes="lesson gap-only")
         yield Static(id="gap-text", classes="gap-only")
@@ -292,6 +302,12 @@ class InsidePanel(VerticalScroll):
         for widget in self.query(".answers-only"):
             widget.display = run is not None
         self.query_one(PredictionsPanel).display = run is not None
+        shows_activation = run is not None and teaches_activation(run)
+        for widget in self.query(".activation-only"):
+            widget.display = shows_activation
+        if shows_activation and run is not None:
+            chosen = run.spec.params.get("activation") or "Rectifier"  # H2O's default
+            self.query_one("#activation-curves", Static).update(activation_pictures(str(chosen)))
         for widget in self.query(".gap-only"):
             widget.display = self._gap is not None and run is not None
         if self._gap is not None:

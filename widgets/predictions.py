@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Static
 from textual_plotext import PlotextPlot
 
@@ -29,9 +30,10 @@ DIGITS_LESSON = (
 )
 LESSON = (
     "What the model answers for each of these rows. ↑ ↓ move through them; the car under the cursor goes into "
-    "the form below, where you can change its values and ask the model again (Enter)."
+    "the form below: change a value and the model is asked again."
 )
 TRY_LABELS = {"displacement": "displ.", "power": "power", "weight": "weight", "acceleration": "accel.", "year": "year"}
+ASK_AFTER = 0.6  # seconds after the last key in the car's fields before the model is asked
 NAME_WIDTH = 22  # a car's name in the table, cut with … beyond this
 SHOWN = {  # the table's columns by kind (the predictors go to the form below)
     "regression": ("name", "actual", "predicted", "residual"),
@@ -118,6 +120,7 @@ class PredictionsPanel(Vertical):
         self.lab = None
         self.predictions: Predictions | None = None
         self._asked: set[str] = set()  # runs whose predictions were asked for (once each)
+        self._timer: Timer | None = None  # asks the model about the learner's car when the typing pauses
         self._status = Text("")
 
     def compose(self) -> ComposeResult:
@@ -242,7 +245,7 @@ class PredictionsPanel(Vertical):
             Text.assemble(
                 (str(row.get("name", "")), "bold"),
                 f": true {_cell(row.get('actual'))}, the model says {_cell(row.get('predicted'))}. "
-                "Change a value and press Enter to ask again.",
+                "Change a value and the model is asked again.",
             )
         )
 
@@ -269,9 +272,22 @@ class PredictionsPanel(Vertical):
         self._fill_form(event.cursor_row)
 
     # -- the learner's own car ----------------------------------------------------------------
-    @on(Input.Submitted)
-    def _ask(self, event: Input.Submitted) -> None:
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        """A value changed: ask the model again once the typing pauses."""
         event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(ASK_AFTER, self._ask)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._ask()
+
+    def _ask(self) -> None:
         found, run, lab = self.predictions, self.run, self.lab
         if found is None or run is None or lab is None:
             return

@@ -169,6 +169,12 @@ def has_dropout(params: dict[str, Any]) -> bool:
     return activation.endswith("WithDropout") or bool(params.get("input_dropout_ratio"))
 
 
+def teaches_activation(run: Any) -> bool:
+    """Whether the run's step is one that sets the activation (its Inside tab draws the functions)."""
+    step = BY_NUMBER.get(run.spec.step)
+    return step is not None and "activation" in step.taught and step.dataset == "cars"
+
+
 def teaches_dropout(run: Any) -> bool:
     """Whether the run's step is the one about dropout (its Inside tab compares the gaps)."""
     step = BY_NUMBER.get(run.spec.step)
