@@ -289,7 +289,7 @@ class PredictionsPanel(Vertical):
 
     def _ask(self) -> None:
         found, run, lab = self.predictions, self.run, self.lab
-        if found is None or run is None or lab is None:
+        if found is None or run is None or lab is None or not lab.ready:
             return
         values: dict[str, float] = {}
         for name in ("displacement", "power", "weight", "acceleration", "year"):
