@@ -45,13 +45,22 @@ def test_listens_on_loopback_only(lab):
     assert listening <= {"0100007F", "0000000000000000FFFF00000100007F"}, listening
 
 
-def test_password_is_in_a_private_file_and_never_on_the_command_line(lab):
+def test_the_password_is_in_no_file_nor_on_the_command_line(lab):
+    """The realm file H2O's login reads holds the password's MD5 digest (Jetty's hashed form), not the password."""
+    import hashlib
+
     cluster = lab.cluster
     private = cluster._private_dir
     assert stat.S_IMODE(os.stat(private).st_mode) == 0o700
     realm = private / "realm.properties"
     assert stat.S_IMODE(os.stat(realm).st_mode) == 0o600
-    password = cluster.auth[1]
+    user, password = cluster.auth
+    text = realm.read_text()
+    assert password not in text
+    assert text == f"{user}: MD5:{hashlib.md5(password.encode()).hexdigest()}\n"
+    for path in private.rglob("*"):  # nothing else H2O keeps there holds it either
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path
     cmdline = open(f"/proc/{cluster.pid}/cmdline", "rb").read()
     assert password.encode() not in cmdline
     for log in (cluster.stdout_path, cluster.stderr_path):

@@ -2,8 +2,9 @@
 
 It listens on 127.0.0.1 only (node and web port), on the first free port from 54321 up, and answers
 only to a user and password made for this launch (Jetty's hash login, from a realm file in a private
-0700 directory that is removed at exit). The password is never put on a command line, in a log or on
-a screen. A helper process (:mod:`tui.lab.reaper`) stops the JVM if the app dies without cleaning up.
+0700 directory that is removed at exit; the file holds the password's MD5 digest, which Jetty's login
+checks against, not the password). The password stays in the app's memory: never on a command line, in
+a file, a log or a screen. A helper process (:mod:`tui.lab.reaper`) stops the JVM if the app dies without cleaning up.
 
 The lab never attaches to an H2O that merely answers on a port: it connects to the URL its own JVM
 printed and checks that the cluster carries the name it was started with.
@@ -11,6 +12,7 @@ printed and checks that the cluster carries the name it was started with.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -90,7 +92,9 @@ class OwnCluster(Cluster):
         realm = self._private_dir / "realm.properties"
         fd = os.open(realm, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(f"{self.USER}: {self._password}\n")
+            # Jetty's hashed form: the login checks a password against it, and the file never holds the password.
+            digest = hashlib.md5(self._password.encode("utf-8"), usedforsecurity=False).hexdigest()
+            fh.write(f"{self.USER}: MD5:{digest}\n")
 
         try:
             self.log_dir.mkdir(parents=True, exist_ok=True)
