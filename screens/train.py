@@ -17,20 +17,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, TabbedContent, TabPane
+from textual.widgets import Button, TabPane
 
-from screens.base import StepView
-from screens.dialogs import ConfirmDialog, InfoDialog
+from screens.dialogs import ConfirmDialog
+from screens.train_outcome import RunOutcome
 from tui.lab.codegen import py
-from tui.lab.params import ParamMeta, help_text
+from tui.lab.params import ParamMeta
 from tui.lab.steps import Step
 from tui.lab.training import CANCELLED, DONE, RUNNING, Run, RunSpec
-from tui.messages import MistakesFound, RunFailed, RunUpdated
-from widgets.activations import activation_pictures
+from tui.messages import RunFailed, RunUpdated
 from widgets.code import CodePanel
 from widgets.inside import InsidePanel
 from widgets.mistakes import MistakesPanel
-from widgets.param_field import ParamField
 from widgets.param_form import ParamForm
 from widgets.results import ResultsPanel
 from widgets.run_controls import RunControls
@@ -66,7 +64,7 @@ class _Body(Vertical):
         yield from self.view._body_compose()
 
 
-class TrainView(StepView):
+class TrainView(RunOutcome):
     """One training step; the app calls its public methods and its ``action_*`` keys."""
 
     STEP_ACTIONS = frozenset({"train", "cancel", "fix", "continue", "prev_tab", "next_tab"})
@@ -391,39 +389,3 @@ class TrainView(StepView):
             self.query_one("#train-code", CodePanel).set_code(run.code)
         if run.finished:
             self.show_results(run)
-
-    def show_results(self, run: Run) -> None:
-        """Fill the Results and Inside tabs from a finished run."""
-        self.query_one(ResultsPanel).show(run, self.link.lab.why_not_continue(run))
-        self.query_one(InsidePanel).show(run, self.link.lab)
-        self.refresh_runs()
-
-    def refresh_runs(self) -> None:
-        """A run finished somewhere: the Results tab's table of this step's runs."""
-        if self._built:
-            mine = [r for r in self.link.lab.run_table() if r.spec.step == self.step.number and r.finished]
-            self.query_one(ResultsPanel).show_step_runs(mine, self.run.run_id if self.run is not None else None)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "inside-pane":
-            self.query_one(InsidePanel).opened()  # its predictions are read when first looked at
-
-    @on(ParamField.HelpRequested)
-    def _field_help(self, message: ParamField.HelpRequested) -> None:
-        message.stop()
-        extra = None
-        if message.meta.name == "activation":  # the curves of the functions it offers, the form's own marked
-            extra = activation_pictures(self.current_spec().params.get("activation") or message.meta.default)
-        self.app.push_screen(InfoDialog(f"{message.meta.name}: H2O's help", help_text(message.meta), extra))
-
-    @on(MistakesFound)
-    def _on_mistakes(self, message: MistakesFound) -> None:
-        message.stop()
-        self.show_mistakes(message.run_id, message.count, message.digits)
-
-    def show_mistakes(self, run_id: str, count: int, digits: list) -> None:
-        """Show the test digits a run gets wrong (MNIST); kept for later while the step is not built."""
-        self.mistakes = (run_id, count, digits)
-        if self._built:
-            self.query_one(MistakesPanel).show(run_id, count, digits, self.link.mnist_rows()[1])
