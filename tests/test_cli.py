@@ -49,6 +49,7 @@ def test_help_explains_every_flag():
         (["--url", "http://h:notaport"], "invalid port"),
         (["--user", "alice"], "--user goes with --url"),
         (["--insecure"], "--insecure goes with --url"),
+        (["--keep-on-cluster"], "--keep-on-cluster goes with --url"),
         (["--url", "http://h:54321", "--insecure"], "only applies to https"),
         (["--url", "http://h:54321", "--max-mem", "2g"], "cannot change an existing cluster"),
         (["--data-dir", "/no/such/dir"], "no such directory"),

@@ -247,3 +247,48 @@ def test_the_bundled_java_runs_h2o(tmp_path):
     finally:
         cluster.stop()
     assert jvms_with(cluster.name) == []
+
+
+def test_a_shared_cluster_keeps_nothing_the_session_made_there(lab, cars, tmp_path):
+    """A second lab joins the session's cluster with --url (as a learner joins a class cluster), imports the cars,
+    trains a run with folds; at quit every frame and model it made is gone, and the cluster's other keys stay."""
+    from tui.lab.cluster import ClusterOptions
+    from tui.lab.params import canonical
+    from tui.lab.service import Lab, LabConfig
+    from tui.lab.steps import step
+    from tui.lab.training import DONE
+
+    user, password = lab.cluster.auth
+    options = ClusterOptions(url=lab.cluster.url, user=user, password=password)
+    learner = Lab(
+        LabConfig(
+            cluster=options,
+            data_dir=lab.config.data_dir,
+            download=False,
+            keep_journal=False,
+            journal_path=tmp_path / "journal.sqlite3",
+            models_dir=tmp_path / "models",
+        )
+    )
+    learner.start_cluster()
+    learner.load_cars()
+    spec = step(9).spec()  # a split, and three folds: their models too
+    spec.params = canonical(spec.params, {m.name: m for m in learner.param_metas()})
+    spec.params["epochs"] = 1.0
+    run = learner.train(spec)
+    assert run.status == DONE, run.error
+    made = learner.data.made_keys()
+    assert len(made) == 3 and learner.session.token in made[0]  # the cars (named for the session), its two splits
+    rest = lab.session.rest()
+    for key in made:
+        rest.get(f"/3/Frames/{key}")  # there while the learner works
+    for key in (run.model_id, f"{run.model_id}_cv_1"):
+        rest.get(f"/3/Models/{key}")
+    learner.close()
+    for key in made:
+        with pytest.raises(Exception, match="HTTP 404"):
+            rest.get(f"/3/Frames/{key}")
+    for key in (run.model_id, f"{run.model_id}_cv_1", f"{run.model_id}_cv_3"):
+        with pytest.raises(Exception, match="HTTP 404"):
+            rest.get(f"/3/Models/{key}")
+    rest.get("/3/Frames/cars.hex")  # the session's own frame is still there

@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accept an https certificate that cannot be verified (self-signed)",
     )
+    remote.add_argument(
+        "--keep-on-cluster",
+        action="store_true",
+        help="at quit, leave this session's frames and models on the cluster (by default they are removed)",
+    )
     data = parser.add_argument_group("data")
     data.add_argument(
         "--data-dir",
@@ -173,6 +178,8 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         for flag, value in (("--user", args.user), ("--insecure", args.insecure)):
             if value:
                 parser.error(f"{flag} goes with --url (an existing cluster); the private cluster needs no credentials")
+        if args.keep_on_cluster:
+            parser.error("--keep-on-cluster goes with --url: the private cluster is stopped at quit, with all it holds")
     else:
         for flag, value in (("--nthreads", args.nthreads != -1), ("--max-mem", args.max_mem), ("--port", args.port)):
             if value:
@@ -201,7 +208,13 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         max_mem=args.max_mem,
         port=args.port,
     )
-    config = LabConfig(cluster=options, data_dir=args.data_dir, mirror=args.mirror, download=not args.offline)
+    config = LabConfig(
+        cluster=options,
+        data_dir=args.data_dir,
+        mirror=args.mirror,
+        download=not args.offline,
+        keep_on_cluster=args.keep_on_cluster,
+    )
     return args, config
 
 

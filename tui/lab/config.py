@@ -28,3 +28,4 @@ class LabConfig:
     journal_path: Path | None = None  # default: journal.sqlite3 in the user's data directory
     models_dir: Path | None = None  # default: models/ in the user's data directory
     keep_journal: bool = True
+    keep_on_cluster: bool = False  # a cluster the lab did not start: leave this session's frames and models there

@@ -59,6 +59,16 @@ class Frames:
         """What the imported data set ``name`` holds, or None before it is imported."""
         return self._info.get(name)
 
+    def made_keys(self) -> list[str]:
+        """The keys of every frame the lab made on the cluster (the data sets, their splits and samples)."""
+        keys: list[str] = []
+        for value in list(self._frames.values()):
+            for frame in value if isinstance(value, (tuple, list)) else (value,):
+                key = getattr(frame, "frame_id", None)
+                if key and key not in keys:
+                    keys.append(str(key))
+        return keys
+
     def frame(self, name: str) -> Any:
         """The H2OFrame called ``name`` ("cars", "mnist-train", "mnist-test"), or None."""
         return self._frames.get(name)

@@ -56,6 +56,9 @@ class Rest:
     def post(self, path: str, data: dict[str, Any] | None = None, timeout: float | None = None) -> dict:
         return self._call("POST", path, data=data, timeout=timeout)
 
+    def delete(self, path: str, timeout: float | None = None) -> dict:
+        return self._call("DELETE", path, timeout=timeout)
+
     def _call(self, method: str, path: str, timeout: float | None = None, **kwargs: Any) -> dict:
         try:
             response = self._session.request(method, self.url + path, timeout=timeout or self.timeout, **kwargs)

@@ -29,6 +29,7 @@ from tui.lab.config import LabConfig, Say
 from tui.lab.data import Frames
 from tui.lab.data_files import ResolvedData
 from tui.lab.datasets import DataResolver
+from tui.lab.errors import LabError
 from tui.lab.evaluation import Evaluation
 from tui.lab.frames import FrameInfo
 from tui.lab.h2o_errors import explain_failure
@@ -43,6 +44,7 @@ from tui.lab.scoring import Scoring
 from tui.lab.session import Session, stop_quietly
 from tui.lab.speed import Speeds, steady_speed
 from tui.lab.steps import Step
+from tui.lab.tidy import keys_made, remove_keys
 from tui.lab.training import DONE, Run, RunSpec
 from tui.lab.weights import LayerWeights
 
@@ -214,9 +216,19 @@ class Lab:
         # A job's own loop saves the cancelled run's partial model: give it a moment, with the cluster still up.
         self.jobs.wait_for_trainers(timeout=15)
         try:
+            if not self.session.own and not self.config.keep_on_cluster:
+                self.tidy_shared_cluster()
             self.session.stop(wait=not leaving)
         finally:
             self.journal.close()
+
+    def tidy_shared_cluster(self) -> list[str]:
+        """On a cluster the lab did not start, remove what this session made there (see :mod:`tui.lab.tidy`)."""
+        try:
+            rest = self.session.rest()
+        except LabError:
+            return []
+        return remove_keys(rest, keys_made(self.data.made_keys(), self.jobs.runs))
 
     # -- data ---------------------------------------------------------------------------------
     def resolve(self, name: str, progress: Callable[[int, int | None], None] | None = None) -> ResolvedData:
