@@ -176,7 +176,7 @@ async def test_train_step5_cancel_step6_and_compare(lab):
         assert statuses == {five.run.run_id: "done", six.run.run_id: "cancelled"}
         # The chart draws both runs' validation curves: its title names the metric and each run's marker.
         chart = runs.query_one("#compare-chart")
-        drawn = f"Validation MSE by epoch · dots: {ids[0]}, x: {ids[1]}"
+        drawn = f"Validation MSE by epoch (m: another metric) · dots: {ids[0]}, x: {ids[1]}"
         await until(
             pilot, lambda: drawn in chart.plt.build(), what=lambda: f"{drawn!r} in the chart:\n{chart.plt.build()}"
         )
