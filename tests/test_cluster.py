@@ -253,10 +253,7 @@ def test_a_shared_cluster_keeps_nothing_the_session_made_there(lab, cars, tmp_pa
     """A second lab joins the session's cluster with --url (as a learner joins a class cluster), imports the cars,
     trains a run with folds; at quit every frame and model it made is gone, and the cluster's other keys stay."""
     from tui.lab.cluster import ClusterOptions
-    from tui.lab.params import canonical
     from tui.lab.service import Lab, LabConfig
-    from tui.lab.steps import step
-    from tui.lab.training import DONE
 
     user, password = lab.cluster.auth
     options = ClusterOptions(url=lab.cluster.url, user=user, password=password)
@@ -270,6 +267,19 @@ def test_a_shared_cluster_keeps_nothing_the_session_made_there(lab, cars, tmp_pa
             models_dir=tmp_path / "models",
         )
     )
+    try:
+        _learner_leaves_nothing(lab, learner)
+    finally:
+        # h2o-py keeps one connection per process: the learner's took the session's place, and its quit closed it.
+        lab.cluster._connect_h2o(lab.cluster.auth, verify=True)
+        lab.cluster._connected = True
+
+
+def _learner_leaves_nothing(lab, learner) -> None:
+    from tui.lab.params import canonical
+    from tui.lab.steps import step
+    from tui.lab.training import DONE
+
     learner.start_cluster()
     learner.load_cars()
     spec = step(9).spec()  # a split, and three folds: their models too
