@@ -104,3 +104,31 @@ async def test_step_8_offers_an_l1_that_shows_in_the_weights():
         await until(pilot, lambda: view.form.values.get("l1") == 0.001, what="l1 set to 0.001")
         await until(pilot, lambda: field.fix is None, what="the note gone")
         assert view.current_spec().params["l1"] == 0.001
+
+
+async def test_an_error_in_a_widget_being_removed_is_of_no_consequence():
+    """A widget taken down mid-mount (a view built ahead when the app closes) may meet its half-removed parts:
+    that is no error of the session; the same error in a live widget is one."""
+    from textual.message import Message
+    from textual.widgets import Static
+
+    class Boom(Static):
+        class Poke(Message):
+            pass
+
+        def on_boom_poke(self, _message) -> None:
+            raise RuntimeError("my parts are gone")
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        boom = Boom()
+        await app.screen.mount(boom)
+        boom._pruning = True  # as Textual marks a subtree it removes
+        await boom._dispatch_message(Boom.Poke())
+        assert app.internal_errors == 0
+        boom._pruning = False
+        await boom._dispatch_message(Boom.Poke())
+        assert app.internal_errors == 1
+        app._exception = None  # the live widget's error was meant: the test does not fail on it
+        await pilot.pause()

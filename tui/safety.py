@@ -40,6 +40,11 @@ def guard_handlers() -> None:
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
             raise
         except Exception as error:
+            if getattr(self, "_pruning", False) or getattr(self, "_closing", False) or getattr(self, "_closed", False):
+                # A widget being taken down (its view removed, the app closing) met its own half-removed parts,
+                # as a select mounting while its overlay is pruned: nothing on screen depends on it any more.
+                log.info("error in a widget being removed (no consequence): %r", error)
+                return
             try:
                 report: Callable[[BaseException], bool] | None = getattr(self.app, "internal_error", None)
             except Exception:
