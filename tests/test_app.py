@@ -107,10 +107,12 @@ async def test_help_and_navigation(lab):
         )
 
 
-async def test_a_cluster_that_cannot_start_is_explained_in_the_app(tmp_path):
+async def test_a_cluster_that_cannot_start_is_explained_in_the_app(tmp_path, monkeypatch):
+    from tui.lab import own_cluster
     from tui.lab.cluster import ClusterOptions
     from tui.lab.service import Lab, LabConfig
 
+    monkeypatch.setattr(own_cluster, "available_memory", lambda: None)  # so that Java itself refuses the heap
     lab = Lab(LabConfig(cluster=ClusterOptions(max_mem="99999t"), log_dir=tmp_path, download=False))
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -124,6 +126,29 @@ async def test_a_cluster_that_cannot_start_is_explained_in_the_app(tmp_path):
         # The end of the JVM's own output says why (Java words it as a heap it cannot reserve).
         log_tail = rendered(view.query_one("#cluster-log")).lower()
         assert "heap" in log_tail or "memory" in log_tail, log_tail
+    lab.close()
+
+
+async def test_a_private_cluster_that_would_not_fit_is_explained_on_step_1(tmp_path, monkeypatch):
+    """Learners share a lab VM: when the memory free is too little for another private cluster, step 1 says so."""
+    from tui.lab import own_cluster
+    from tui.lab.cluster import ClusterOptions
+    from tui.lab.service import Lab, LabConfig
+
+    monkeypatch.setattr(own_cluster, "available_memory", lambda: 700 * 2**20)
+    lab = Lab(LabConfig(cluster=ClusterOptions(), log_dir=tmp_path, download=False))
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "failed", what="the refusal", timeout=60)
+        view = app.lab_screen.view(1)
+        await until(
+            pilot,
+            lambda: "memory free" in rendered(view.query_one("#cluster-error")),
+            what=lambda: "the reason on step 1: " + rendered(view.query_one("#cluster-error")),
+        )
+        said = " ".join(rendered(view.query_one("#cluster-error")).split())
+        assert "--max-mem 512m" in said and "h2o-lab class" in said, said
+    assert lab.cluster is None or lab.cluster.pid is None
     lab.close()
 
 

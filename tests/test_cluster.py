@@ -107,7 +107,32 @@ def test_busy_fixed_port_is_refused_before_starting(tmp_path):
     assert cluster.process is None
 
 
-def test_jvm_that_dies_at_start_shows_its_log_tail(tmp_path):
+def test_a_private_cluster_that_would_not_fit_in_free_memory_is_not_started(tmp_path, monkeypatch):
+    from tui.lab import own_cluster
+    from tui.lab.cluster import DEFAULT_HEAP, heap_shortfall
+
+    assert DEFAULT_HEAP == "1g"
+    assert heap_shortfall("1g", 2 * 2**30, given=False) is None
+    assert heap_shortfall("1g", None, given=False) is None  # the system does not say: the JVM is tried
+    told = heap_shortfall("1g", 900 * 2**20, given=False)
+    assert told is not None
+    assert "0.9 GiB of memory free" in told.message and "1g heap needs about 1.2 GiB" in told.message
+    assert "--max-mem 512m" in told.hint and "--url" in told.hint and "h2o-lab class" in told.hint
+    small = heap_shortfall("512m", 500 * 2**20, given=True)
+    assert small is not None and "512m heap (--max-mem)" in small.message and "--max-mem 512m" not in small.hint
+
+    monkeypatch.setattr(own_cluster, "available_memory", lambda: 300 * 2**20)
+    cluster = OwnCluster(ClusterOptions(nthreads=1), log_dir=tmp_path)
+    with pytest.raises(ClusterError) as err:
+        cluster.start(connect=False)
+    assert "0.3 GiB of memory free" in err.value.message and "It was not started" in err.value.message
+    assert cluster.process is None and cluster._private_dir is None
+
+
+def test_jvm_that_dies_at_start_shows_its_log_tail(tmp_path, monkeypatch):
+    from tui.lab import own_cluster
+
+    monkeypatch.setattr(own_cluster, "available_memory", lambda: None)  # so that Java itself refuses the heap
     cluster = OwnCluster(ClusterOptions(max_mem="99999t"), log_dir=tmp_path)
     with pytest.raises(ClusterError) as err:
         cluster.start(connect=False)

@@ -37,6 +37,7 @@ examples:
   h2o-lab --max-mem 2g --nthreads 2          a smaller private cluster
   h2o-lab --url https://h2o.example.org:54321 --user alice
                                              use an existing cluster (never stopped by h2o-lab)
+  h2o-lab class --count 20                   prepare one cluster for a class (see h2o-lab class --help)
 """
 
 
@@ -110,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-mem",
         type=_memory,
         metavar="SIZE",
-        help="largest Java heap for H2O, such as 2g or 512m (default: Java's own, a quarter of the RAM)",
+        help="Java heap for H2O, such as 2g or 512m (default: 1g, enough for every step; 512m also runs them)",
     )
     own.add_argument(
         "--port",
@@ -241,6 +242,11 @@ def setup_logging() -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["class"]:
+        from tui.class_cli import main as class_main  # noqa: PLC0415
+
+        return class_main(argv[1:])
     _args, config = parse_args(argv)
     setup_logging()
     logging.getLogger("h2o-lab").info("h2o-lab %s starting", __version__)

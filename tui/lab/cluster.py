@@ -20,6 +20,14 @@ from tui.lab.rest import Rest
 _MEM = re.compile(r"^[1-9]\d*[kKmMgGtT]?$")
 _MEM_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
+# The private cluster's heap when --max-mem is not given. Java's own default is a quarter of the RAM, which
+# four labs on one class VM would reserve entirely. Measured with the lab's work (bench/classroom.py): the cars
+# steps and step 11 on all 60,000 MNIST digits run in a 512m heap; 1g leaves twice that for larger networks.
+DEFAULT_HEAP = "1g"
+# What a JVM takes beyond its heap (code, threads, buffers): measured 70-120 MiB with the lab's work; rounded up.
+JVM_OVERHEAD = 256 * 2**20
+SMALL_HEAP_BYTES = 512 * 2**20
+
 Progress = Callable[[str], object]
 
 
@@ -76,15 +84,56 @@ class ClusterStatus:
         return "unhealthy"
 
 
-def parse_memory(text: str) -> str:
-    """Validate a JVM heap size such as ``4g``, ``512m``; returns it normalised for ``-Xmx``."""
+def memory_bytes(value: str) -> int:
+    """Bytes in a heap size already checked by :func:`parse_memory` (``1g``, ``512m``, ``65536``)."""
+    unit = _MEM_UNITS.get(value[-1].lower())
+    return int(value[:-1]) * unit if unit else int(value)
+
+
+def available_memory() -> int | None:
+    """Bytes the system can still give without swapping (Linux's MemAvailable), when it says."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def heap_shortfall(heap: str, available: int | None, given: bool) -> ClusterError | None:
+    """Why a private cluster with ``heap`` would not fit in the memory ``available`` now, or None when it fits.
+
+    ``given``: the learner chose the heap with --max-mem (otherwise it is the lab's default).
+    """
+    need = memory_bytes(heap) + JVM_OVERHEAD
+    if available is None or available >= need:
+        return None
+    smaller = ""
+    if memory_bytes(heap) > SMALL_HEAP_BYTES:
+        smaller = " Or start with a smaller heap: --max-mem 512m runs every step of the walkthrough."
+    return ClusterError(
+        f"This machine has {available / 2**30:.1f} GiB of memory free; a private H2O cluster with a "
+        f"{heap} heap{' (--max-mem)' if given else ''} needs about {need / 2**30:.1f} GiB. It was not started.",
+        hint=(
+            "Other labs or programs hold the rest: quit the ones you do not need."
+            f"{smaller} In a class, one cluster for everyone saves the most: the teacher starts it "
+            "(h2o-lab class --help) and each learner joins with --url and their user."
+        ),
+    )
+
+
+def parse_memory(text: str, this_machine: bool = True) -> str:
+    """Validate a JVM heap size such as ``4g``, ``512m``; returns it normalised for ``-Xmx``.
+
+    ``this_machine``: the heap is for a JVM on this machine, so it must fit in its RAM."""
     value = text.strip()
     if not _MEM.match(value):
         raise ValueError(f"'{text}' is not a memory size; use a number with k, m, g or t, such as 4g or 512m")
     value = value.lower()
-    unit = _MEM_UNITS.get(value[-1])
-    wanted = int(value[:-1]) * unit if unit else int(value)
-    ram = physical_memory()
+    wanted = memory_bytes(value)
+    ram = physical_memory() if this_machine else None
     if wanted < 64 * 2**20:
         raise ValueError(f"'{text}' is too small for H2O; give at least 64m (1g or more for MNIST)")
     if ram and wanted > ram:

@@ -69,6 +69,11 @@ class Frames:
                     keys.append(str(key))
         return keys
 
+    def _shared_key(self, base: str) -> str | None:
+        """The key for a frame made from another on a shared cluster, carrying the learner and the session
+        (None on the own cluster, where h2o-py's names do)."""
+        return None if self.session.own else self.session.frame_key(base)
+
     def frame(self, name: str) -> Any:
         """The H2OFrame called ``name`` ("cars", "mnist-train", "mnist-test"), or None."""
         return self._frames.get(name)
@@ -256,8 +261,14 @@ class Frames:
         key = f"{spec.dataset}/split/{spec.split_ratio}/{spec.split_seed}"
         with self._lock:
             if key not in self._frames:
+                base = f"{spec.dataset}_split{round(spec.split_ratio * 100)}_{spec.split_seed}"
+                named = [self._shared_key(f"{base}_train"), self._shared_key(f"{base}_valid")]
                 with quiet_h2o():
-                    self._frames[key] = frame.split_frame(ratios=[spec.split_ratio], seed=spec.split_seed)
+                    self._frames[key] = frame.split_frame(
+                        ratios=[spec.split_ratio],
+                        destination_frames=named if named[0] else None,
+                        seed=spec.split_seed,
+                    )
             train, valid = self._frames[key]
         return train, valid
 
@@ -276,8 +287,14 @@ class Frames:
         key = f"mnist-train/first/{rows}"
         with self._lock:
             if key not in self._frames:
+                named = self._shared_key(f"mnist_train_first{rows}")
                 with quiet_h2o():
-                    self._frames[key] = train[0:rows, :]
+                    sample = train[0:rows, :]
+                    if named:
+                        import h2o  # noqa: PLC0415
+
+                        sample = h2o.assign(sample, named)
+                    self._frames[key] = sample
             return self._frames[key], test
 
     def split_sizes(self, spec: RunSpec) -> list[int]:

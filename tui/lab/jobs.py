@@ -108,7 +108,8 @@ class Jobs:
         try:
             with quiet_h2o(), warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                estimator = H2ODeepLearningEstimator(**spec.params)
+                named = self.session.model_key(run.run_id)
+                estimator = H2ODeepLearningEstimator(**spec.params, **({"model_id": named} if named else {}))
                 estimator.start(x=list(spec.predictors), y=spec.response, training_frame=train, validation_frame=valid)
         except Exception as exc:
             raise as_lab_error(exc, "H2O did not start the training job") from None

@@ -26,7 +26,17 @@ import time
 from pathlib import Path
 
 from tui.lab import paths
-from tui.lab.cluster import Cluster, ClusterOptions, ClusterStatus, Progress, h2o_jar, port_is_free
+from tui.lab.cluster import (
+    DEFAULT_HEAP,
+    Cluster,
+    ClusterOptions,
+    ClusterStatus,
+    Progress,
+    available_memory,
+    h2o_jar,
+    heap_shortfall,
+    port_is_free,
+)
 from tui.lab.errors import ClusterError
 from tui.lab.java import JavaInfo, find_java
 from tui.lab.rest import Rest
@@ -87,6 +97,11 @@ class OwnCluster(Cluster):
                 hint="Pick another port with --port, or leave --port out to take the first free one from 54321.",
             )
 
+        heap = self.options.max_mem or DEFAULT_HEAP
+        shortfall = heap_shortfall(heap, available_memory(), given=bool(self.options.max_mem))
+        if shortfall is not None:
+            raise shortfall
+
         self._make_private_dir()
         assert self._private_dir is not None
         realm = self._private_dir / "realm.properties"
@@ -108,9 +123,7 @@ class OwnCluster(Cluster):
         self.stderr_path = self.log_dir / f"h2o-{stamp}-{os.getpid()}.err.log"
         self.log_file = str(self.stdout_path)
 
-        cmd = [self.java.path]
-        if self.options.max_mem:
-            cmd.append(f"-Xmx{self.options.max_mem}")
+        cmd = [self.java.path, f"-Xmx{heap}"]
         cmd += [
             "-Dsys.ai.h2o.telemetry.disabled=true",
             "-jar", str(jar),

@@ -55,6 +55,7 @@ class Scoring:
                     else []
                 )
                 table = predictions[ids, :].as_data_frame(use_pandas=False, header=True) if ids else [[]]
+                h2o.remove(predictions, cascade=False)  # H2O keeps a prediction frame until it is removed
         except Exception as exc:
             raise as_lab_error(exc, "H2O could not score the test digits") from None
         header, rows = table[0], table[1:]
@@ -116,6 +117,7 @@ class Scoring:
                 predictions = h2o.get_model(run.model_id).predict(frame)
                 both = predictions[f"p{positive}"].cbind(frame[run.spec.response])
                 rows = both.as_data_frame(use_pandas=False, header=False)
+                h2o.remove(predictions, cascade=False)  # H2O keeps a prediction frame until it is removed
         except Exception as exc:
             raise as_lab_error(exc, f"H2O could not score {run.run_id}") from None
         labels, scores = [], []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 import time
@@ -169,11 +170,23 @@ class Session:
             raise ClusterError("The cluster is not ready yet.", hint="Wait for step 1 to say 'ready'.")
         return self.cluster.rest
 
+    @property
+    def owner(self) -> str:
+        """Whose keys these are on a shared cluster: the learner's user name (as a key allows), else ``h2o_lab``."""
+        safe = re.sub(r"[^A-Za-z0-9]+", "_", self.config.cluster.user or "").strip("_")
+        return safe or "h2o_lab"
+
     def frame_key(self, name: str) -> str:
-        """``cars.hex`` on the own cluster; on a shared one a suffix keeps other users' frames apart."""
+        """``cars.hex`` on the own cluster; on a shared one the learner and this session's token keep it apart."""
         if self.own:
             return f"{name}.hex"
-        return f"{name}_h2o_lab_{self.token}.hex"
+        return f"{name}_{self.owner}_{self.token}.hex"
+
+    def model_key(self, run_id: str) -> str | None:
+        """A run's model name on a shared cluster (the learner, the session, the run); H2O names it on the own one."""
+        if self.own:
+            return None
+        return f"deeplearning_{self.owner}_{self.token}_{run_id.replace('-', '_')}"
 
 
 def stop_quietly(cluster: Cluster | None) -> None:

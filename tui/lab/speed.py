@@ -14,6 +14,7 @@ from typing import Any
 from tui.lab.data import Frames
 from tui.lab.errors import LabError, TrainingError
 from tui.lab.jobs import Jobs
+from tui.lab.tidy import remove_keys
 from tui.lab.training import DONE, RunSpec, ScoringHistory, speed_key
 
 log = logging.getLogger("h2o-lab")
@@ -86,25 +87,40 @@ class Speeds:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the trial's warnings repeat the real run's
             probe = self.jobs.start_run(trial, record=False)
-        deadline = time.monotonic() + 300
-        while not probe.finished:
-            if should_cancel():
-                self.jobs.cancel_run(probe)
-                raise TrialCancelled()
-            if time.monotonic() > deadline:
-                self.jobs.cancel_run(probe)
-                raise TrainingError("The speed trial took more than 5 minutes; the cluster is very busy or very small.")
-            time.sleep(0.25)
-            self.jobs.poll_run(probe)
-            on_progress(probe.progress, f"{iterations} × {rows:,} rows, {time.monotonic() - started:.0f} s")
-        if probe.status != DONE:
-            raise TrainingError(f"The speed trial did not finish: {probe.error or probe.status}.")
+        try:
+            deadline = time.monotonic() + 300
+            while not probe.finished:
+                if should_cancel():
+                    self.jobs.cancel_run(probe)
+                    raise TrialCancelled()
+                if time.monotonic() > deadline:
+                    self.jobs.cancel_run(probe)
+                    raise TrainingError(
+                        "The speed trial took more than 5 minutes; the cluster is very busy or very small."
+                    )
+                time.sleep(0.25)
+                self.jobs.poll_run(probe)
+                on_progress(probe.progress, f"{iterations} × {rows:,} rows, {time.monotonic() - started:.0f} s")
+            if probe.status != DONE:
+                raise TrainingError(f"The speed trial did not finish: {probe.error or probe.status}.")
+        finally:
+            self._discard(probe)
         speed = steady_speed(probe.history) or probe.measured_speed
         if not speed:
             speed = rows * iterations / max(0.1, time.monotonic() - started)
         log.info("measured %.0f samples/s in %.1f s", speed, time.monotonic() - started)
         self.remember(spec, speed)
         return speed
+
+    def _discard(self, probe: Any) -> None:
+        """A trial's model was never the learner's: it leaves the cluster at once (a shared one keeps nothing)."""
+        if not probe.model_id:
+            return
+        try:
+            remove_keys(self.jobs.session.rest(), [probe.model_id], budget=5.0)
+        except LabError as exc:
+            log.info("the speed trial's model stays on the cluster: %s", exc.message)
+        self.jobs.models.in_cluster.discard(probe.model_id)
 
 
 def steady_speed(history: ScoringHistory) -> float | None:

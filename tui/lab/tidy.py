@@ -43,5 +43,5 @@ def remove_keys(rest: Any, keys: list[str], budget: float = 10.0) -> list[str]:
             removed.append(key)
         except LabError as exc:
             log.info("not removed from the cluster: %s (%s)", key, exc.message)
-    log.info("removed from the shared cluster: %s", ", ".join(removed) or "nothing")
+    log.info("removed from the cluster: %s", ", ".join(removed) or "nothing")
     return removed
