@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from screens.cluster import status_rows
 from tests.helpers import jvms_with
+from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import LabError
 from tui.lab.rest import Rest
 
@@ -47,7 +49,7 @@ lab = Lab(LabConfig(cluster=ClusterOptions(url=url, user=user, password=password
 out = {}
 try:
     status = lab.start_cluster()
-    out["nodes"], out["cores"] = status.nodes, status.cores
+    out["status"] = status.to_dict()
     lab.load_cars()
     metas = {m.name: m for m in lab.param_metas()}
     runs = []
@@ -180,7 +182,11 @@ def test_a_learner_on_a_two_node_class_cloud_leaves_nothing_behind(tmp_path, cap
         result = json.loads(lines[-1][len("RESULT ") :])
         print(f"the learner's work on the two-node cloud took {took:.1f} s")
 
-        assert result["nodes"] == 2 and result["cores"] >= 2
+        status = ClusterStatus.from_dict(result["status"])
+        assert status.nodes == 2 and status.cores >= 2 and status.cloud_name == name and not status.own
+        rows = dict(status_rows(status, "ready"))  # what step 1 shows the learner
+        assert rows["Nodes"] == "2" and str(rows["Health"]) == "healthy"
+        assert "not started by h2o-lab: it is left running" in str(rows["Cluster"])
         assert result["auc"] > 0.5
         assert len(result["models"]) == 4 and all("alice" in m for m in result["models"])
         assert result["frames"] and all("alice" in f for f in result["frames"])
