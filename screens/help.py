@@ -28,6 +28,7 @@ KEYS = [
     ("→ ←", "a table wider than the screen: its next / previous column (the last column says how many)"),
     ("← →  PgUp PgDn  v", "digit viewer: previous / next, ±100, training or test digits"),
     ("← →  PgUp PgDn  m", "threshold explorer: higher / lower threshold, ±10 rows, back to max F1"),
+    ("w", "write the session's runs as an h2o-py script or a Jupyter notebook (export)"),
     ("r", "start a fresh cluster when it failed or was lost"),
     ("?", "this help (Esc closes it)"),
     ("q  Ctrl+C", "quit (asks first while a model trains)"),

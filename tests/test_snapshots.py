@@ -356,3 +356,20 @@ def test_no_colour_digits(snap_compare, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(replay.replay_app(), terminal_size=(80, 24), run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_export_dialog(snap_compare, size):
+    """w: the session as a script or a notebook; the format moves the file name's ending with it."""
+
+    async def before(pilot):
+        from screens.export_dialog import ExportDialog
+        from tests.waiting import until
+
+        await replay.loaded(pilot)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ExportDialog), what="the export dialog")
+        pilot.app.screen.query_one("#format-ipynb").value = True
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)

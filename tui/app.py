@@ -97,6 +97,14 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         Binding("left_square_bracket", "in_view('prev_tab')", "Prev tab", id="step.prev_tab", show=False),
         Binding("right_square_bracket", "in_view('next_tab')", "Next tab", id="step.next_tab", show=False),
         Binding(
+            "w",
+            "export",
+            "Export",
+            id="app.export",
+            show=False,
+            tooltip="Write the session's runs as an h2o-py script or a Jupyter notebook",
+        ),
+        Binding(
             "o",
             "in_view('reload')",
             "Load model",
@@ -218,6 +226,14 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         if self.first_paint is None:
             self.first_paint = time.monotonic() - self.started_at
             log.info("first paint after %.3f s", self.first_paint)
+
+    def action_export(self) -> None:
+        """The export dialog: the session's runs as a script or a notebook."""
+        from screens.dialogs import Dialog  # noqa: PLC0415
+        from screens.export_dialog import ExportDialog  # noqa: PLC0415
+
+        if not isinstance(self.screen, Dialog):
+            self.push_screen(ExportDialog())
 
     def action_help(self) -> None:
         files = [

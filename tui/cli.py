@@ -38,6 +38,7 @@ examples:
   h2o-lab --url https://h2o.example.org:54321 --user alice
                                              use an existing cluster (never stopped by h2o-lab)
   h2o-lab class --count 20                   prepare one cluster for a class (see h2o-lab class --help)
+  h2o-lab export --format ipynb              your latest session as a notebook (see h2o-lab export --help)
 """
 
 
@@ -247,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui.class_cli import main as class_main  # noqa: PLC0415
 
         return class_main(argv[1:])
+    if argv[:1] == ["export"]:
+        from tui.export_cli import main as export_main  # noqa: PLC0415
+
+        return export_main(argv[1:])
     _args, config = parse_args(argv)
     setup_logging()
     logging.getLogger("h2o-lab").info("h2o-lab %s starting", __version__)

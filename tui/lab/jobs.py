@@ -91,7 +91,7 @@ class Jobs:
 
     def new_run(self, spec: RunSpec) -> Run:
         """A run with the next number, for ``spec``, and its script; nothing starts yet."""
-        run = Run(run_id=f"run-{next(self._ids)}", spec=copy.deepcopy(spec))
+        run = Run(run_id=f"run-{next(self._ids)}", spec=copy.deepcopy(spec), session=self.session.token)
         run.code = self.code_for(spec)
         return run
 

@@ -374,6 +374,22 @@ class Lab:
         return why_not_continue(run)
 
     # -- code ---------------------------------------------------------------------------------
+    def export_session(self, output: Path, fmt: str, which: str, local_data: bool) -> str:
+        """Write this session's runs (or every session's) as a script or a notebook; says what was written."""
+        from tui.lab.export import write_export  # noqa: PLC0415
+
+        every = [*self.past_runs, *self.runs]
+        return write_export(
+            every,
+            output,
+            fmt=fmt,
+            which=which,
+            local_data=local_data,
+            data_dir=self.config.data_dir,
+            cache_dir=self.resolver.cache_dir,
+            current=self.session.token,
+        )
+
     def code_for(self, spec: RunSpec, step: Step | None = None, info: Any = None) -> str:
         """The h2o-py script for ``spec``, importing the file this lab loaded (or would load)."""
         return self.code.code_for(spec, step, info)

@@ -210,6 +210,7 @@ class Run:
     importances: Table | None = None  # H2O's variable importances (variable, relative, scaled, percentage)
     resolved: list[list[Any]] | None = None  # [parameter, given, used] where H2O used another value (None: not read)
     weights: list[dict] = field(default_factory=list)  # the weights' summary by layer, once read (tui/lab/weights.py)
+    session: str = ""  # the token of the lab session that trained it (the export's "latest session")
 
     @property
     def epochs_done(self) -> float:
