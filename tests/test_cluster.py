@@ -327,3 +327,22 @@ def _learner_leaves_nothing(lab, learner) -> None:
         with pytest.raises(Exception, match="HTTP 404"):
             rest.get(f"/3/Models/{key}")
     rest.get("/3/Frames/cars.hex")  # the session's own frame is still there
+
+
+def test_h2o_py_type_checks_do_not_import_pandas():
+    """h2o-py imports pandas (33 MiB) on its first type check; the lab answers 'no DataFrame' without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, h2o\n"
+        "from h2o.utils.typechecks import is_type, pandas_dataframe\n"
+        "from tui.lab.cluster import lean_type_checks\n"
+        "lean_type_checks(); lean_type_checks()\n"
+        "assert not is_type([1], pandas_dataframe) and 'pandas' not in sys.modules\n"
+        "import pandas\n"
+        "assert is_type(pandas.DataFrame(), pandas_dataframe)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tui.lab.errors import ClusterError
 from tui.lab.java import JavaInfo
@@ -162,6 +164,29 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def lean_type_checks() -> None:
+    """Keep h2o-py from importing pandas (33 MiB of the app's memory) only to learn that a value is no DataFrame.
+
+    h2o-py checks arguments against classes of optional modules (pandas, numpy) by importing those modules on the
+    first check. A value cannot belong to a class whose module was never imported, so until the module is loaded
+    the answer is no, without the import; once something else loads it, the checks work as before.
+    """
+    from h2o.utils import typechecks  # noqa: PLC0415
+
+    lazy = typechecks._LazyClass
+    if getattr(lazy.check, "_lean", False):
+        return
+    check = lazy.check
+
+    def lean(self: Any, var: Any) -> Any:
+        if self._class is None and self._module.partition(".")[0] not in sys.modules:
+            return False
+        return check(self, var)
+
+    lean._lean = True  # type: ignore[attr-defined]
+    lazy.check = lean
+
+
 def h2o_jar() -> Path:
     try:
         import h2o.backend  # noqa: PLC0415 - imported where it is needed
@@ -217,6 +242,7 @@ class Cluster:
 
         from tui.lab.quiet import quiet_h2o  # noqa: PLC0415
 
+        lean_type_checks()
         with quiet_h2o():
             h2o.connect(url=self.url, auth=auth, verify_ssl_certificates=verify, verbose=False, telemetry=False)
         self._connected = True

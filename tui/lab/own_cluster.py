@@ -39,10 +39,11 @@ from tui.lab.cluster import (
 )
 from tui.lab.errors import ClusterError
 from tui.lab.java import JavaInfo, find_java
-from tui.lab.rest import Rest
+from tui.lab.rest import ClusterUnreachable, Rest
 
 DEFAULT_BASE_PORT = 54321
 START_TIMEOUT = 180.0
+VERIFY_PATIENCE = 120.0  # seconds a started JVM may take to answer its first request on a very busy machine
 _READY = re.compile(r"Open H2O Flow in your web browser:\s*(https?)://([^:/\s]+):(\d+)")
 
 
@@ -236,15 +237,31 @@ class OwnCluster(Cluster):
             time.sleep(0.1)
 
     def _verify_ours(self) -> ClusterStatus:
-        try:
-            status = self.status(timeout=10.0)
-        except ClusterError as exc:
+        # A machine busy with other labs can keep the JVM's first answers waiting for many seconds (measured: 24
+        # labs starting together on 2 cores); a slow answer is waited for, a refusal is not.
+        started = time.monotonic()
+        wait = 10.0
+        while True:
+            try:
+                status = self.status(timeout=wait)
+                break
+            except ClusterUnreachable as exc:
+                spent = time.monotonic() - started
+                if spent + wait < VERIFY_PATIENCE and self.process_alive() and not self._stopping:
+                    wait = min(wait * 2, 40.0)
+                    continue
+                message = f"The H2O engine started but did not answer within {spent:.0f} s: the machine is very busy."
+                hint = "Other labs or programs hold the processor; start h2o-lab again when fewer are running."
+                failure: ClusterError = exc
+            except ClusterError as exc:
+                message, hint, failure = (
+                    "The H2O engine started but did not answer with this launch's credentials.",
+                    "",
+                    exc,
+                )
             tail = self.log_tail()
             self.stop()
-            raise ClusterError(
-                "The H2O engine started but did not answer with this launch's credentials.",
-                detail=f"{exc.message}\n{tail}",
-            ) from None
+            raise ClusterError(message, hint=hint, detail=f"{failure.message}\n{tail}") from None
         if status.cloud_name != self.name:
             self.stop()
             raise ClusterError(
