@@ -346,3 +346,50 @@ def test_h2o_py_type_checks_do_not_import_pandas():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_started_jvm_that_answers_slowly_is_waited_for(tmp_path, monkeypatch):
+    """On a machine busy with other labs the JVM's first answer can take longer than one wait: the lab asks again
+    (24 labs started together on 2 cores lost 5 to a single 10 s wait); a JVM that is gone is not waited for."""
+    import http.server
+    import json
+    import subprocess
+    import threading
+    import time
+
+    from tui.lab import own_cluster
+    from tui.lab.rest import Rest
+
+    cluster = OwnCluster(ClusterOptions(), log_dir=tmp_path)
+    body = json.dumps({"cloud_name": cluster.name, "version": "3.46.0.12", "nodes": [], "cloud_size": 1}).encode()
+    asked = []
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            if len(asked) == 1:
+                time.sleep(1.0)  # longer than the first wait
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(own_cluster, "FIRST_ANSWER_WAIT", 0.3)
+    stand_in = subprocess.Popen(["sleep", "30"])  # the JVM's process, alive
+    try:
+        cluster.process = stand_in
+        cluster.url = f"http://127.0.0.1:{server.server_address[1]}"
+        cluster.rest = Rest(cluster.url, timeout=5.0)
+        assert cluster._verify_ours().cloud_name == cluster.name
+        assert len(asked) >= 2
+    finally:
+        stand_in.kill()
+        stand_in.wait()
+        server.shutdown()
+        server.server_close()

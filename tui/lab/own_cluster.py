@@ -43,6 +43,7 @@ from tui.lab.rest import ClusterUnreachable, Rest
 
 DEFAULT_BASE_PORT = 54321
 START_TIMEOUT = 180.0
+FIRST_ANSWER_WAIT = 10.0  # seconds for the JVM's first answer, doubled after each time-out (at most 40)
 VERIFY_PATIENCE = 120.0  # seconds a started JVM may take to answer its first request on a very busy machine
 _READY = re.compile(r"Open H2O Flow in your web browser:\s*(https?)://([^:/\s]+):(\d+)")
 
@@ -240,7 +241,7 @@ class OwnCluster(Cluster):
         # A machine busy with other labs can keep the JVM's first answers waiting for many seconds (measured: 24
         # labs starting together on 2 cores); a slow answer is waited for, a refusal is not.
         started = time.monotonic()
-        wait = 10.0
+        wait = FIRST_ANSWER_WAIT
         while True:
             try:
                 status = self.status(timeout=wait)
