@@ -56,13 +56,13 @@ try:
     for number in (3, 4, 12):
         spec = step(number).spec()
         spec.params = canonical(spec.params, metas)
-        spec.params["epochs"] = 2.0
+        spec.params["epochs"] = 1.0
         run = lab.train(spec)
         assert run.status == DONE, (number, run.error)
         runs.append(run)
         if number == 4:
             more = lab.continue_params(run)
-            more["epochs"] = 4.0
+            more["epochs"] = 2.0
             continued = step(4).spec()
             continued.params = {**more, "checkpoint": run.model_id}
             again = lab.train(continued)

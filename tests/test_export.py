@@ -32,12 +32,12 @@ def _session(lab, cars) -> list[Run]:
     for number in (3, 4):
         spec = step(number).spec()
         spec.params = canonical(spec.params, metas)
-        spec.params["epochs"] = 2.0
+        spec.params["epochs"] = 1.0
         run = lab.train(spec)
         assert run.status == DONE, run.error
         runs.append(run)
     more = lab.continue_params(runs[-1])
-    more["epochs"] = 4.0
+    more["epochs"] = 2.0
     continued = step(4).spec()
     continued.params = {**more, "checkpoint": runs[-1].model_id}
     again = lab.train(continued)

@@ -269,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         lab = app.lab
         if lab.cluster is not None and lab.cluster.own:
             _say("Stopping the private H2O cluster…")
+        elif lab.cluster is not None and not config.keep_on_cluster:
+            _say("Removing this session's frames and models from the cluster (--keep-on-cluster keeps them)…")
         try:
             lab.close(leaving=True)
         except Exception:
