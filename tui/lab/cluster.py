@@ -23,8 +23,9 @@ _MEM = re.compile(r"^[1-9]\d*[kKmMgGtT]?$")
 _MEM_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
 # The private cluster's heap when --max-mem is not given. Java's own default is a quarter of the RAM, which
-# four labs on one class VM would reserve entirely. Measured with the lab's work (bench/classroom.py): the cars
-# steps and step 11 on all 60,000 MNIST digits run in a 512m heap; 1g leaves twice that for larger networks.
+# four labs on one class VM would reserve entirely. Measured with the lab's work: the cars steps and step 11 on all
+# 60,000 MNIST digits ran in a 512m heap; 1g leaves twice that for larger networks (bench/classroom.py: each JVM
+# peaked at 450-700 MiB resident).
 DEFAULT_HEAP = "1g"
 # What a JVM takes beyond its heap (code, threads, buffers): measured 70-120 MiB with the lab's work; rounded up.
 JVM_OVERHEAD = 256 * 2**20
