@@ -145,7 +145,22 @@ def test_sessions_and_continued_runs_outside_the_export():
     assert "Trained here because a run of this session continues it." in script
     assert "checkpoint=run_1.model_id" in script
     assert script.index("run_1 = H2ODeepLearningEstimator") < script.index("run_2 = H2ODeepLearningEstimator")
-    assert journal_runs  # read-only reading is covered by the real session above
+
+
+def test_every_kind_of_step_exports_as_python_and_a_broken_journal_is_said(tmp_path):
+    from tests import replay
+
+    runs = [replay.run(n) for n in (3, 4, 11, 12)]  # recorded from real runs: cars, MNIST, the classifier
+    for order, run in enumerate(runs):
+        run.started_at = float(order)
+    script = build(runs).script()
+    ast.parse(script)
+    assert "mnist_train = h2o.import_file(" in script and "model = run_12" in script
+    assert "perf.find_threshold_by_max_metric" in script
+    broken = tmp_path / "journal.sqlite3"
+    broken.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ExportError, match="cannot be read"):
+        journal_runs(broken)
 
 
 async def test_the_export_key_writes_the_sessions_runs(tmp_path, monkeypatch):
