@@ -7,12 +7,31 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from screens.dialogs import Dialog
 from tui.lab.errors import LabError
 
 DEFAULT_NAME = "h2o-lab-session"
+
+
+class Choice(RadioButton):
+    """A radio button whose mark reads without colour (NO_COLOR, 16 colours): ● when chosen, blank when not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super()._button
+
+
+class Tick(Checkbox):
+    """A checkbox whose mark reads without colour: X when ticked, blank when not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
 
 
 class ExportDialog(Dialog):
@@ -48,12 +67,12 @@ class ExportDialog(Dialog):
             yield Static("Take the session away", classes="title")
             yield Static("Every finished run in order, as h2o-py code that repeats it (a notebook adds the lessons).")
             with RadioSet(id="export-format"):
-                yield RadioButton("Script (.py)", value=True, id="format-py")
-                yield RadioButton("Notebook (.ipynb)", id="format-ipynb")
+                yield Choice("Script (.py)", value=True, id="format-py")
+                yield Choice("Notebook (.ipynb)", id="format-ipynb")
             with RadioSet(id="export-which"):
-                yield RadioButton("This session", value=True, id="which-latest")
-                yield RadioButton("Every session", id="which-all")
-            yield Checkbox("Read the data from this machine's copies (no internet)", id="export-local")
+                yield Choice("This session", value=True, id="which-latest")
+                yield Choice("Every session", id="which-all")
+            yield Tick("Read the data from this machine's copies (no internet)", id="export-local")
             yield Input(value=f"{DEFAULT_NAME}.py", id="export-path")
             yield Static("", id="export-error")
             with Horizontal(classes="buttons"):

@@ -164,7 +164,10 @@ def build(
     ordered, extra = _with_bases(runs, every)
     day = time.strftime("%Y-%m-%d", time.localtime(ordered[0].started_at))
     steps = sorted({r.spec.step for r in ordered})
-    title = f"h2o-lab session of {day}: {len(ordered)} runs (steps {', '.join(map(str, steps))})"
+    runs_said = f"{len(ordered)} run" + ("s" if len(ordered) != 1 else "")
+    steps_said = ("step " if len(steps) == 1 else "steps ") + ", ".join(map(str, steps))
+    when = f"session of {day}" if len({r.session for r in ordered}) <= 1 else f"sessions since {day}"
+    title = f"h2o-lab {when}: {runs_said} ({steps_said})"
     export = Export(title)
     export.cells.append(
         Cell(
