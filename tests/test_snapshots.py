@@ -77,7 +77,7 @@ def test_cluster_start_failed(snap_compare, size):
     async def before(pilot):
         error = ClusterError(
             "The H2O engine stopped during start-up (exit code 1).",
-            hint="Java could not get the memory it asked for. Try a smaller heap, for example --max-mem 1g.",
+            hint="Java could not get the memory it asked for. Try a smaller heap, for example --max-mem 512m.",
         )
         pilot.app.post_message(ClusterFailed(error, tail))
         await pilot.pause()

@@ -232,7 +232,7 @@ class OwnCluster(Cluster):
                 self.stop()
                 raise ClusterError(
                     f"The H2O engine did not become ready within {timeout:.0f} s.",
-                    hint="The machine may be short of memory; try --max-mem 1g, or look at the log.",
+                    hint="The machine may be short of memory; try --max-mem 512m, or look at the log.",
                     detail=tail,
                 )
             time.sleep(0.1)
@@ -356,7 +356,7 @@ def _start_failure_hint(tail: str) -> str:
     if "address already in use" in low or "bindexception" in low:
         return "A port H2O wanted is in use. Choose another with --port, or close the program holding it."
     if "could not reserve enough space" in low or "outofmemory" in low or "insufficient memory" in low:
-        return "Java could not get the memory it asked for. Try a smaller heap, for example --max-mem 1g."
+        return "Java could not get the memory it asked for. Try a smaller heap, for example --max-mem 512m."
     if "unsupported" in low and "java" in low:
         return "This Java version is not supported by H2O-3; use Java 8-17 (see H2O_JAVA_HOME)."
     return "The lines of its log below say why."
