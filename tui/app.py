@@ -7,6 +7,7 @@ steps on screen, the ways out) and keeps what is its own: the keys, the start-up
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from textual import on
 from textual.binding import Binding
@@ -22,15 +23,17 @@ from tui.messages import JournalProblem
 from tui.parts.base import log
 from tui.parts.cluster import ClusterLife
 from tui.parts.data import DataImports
+from tui.parts.goals import Goals
 from tui.parts.leaving import Leaving
 from tui.parts.runs import RunNews
+from tui.parts.sweeps import Sweeps
 from tui.parts.views import StepViews
 from tui.safety import guard_handlers
 
 HEALTH_INTERVAL = 1.0  # a lost cluster shows in the header within about two beats
 
 
-class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
+class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leaving):
     """The lab: one screen of steps, the cluster's life, the runs' news, the ways out."""
 
     TITLE = "h2o-lab"
@@ -113,9 +116,17 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Leaving):
         ),
     ]
 
-    def __init__(self, lab: Lab, *, autostart: bool = True, health_interval: float = HEALTH_INTERVAL) -> None:
+    def __init__(
+        self,
+        lab: Lab,
+        *,
+        autostart: bool = True,
+        health_interval: float = HEALTH_INTERVAL,
+        exercises: Path | None = None,
+    ) -> None:
         super().__init__()
         self.lab = lab
+        self.exercises_file = exercises  # --exercises: a teacher's file instead of the one shipped
         self.autostart = autostart
         self.health_interval = health_interval
         self.steps = list(STEPS) + list(PAGES)
@@ -255,9 +266,10 @@ def make_app(
     *,
     autostart: bool = True,
     health_interval: float = HEALTH_INTERVAL,
+    exercises: Path | None = None,
 ) -> LabApp:
     """The one factory for the command line and the tests."""
     guard_handlers()
     if lab is None:
         lab = Lab(config or LabConfig())
-    return LabApp(lab, autostart=autostart, health_interval=health_interval)
+    return LabApp(lab, autostart=autostart, health_interval=health_interval, exercises=exercises)

@@ -9,6 +9,7 @@ here, so each one is checked by the type checker without knowing the others.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -53,6 +54,7 @@ class LabAppBase(WorkerErrors, App):
     first_paint: float | None
     ready_at: float | None
     watchdog: ExitWatchdog | None
+    exercises_file: Path | None  # --exercises: a teacher's goals, hints and quiz instead of the shipped ones
     internal_errors: int
     _runs_shown: set[str]
     _screen_ready: bool
