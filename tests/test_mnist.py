@@ -215,8 +215,10 @@ async def test_x_stops_the_speed_trial_where_its_progress_shows(lab, mnist):
         await pilot.pause()
         eleven = app.lab_screen.view(11)
         await until(pilot, lambda: eleven.form is not None, what="step 11's form")
-        eleven.load_values({**eleven.step.spec().params, "hidden": [40, 40]})  # a network of unknown speed
-        await until(pilot, lambda: eleven.form.values.get("hidden") == [40, 40], what="the new hidden layers")
+        eleven.load_values(
+            {**eleven.step.spec().params, "hidden": [400, 400, 400]}
+        )  # unknown speed, slow enough to stop
+        await until(pilot, lambda: eleven.form.values.get("hidden") == [400, 400, 400], what="the new hidden layers")
         runs_before = len(lab.runs)
         app.lab_screen.query_one("#steps").focus()
         await pilot.press("t")
