@@ -22,6 +22,8 @@ KEYS = [
     ("x", "cancel the running job (the partial model is kept), or MNIST's speed trial"),
     ("f", "apply the fix the form offers (for example adaptive_rate off)"),
     ("k", "continue the finished run for more epochs (checkpoint)"),
+    ("s", "sweep: a list of values of one or two parameters as one H2O grid search"),
+    ("t  x  m  Esc", "on the sweep screen: start / cancel (finished models stay) / metric / back"),
     ("F1", "on a field of the form: H2O's help on that parameter, its default and allowed values"),
     ("c  s", "copy / save the code, when the code panel has focus"),
     ("space  l  o  Enter", "All runs: mark for comparison, load into the form, load an earlier model, open"),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tui.lab.frames import FrameInfo
     from tui.lab.mnist import Digit, MnistInfo
     from tui.lab.params import ParamMeta
+    from tui.lab.sweep_runner import SweepState
     from tui.lab.training import Run
 
 
@@ -167,3 +168,20 @@ class JournalProblem(Message):
     """The run journal could not be used or written; the app goes on."""
 
     text: str
+
+
+@dataclass(eq=False)
+class SweepUpdated(Message):
+    """A copy of a sweep after a look at its grid; ``run`` is a model that has just finished (once per model)."""
+
+    state: SweepState
+    run: Run | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer look replaces an older one still queued, unless the older brings a model or the end."""
+        return (
+            isinstance(message, SweepUpdated)
+            and message.state.sweep_id == self.state.sweep_id
+            and self.run is None
+            and not self.state.finished
+        )

@@ -158,20 +158,20 @@ class ScoringChart(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        markers = ["braille", "x", "+", "o"]
-        names = {"braille": "dots", "x": "x", "+": "+", "o": "o"}
+        markers = ["braille", "x", "+", "o", "*", "#", "@", "%"]
+        names = {"braille": "dots"}
         drawn = []
         for i, (name, xs, ys) in enumerate(self._series):
             if xs:
                 xs, ys = thin(xs, ys)
                 marker = markers[i % len(markers)]
                 plt.plot(xs, ys, marker=marker)
-                drawn.append(f"{names[marker]}: {name.split()[0]}")
+                drawn.append(f"{names.get(marker, marker)}: {name.split()[0]}")
         if not drawn:
             plt.plot([0.0], [0.0], marker=" ")
         key = ", ".join(drawn)
         if drawn:
-            plt.title(fit(self.size.width, f"{self._series_title} · {key}", key))
+            plt.title(fit(self.size.width, f"{self._series_title} · {key}", key, self._series_title))
         else:
             plt.title(fit(self.size.width, self._series_title))
         plt.xlabel("epochs")

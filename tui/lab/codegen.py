@@ -247,3 +247,44 @@ def fit_comments(code: str, width: int = CODE_WIDTH) -> str:
         if before:
             out.append(before)
     return "\n".join(out)
+
+
+def grid_code(script: str, hyper: dict[str, list[Any]], grid_id: str, sort_by: str, decreasing: bool) -> str:
+    """A single run's script (see :func:`run_code`) turned into the grid search that trains every combination of
+    ``hyper``: the swept parameters leave the estimator, ``H2OGridSearch`` trains, the grid is printed best first."""
+    lines = script.rstrip("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("model = H2ODeepLearningEstimator(")]
+    trains = [i for i, line in enumerate(lines) if line.startswith("model.train(")]
+    if not starts or not trains:
+        return script
+    start, train = starts[-1], trains[-1]
+    head = lines[:start]
+    estimator = lines[start:train]
+    while estimator and not estimator[-1].strip():
+        estimator.pop()
+    end = train if lines[train].endswith(")") else next(i for i in range(train, len(lines)) if lines[i] == ")")
+    call = lines[train : end + 1]
+    kept: list[str] = []
+    for line in estimator:
+        name = line.strip().split("=", 1)[0] if line.startswith("    ") and "=" in line else ""
+        if name in hyper:
+            while kept and kept[-1].strip().startswith("#"):
+                kept.pop()  # the swept value's comment goes with it
+            continue
+        kept.append(line)
+    if len(kept) == 2 and kept[-1] == ")":
+        kept = ["model = H2ODeepLearningEstimator()"]
+    importing = "from h2o.estimators import H2ODeepLearningEstimator"
+    head = [line + ("\nfrom h2o.grid import H2OGridSearch" if line == importing else "") for line in head]
+    grid = ["", "# every combination of these values is one model", "hyper_params = {"]
+    grid += [f'    "{name}": {py(list(values))},' for name, values in hyper.items()]
+    grid += ["}"]
+    grid.append(
+        wrapped_call("grid = H2OGridSearch(", ["model", "hyper_params=hyper_params", f'grid_id="{grid_id}"'], ")")
+    )
+    call[0] = call[0].replace("model.train(", "grid.train(", 1)
+    report = [
+        "# the models, best first (on the validation frame when there is one)",
+        f'print(grid.get_grid(sort_by="{sort_by}", decreasing={decreasing}))',
+    ]
+    return "\n".join([*head, *kept, *grid, *call, *report]) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import logging
@@ -9,7 +10,7 @@ import secrets
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tui.lab.config import LabConfig
@@ -199,14 +200,45 @@ class Jobs:
         interval: float | None = None,
     ) -> Run:
         """Start a job and follow it to its end, reporting a copy of the run after every look."""
+        with self.trainer():
+            return self._train(spec, on_update, should_cancel, interval)
+
+    @contextlib.contextmanager
+    def trainer(self) -> Iterator[None]:
+        """Count a loop that follows a job (a run's, a sweep's): closing the lab waits for it to end."""
         with self._trainers:
             self._training += 1
         try:
-            return self._train(spec, on_update, should_cancel, interval)
+            yield
         finally:
             with self._trainers:
                 self._training -= 1
                 self._trainers.notify_all()
+
+    def adopt(self, run: Run, model: dict, status: str = DONE) -> Run:
+        """A model another job trained (a grid search's) becomes a run of this session: its final model is read
+        into ``run``, which joins the runs, the journal and (with a journal) the saved models."""
+        _read_final_model(run, model)
+        run.status = status
+        run.progress = 1.0 if status == DONE else run.progress
+        output = model.get("output") or {}
+        start, end = output.get("start_time"), output.get("end_time")
+        if isinstance(start, (int, float)) and isinstance(end, (int, float)) and start > 0 and end >= start:
+            run.started_at, run.finished_at = start / 1000.0, end / 1000.0
+        else:
+            run.finished_at = time.time()
+        self.models.holds(run.model_id)
+        with self._lock:
+            self.runs.append(run)
+        self.journal.save_run(run)
+        if self.config.keep_journal:
+            try:
+                self.models.save_model(run)
+            except LabError as exc:
+                run.notes.append(exc.message)
+                self.journal.save_run(run)
+        log.info("%s is %s of a grid", run.run_id, run.model_id)
+        return run
 
     def _train(
         self,

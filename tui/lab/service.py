@@ -44,6 +44,8 @@ from tui.lab.scoring import Scoring
 from tui.lab.session import Session, stop_quietly
 from tui.lab.speed import Speeds, steady_speed
 from tui.lab.steps import Step
+from tui.lab.sweep import SweepPlan
+from tui.lab.sweep_runner import SweepRunner, SweepState
 from tui.lab.tidy import keys_made, remove_keys
 from tui.lab.training import DONE, Run, RunSpec
 from tui.lab.weights import LayerWeights
@@ -77,6 +79,7 @@ class Lab:
         self.checks = ParamChecks(self.session, self.data)
         self.scoring = Scoring(self.session, self.data, self.models)
         self.table = RunTable(self.models.past_runs)
+        self.sweeps = SweepRunner(self.session, self.data, self.jobs, self._publish)
         self._close_done = threading.Event()  # set once close() has finished
 
     # -- state the screens read ---------------------------------------------------------------
@@ -212,6 +215,7 @@ class Lab:
         if self.session.cluster is None:
             self.journal.close()
             return
+        self.sweeps.cancel()
         self.jobs.cancel_running()
         # A job's own loop saves the cancelled run's partial model: give it a moment, with the cluster still up.
         self.jobs.wait_for_trainers(timeout=15)
@@ -228,7 +232,7 @@ class Lab:
             rest = self.session.rest()
         except LabError:
             return []
-        return remove_keys(rest, keys_made(self.data.made_keys(), self.jobs.runs))
+        return remove_keys(rest, keys_made(self.data.made_keys(), self.jobs.runs) + self.sweeps.grid_ids)
 
     # -- data ---------------------------------------------------------------------------------
     def resolve(self, name: str, progress: Callable[[int, int | None], None] | None = None) -> ResolvedData:
@@ -364,6 +368,26 @@ class Lab:
         self.table.publish(run)
         if run.status == DONE and run.measured_speed:
             self.speeds.remember(run.spec, run.measured_speed)
+
+    # -- sweeps (see tui/lab/sweep.py and tui/lab/sweep_runner.py) ------------------------------
+    def sweep(
+        self,
+        plan: SweepPlan,
+        on_update: Callable[[SweepState, Run | None], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> SweepState:
+        """Train every combination of a sweep as one H2O grid search; each finished model is a run."""
+        return self.sweeps.run(plan, on_update, should_cancel)
+
+    def cancel_sweep(self) -> None:
+        """Stop the running sweep; the models it finished are kept."""
+        self.sweeps.cancel()
+
+    def sweep_code(self, plan: SweepPlan, metric: str, grid_id: str = "") -> str:
+        """The h2o-py script of the grid search that trains ``plan`` (what :meth:`sweep` runs)."""
+        from tui.lab.sweep_code import sweep_code  # noqa: PLC0415
+
+        return sweep_code(self.code, plan, metric, grid_id or self.sweeps.next_grid_key())
 
     def continue_params(self, run: Run) -> dict[str, Any]:
         """The parameters that continue a finished run from its checkpoint."""

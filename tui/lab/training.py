@@ -211,6 +211,7 @@ class Run:
     resolved: list[list[Any]] | None = None  # [parameter, given, used] where H2O used another value (None: not read)
     weights: list[dict] = field(default_factory=list)  # the weights' summary by layer, once read (tui/lab/weights.py)
     session: str = ""  # the token of the lab session that trained it (the export's "latest session")
+    sweep: str = ""  # the sweep (an H2O grid search) that trained it, if any
 
     @property
     def epochs_done(self) -> float:

@@ -170,6 +170,9 @@ class StepViews(LabAppBase):
             return bool(view.check_step_action(name))
         if action == "restart_cluster":
             return self.cluster_state in ("failed", "lost")
+        if action == "open_sweep":
+            view = self.current_view()
+            return view is not None and view.step.kind in TRAINING_KINDS
         return True
 
     def on_step_list_chosen(self, message) -> None:

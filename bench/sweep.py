@@ -1,0 +1,98 @@
+"""What does a sweep cost against training the same models one by one? Step 4, a few values of epochs.
+
+    python bench/sweep.py [--epochs 2,5,10,20] [--rounds 2] [--data-dir DIR]
+
+In one process, on one private cluster and the same frames: the models are trained once as a sweep (the lab's
+sweep code, one H2O grid search, each finished model made a run) and once one by one through the lab
+(``Lab.train``, each job followed live), alternating which goes first from round to round. The script prints
+the wall time of each way, per round and as medians, and the ratio sweep / one by one.
+
+The cars data is H2O's cars_20mpg.csv, complete in the repository's tests/data (the default); --data-dir DIR
+(or H2O_LAB_DATA) gives another directory holding it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.data import add_data_dir, data_dir  # noqa: E402
+from tui.lab.cluster import ClusterOptions  # noqa: E402
+from tui.lab.params import canonical  # noqa: E402
+from tui.lab.service import Lab, LabConfig  # noqa: E402
+from tui.lab.steps import step  # noqa: E402
+from tui.lab.sweep import Axis, SweepPlan  # noqa: E402
+from tui.lab.sweep_runner import SWEEP_DONE  # noqa: E402
+from tui.lab.training import DONE  # noqa: E402
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+
+
+def as_sweep(lab: Lab, plan: SweepPlan) -> tuple[float, list[float]]:
+    started = time.perf_counter()
+    state = lab.sweep(plan)
+    elapsed = time.perf_counter() - started
+    if state.status != SWEEP_DONE or len(state.runs) != plan.count:
+        raise SystemExit(f"the sweep ended {state.status} with {len(state.runs)} models: {state.error}")
+    return elapsed, [r.metric("MSE", "validation") for r in state.runs]
+
+
+def one_by_one(lab: Lab, plan: SweepPlan) -> tuple[float, list[float]]:
+    started = time.perf_counter()
+    mses = []
+    for combo in plan.combos():
+        run = lab.train(plan.spec_for(combo))
+        if run.status != DONE:
+            raise SystemExit(f"{run.run_id} ended {run.status}: {run.error}")
+        mses.append(run.metric("MSE", "validation"))
+    return time.perf_counter() - started, mses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", default="2,5,10,20", help="the values of epochs (default: 2,5,10,20)")
+    parser.add_argument("--rounds", type=int, default=2)
+    add_data_dir(parser, default=REPO_DATA)
+    args = parser.parse_args()
+
+    directory = data_dir(args.data_dir, ["cars"], default=REPO_DATA)
+    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=directory, download=False, keep_journal=False))
+    print("starting a private cluster ...", flush=True)
+    lab.start_cluster()
+    try:
+        info = lab.load_cars()
+        metas = {m.name: m for m in lab.param_metas()}
+        status = lab.cluster_status()
+        print(f"cars data: {info.source.describe()}")
+        print(f"cluster: H2O {status.version}, {status.cores} cores, {status.nodes} node(s)")
+        spec = step(4).spec()
+        spec.params = canonical(spec.params, metas)
+        values = [float(v) for v in args.epochs.split(",")]
+        plan = SweepPlan(spec, [Axis("epochs", values)])
+        print(f"step 4, epochs {', '.join(f'{v:g}' for v in values)}: {plan.count} models a way\n", flush=True)
+        warm = SweepPlan(spec, [Axis("epochs", [1.0, 2.0])])  # untimed: the JVM warms up on both ways
+        as_sweep(lab, warm)
+        one_by_one(lab, warm)
+        sweeps, singles = [], []
+        for round_ in range(args.rounds):
+            order = ("sweep", "one by one") if round_ % 2 == 0 else ("one by one", "sweep")
+            for way in order:
+                elapsed, mses = as_sweep(lab, plan) if way == "sweep" else one_by_one(lab, plan)
+                (sweeps if way == "sweep" else singles).append(elapsed)
+                shown = ", ".join(f"{m:.4f}" for m in mses)
+                print(f"round {round_ + 1}  {way:<10}  {elapsed:6.1f} s   validation MSE {shown}", flush=True)
+        sweep, single = statistics.median(sweeps), statistics.median(singles)
+        print(f"\nmedian wall time: sweep {sweep:.1f} s, one by one {single:.1f} s")
+        print(f"ratio sweep / one by one: {sweep / single:.2f}")
+    finally:
+        lab.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

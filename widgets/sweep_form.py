@@ -1,0 +1,192 @@
+"""The sweep's setup: a preset, one or two parameters with the values to try, and what that costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Select, Static
+
+from tui.lab.params import LIST_TYPES, ParamError, ParamMeta
+from tui.lab.steps import Step
+from tui.lab.sweep import (
+    SWEEP_TYPES,
+    Axis,
+    Preset,
+    SweepPlan,
+    apply_preset,
+    check_plan,
+    parse_axis,
+    presets_for,
+)
+from tui.lab.training import RunSpec
+
+NONE = "-"  # the second parameter's "no second parameter"
+OWN = "own"  # the preset select's "my own values"
+# Parameters a sweep is most often about, offered first (after the step's own).
+COMMON = ("epochs", "hidden", "activation", "hidden_dropout_ratios", "input_dropout_ratio", "l1", "l2", "rate")
+
+
+def param_order(step: Step, metas: dict[str, ParamMeta]) -> list[str]:
+    """The step's own parameters, the common ones, then the rest by name (only those a sweep can vary)."""
+    first = [n for n in (*step.taught, *COMMON) if n in metas]
+    rest = sorted(n for n in metas if n not in first)
+    ordered = list(dict.fromkeys(first + rest))
+    return [n for n in ordered if metas[n].type in SWEEP_TYPES]
+
+
+class SweepForm(Vertical):
+    """What to sweep; posts :class:`SweepForm.Changed` after every change, with the plan or the reason there is none."""
+
+    DEFAULT_CSS = """
+    SweepForm {
+        height: auto;
+        padding: 0 1;
+    }
+    SweepForm Horizontal {
+        height: auto;
+    }
+    SweepForm .name {
+        width: 12;
+        padding-top: 1;
+    }
+    SweepForm Select {
+        width: 30;
+    }
+    SweepForm Input {
+        width: 1fr;
+    }
+    SweepForm .field-error {
+        color: $error;
+        height: auto;
+        padding-left: 12;
+    }
+    SweepForm .field-error.empty {
+        display: none;
+    }
+    SweepForm #sweep-preset-note {
+        color: $text-muted;
+        height: auto;
+        padding-left: 12;
+    }
+    """
+
+    @dataclass(eq=False)
+    class Changed(Message):
+        """The plan as typed now (None while a field is wrong), and the sentence that says why not."""
+
+        plan: SweepPlan | None
+        problem: str
+
+    def __init__(self, step: Step, spec: RunSpec, metas: list[ParamMeta]) -> None:
+        super().__init__(id="sweep-form")
+        self.step = step
+        self.base = spec
+        self.metas = {m.name: m for m in metas}
+        self.presets = presets_for(step.number)
+        self.preset: Preset | None = None
+        self.plan: SweepPlan | None = None
+        self.problem = ""
+        self._names = param_order(step, self.metas)
+
+    def compose(self) -> ComposeResult:
+        """The preset, then each parameter with its values and its message."""
+        options = [(p.title, p.key) for p in self.presets] + [("My own values", OWN)]
+        with Horizontal():
+            yield Static("Preset", classes="name")
+            yield Select(options, value=OWN, allow_blank=False, id="sweep-preset")
+        yield Static("", id="sweep-preset-note")  # what the preset sets besides the swept values
+        params = [(n, n) for n in self._names]
+        for index in (1, 2):
+            with Horizontal():
+                yield Static(f"Parameter {index}", classes="name")
+                first = params if index == 1 else [("none", NONE), *params]
+                start = "epochs" if index == 1 and "epochs" in self.metas else (first[0][1] if first else NONE)
+                yield Select(first, value=start, allow_blank=False, id=f"sweep-param-{index}")
+                yield Input(placeholder="values, commas apart", id=f"sweep-values-{index}")
+            yield Static("", id=f"sweep-error-{index}", classes="field-error empty")
+        with Horizontal(id="sweep-buttons"):
+            yield Button("Start sweep (t)", id="sweep-start", variant="primary")
+
+    def on_mount(self) -> None:
+        """Open on the step's first preset, when it has one."""
+        if self.presets:
+            self.query_one("#sweep-preset", Select).value = self.presets[0].key
+            self.use_preset(self.presets[0])
+        else:
+            self.query_one("#sweep-values-1", Input).value = "5, 10, 20"
+            self._check()
+
+    def use_preset(self, preset: Preset) -> None:
+        """Fill the fields from a preset (its other values go on top of the form's)."""
+        self.preset = preset
+        axes = list(preset.axes) + [(NONE, "")] * (2 - len(preset.axes))
+        for index, (name, text) in enumerate(axes, start=1):
+            self.query_one(f"#sweep-param-{index}", Select).value = name
+            self.query_one(f"#sweep-values-{index}", Input).value = text
+        self._note(f"also sets {preset.note()}" if preset.note() else "")
+        self._check()
+
+    @on(Select.Changed, "#sweep-preset")
+    def _preset_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        preset = next((p for p in self.presets if p.key == event.value), None)
+        if preset is None:
+            self.preset = None
+            self._note("")
+            self._check()
+        elif preset is not self.preset:
+            self.use_preset(preset)
+
+    @on(Select.Changed, "#sweep-param-1, #sweep-param-2")
+    def _param_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        index = 1 if event.select.id == "sweep-param-1" else 2
+        meta = self.metas.get(str(event.value))
+        hint = "lists apart with ';', e.g. 64; 128, 128" if meta and meta.type in LIST_TYPES else "values, commas apart"
+        if meta is not None and meta.values:
+            hint = ", ".join(meta.values[:4])
+        self.query_one(f"#sweep-values-{index}", Input).placeholder = hint
+        self._check()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._check()
+
+    def spec(self) -> RunSpec:
+        """The form's run, with the preset's other values on top."""
+        return apply_preset(self.base, self.preset) if self.preset is not None else self.base
+
+    def _check(self) -> None:
+        spec = self.spec()
+        axes: list[Axis] = []
+        wrong = False
+        for index in (1, 2):
+            name = str(self.query_one(f"#sweep-param-{index}", Select).value)
+            text = self.query_one(f"#sweep-values-{index}", Input).value
+            message = ""
+            if name != NONE:
+                try:
+                    axes.append(parse_axis(name, text, self.metas, spec.params))
+                except ParamError as exc:
+                    message, wrong = f"✗ {exc}", True
+            self._say(index, message)
+        plan = SweepPlan(spec, axes)
+        problem = "fix the values marked ✗" if wrong else (check_plan(plan) or "")
+        self.plan = None if problem else plan
+        self.problem = problem
+        self.post_message(self.Changed(self.plan, problem))
+
+    def _note(self, text: str) -> None:
+        note = self.query_one("#sweep-preset-note", Static)
+        note.update(text)
+        note.display = bool(text)
+
+    def _say(self, index: int, message: str) -> None:
+        field = self.query_one(f"#sweep-error-{index}", Static)
+        field.update(message)
+        field.set_class(not message, "empty")
