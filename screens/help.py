@@ -24,6 +24,8 @@ KEYS = [
     ("k", "continue the finished run for more epochs (checkpoint)"),
     ("s", "sweep: a list of values of one or two parameters as one H2O grid search"),
     ("t  x  m  Esc", "on the sweep screen: start / cancel (finished models stay) / metric / back"),
+    ("g", "the step's goals: reached or not, the best run against each target; h one more hint"),
+    ("← →  a", "quiz (step 13): another question; a takes it again once every question is answered"),
     ("F1", "on a field of the form: H2O's help on that parameter, its default and allowed values"),
     ("c  s", "copy / save the code, when the code panel has focus"),
     ("space  l  o  Enter", "All runs: mark for comparison, load into the form, load an earlier model, open"),

@@ -108,7 +108,12 @@ def needs_h2o(item: pytest.Item) -> bool:
     return any(_calls_code_that_starts_h2o(f, seen) for f in functions if f is not None)
 
 
-PICTURE_FILES = {"test_snapshots.py", "test_terminals.py"}  # whole screens drawn and compared: a minute or two
+PICTURE_FILES = {
+    "test_snapshots.py",
+    "test_terminals.py",
+    "test_exercise_snapshots.py",
+    "test_sweep_snapshots.py",
+}  # whole screens drawn and compared: a minute or two
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker

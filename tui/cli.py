@@ -35,6 +35,7 @@ examples:
   h2o-lab                                    start a private cluster and begin
   h2o-lab --data-dir /srv/class-data         use data a teacher staged offline
   h2o-lab --max-mem 2g --nthreads 2          a smaller private cluster
+  h2o-lab --exercises class-goals.toml       goals, hints and a quiz of your own
   h2o-lab --url https://h2o.example.org:54321 --user alice
                                              use an existing cluster (never stopped by h2o-lab)
   h2o-lab class --count 20                   prepare one cluster for a class (see h2o-lab class --help)
@@ -157,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
         "server holding the same files (default: H2O_LAB_MIRROR)",
     )
     data.add_argument("--offline", action="store_true", help="never download; use staged or cached files only")
+    data.add_argument(
+        "--exercises",
+        type=Path,
+        metavar="FILE",
+        help="goals, hints and quiz questions of your own (TOML; default: exercises.toml in the data directory, "
+        "else the lab's own)",
+    )
     parser.add_argument("--version", action="version", version=f"h2o-lab {__version__}")
     return parser
 
@@ -176,6 +184,7 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         if not data_dir.is_dir():
             parser.error(f"--data-dir {data_dir}: not a directory")
         args.data_dir = data_dir.resolve()
+    args.exercises = _exercises(parser, args.exercises, args.data_dir)
     if args.url is None:
         for flag, value in (("--user", args.user), ("--insecure", args.insecure)):
             if value:
@@ -220,6 +229,26 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     return args, config
 
 
+def _exercises(parser: argparse.ArgumentParser, given: Path | None, data_dir: Path | None) -> Path | None:
+    """The teacher's exercises file (--exercises, or exercises.toml in the data directory), checked before anything
+    starts: each mistake with its line, and exit status 2."""
+    if given is not None:
+        given = Path(os.path.expanduser(str(given)))
+    elif data_dir is None or not (data_dir / "exercises.toml").is_file():
+        return None  # the lab's own, read by the app (no import here: the start stays quick)
+    from tui.lab import exercises  # noqa: PLC0415
+
+    path = exercises.exercises_path(given, data_dir)
+    if path is None:
+        return None
+    try:
+        exercises.load(path)
+    except exercises.ExercisesError as error:
+        flag = "--exercises " if given is not None else ""
+        parser.error(f"{flag}{error.message()}")
+    return path.resolve()
+
+
 def setup_logging() -> Path | None:
     """The app's log goes to the state directory; nothing is ever printed on the screen."""
     root = logging.getLogger()
@@ -252,14 +281,14 @@ def main(argv: list[str] | None = None) -> int:
         from tui.export_cli import main as export_main  # noqa: PLC0415
 
         return export_main(argv[1:])
-    _args, config = parse_args(argv)
+    args, config = parse_args(argv)
     setup_logging()
     logging.getLogger("h2o-lab").info("h2o-lab %s starting", __version__)
 
     from tui.app import make_app  # noqa: PLC0415 - keeps --help fast
     from tui.safety import ExitWatchdog  # noqa: PLC0415
 
-    app = make_app(config=config)
+    app = make_app(config=config, exercises=args.exercises)
     app.watchdog = ExitWatchdog(lambda: app.lab.close(leaving=True))
     code = 0
     try:

@@ -1,4 +1,4 @@
-"""The sidebar: the walkthrough's steps, marked done, current or to do."""
+"""The sidebar: the walkthrough's steps, marked done, current or to do, and how many of their goals are reached."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class StepList(SafePaging):
         self.current = steps[0].number
         self.done: set[int] = set()
         self.busy: set[int] = set()
+        self.goals: dict[int, str] = {}  # step number -> ★ (every goal reached) or ☆ (some)
         self._fill()
 
     def _label(self, step: Step) -> Text:
@@ -60,12 +61,11 @@ class StepList(SafePaging):
             mark, style = DONE, "green"
         else:
             mark, style = TODO, "dim"
-        text = Text.assemble(
-            (f"{mark}", style), (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style)
+        # The second column: … while the step's model trains, else ★ or ☆ for its goals (the widest title fits).
+        second = ("…", "yellow") if step.number in self.busy else (self.goals.get(step.number, " "), "bold yellow")
+        return Text.assemble(
+            (f"{mark}", style), second, (f"{step.number:>2} ", "dim"), (step.title, "" if style == "dim" else style)
         )
-        if step.number in self.busy:
-            text.append(" …", style="yellow")
-        return text
 
     def _fill(self, follow: bool = False) -> None:
         """Redraw the labels; the cursor follows the current step when it changed."""
@@ -76,12 +76,14 @@ class StepList(SafePaging):
         self.highlighted = index if follow or highlighted is None else highlighted
 
     def update_state(self, current: int, done: set[int], busy: set[int] | None = None) -> None:
-        """Mark the current, done and busy steps; redrawn only when something changed."""
-        state = (current, set(done), set(busy or ()))
-        if state == (self.current, self.done, self.busy):
+        """Mark the current, done and busy steps and the goals reached; redrawn only when something changed."""
+        provider = getattr(self.app, "goal_marks", None)  # the app checks new runs against the goals here
+        goals = dict(provider()) if callable(provider) else {}
+        state = (current, set(done), set(busy or ()), goals)
+        if state == (self.current, self.done, self.busy, self.goals):
             return
         follow = current != self.current
-        self.current, self.done, self.busy = state
+        self.current, self.done, self.busy, self.goals = state
         self._fill(follow)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

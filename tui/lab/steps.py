@@ -21,7 +21,7 @@ class Step:
     key: str
     title: str  # short, for the sidebar
     heading: str  # the step's screen title
-    kind: str  # "cluster", "data" or "train"
+    kind: str  # "cluster", "data", "mnist-data", "train", "evaluation", "quiz", or "runs" for the page of all runs
     lesson: str
     params: dict[str, Any] = field(default_factory=dict)
     # Parameters the lab adds so that the chart gets enough points, shown with their reason.
@@ -302,6 +302,20 @@ STEPS += [
             "yes to and at the real yeses: how precise it stays as it finds more of them. Its baseline is the "
             "share of yeses, so when positives are rare it shows weaknesses that AUC, buoyed by the many easy "
             "noes, hides."
+        ),
+    ),
+]
+
+STEPS += [
+    Step(
+        number=13,
+        key="quiz",
+        title="Quiz",
+        heading="Quiz: what did the runs show?",
+        kind="quiz",
+        lesson=(
+            "Multiple choice on what you saw along the way. Each answer is explained as soon as you give it; the "
+            "first one counts, and your score is kept."
         ),
     ),
 ]

@@ -1,0 +1,132 @@
+"""A step's goals: each one reached or not, the best run so far against its target, and hints one at a time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+
+from screens.dialogs import Dialog
+from tui.lab.exercises import GoalStatus, Progress, fmt_value
+from tui.lab.steps import Step
+
+if TYPE_CHECKING:
+    from tui.app import LabApp
+
+REACHED = "✓"
+NOT_YET = "·"
+
+
+def goal_text(status: GoalStatus, shown: int, selected: bool, several: bool) -> Table:
+    """One goal as the dialog shows it: reached or not, the target, the best run, the hints shown so far.
+
+    Two columns, so that long lines wrap under the text: the marks (▸ the goal h gives hints for; ✓ reached).
+    """
+    goal = status.goal
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3 if several else 1, no_wrap=True)
+    grid.add_column(ratio=1)
+    pointer = ("▸ " if selected else "  ") if several else ""
+    mark = REACHED if status.reached else NOT_YET
+    head = Text.assemble(
+        ("Reached: " if status.reached else "Not yet: ", "bold green" if status.reached else "bold"),
+        (goal.text, "bold" if selected else ""),
+    )
+    grid.add_row(Text(pointer + mark, style="bold"), head)
+    grid.add_row("", Text(f"Target: {goal.target_label(status.reference)}"))
+    conditions = ", ".join(c.label() for c in goal.when)
+    if conditions:
+        grid.add_row("", Text(f"Counts runs with {conditions}", style="dim"))
+    if status.best is not None:
+        grid.add_row("", Text(f"Best so far: {fmt_value(status.best)} ({status.best_run})"))
+    elif status.note:
+        grid.add_row("", Text(f"Best so far: {status.note}", style="italic"))
+    for number, hint in enumerate(goal.hints[:shown], start=1):
+        grid.add_row("", Text.assemble((f"Hint {number}: ", "bold"), hint))
+    left = len(goal.hints) - shown
+    if left > 0:
+        grid.add_row("", Text(f"{'h: a hint' if shown == 0 else 'h: the next hint'} ({left} left)", style="dim"))
+    elif goal.hints:
+        grid.add_row("", Text("No more hints.", style="dim"))
+    return grid
+
+
+class GoalsDialog(Dialog):
+    """The goals of a step; h shows one more hint of the goal marked ▸ (↑ ↓ choose it); Escape closes."""
+
+    DEFAULT_CSS = """
+    GoalsDialog > Vertical {
+        width: 76;
+    }
+    GoalsDialog #goals-scroll {
+        height: auto;
+        max-height: 18;
+    }
+    GoalsDialog .goal {
+        height: auto;
+        margin-bottom: 1;
+    }
+    GoalsDialog #goals-keys {
+        height: auto;
+        color: $text-muted;
+    }
+    """
+    BINDINGS = [
+        Binding("h", "hint", "Next hint", id="goals.hint", tooltip="Show one more hint of the goal marked ▸"),
+        Binding("down,j", "select(1)", "Next goal", id="goals.next", tooltip="Mark the next goal for hints"),
+        Binding("up,k", "select(-1)", "Prev goal", id="goals.prev", show=False, tooltip="Mark the previous goal"),
+    ]
+
+    def __init__(self, step: Step, statuses: list[GoalStatus], progress: Progress) -> None:
+        super().__init__()
+        self.step = step
+        self.statuses = statuses
+        self.progress = progress
+        # The first goal not reached that still has hints to give, else the first goal.
+        self.selected = next((i for i, s in enumerate(statuses) if not s.reached), 0)
+
+    def compose(self) -> ComposeResult:
+        """A title, each goal, and the keys."""
+        with Vertical():
+            reached = sum(1 for s in self.statuses if s.reached)
+            yield Static(
+                f"Step {self.step.number} · {self.step.title}: goals ({reached} of {len(self.statuses)} reached)",
+                classes="title",
+            )
+            with VerticalScroll(id="goals-scroll"):
+                for index in range(len(self.statuses)):
+                    yield Static(id=f"goal-{index}", classes="goal")
+            several = len(self.statuses) > 1
+            keys = "h hint · ↑ ↓ choose a goal · Esc close" if several else "h hint · Esc close"
+            yield Static(f"Every finished run is checked. {keys}", id="goals-keys")
+
+    def on_mount(self) -> None:
+        """Draw the goals."""
+        self._draw()
+
+    def _draw(self) -> None:
+        several = len(self.statuses) > 1
+        for index, status in enumerate(self.statuses):
+            shown = self.progress.hints_shown(status.goal)
+            self.query_one(f"#goal-{index}", Static).update(goal_text(status, shown, index == self.selected, several))
+
+    def action_select(self, delta: int) -> None:
+        """Mark another goal (the one h gives hints for)."""
+        self.selected = (self.selected + delta) % len(self.statuses)
+        self._draw()
+        self.query_one("#goals-scroll").scroll_to_widget(self.query_one(f"#goal-{self.selected}"), animate=False)
+
+    def action_hint(self) -> None:
+        """One more hint of the marked goal, remembered for the next session."""
+        goal = self.statuses[self.selected].goal
+        if self.progress.hints_shown(goal) >= len(goal.hints):
+            self.notify("That goal has no more hints." if goal.hints else "That goal has no hints.", timeout=3)
+            return
+        cast("LabApp", self.app).reveal_hint(goal)
+        self._draw()
+        self.query_one("#goals-scroll").scroll_to_widget(self.query_one(f"#goal-{self.selected}"), animate=False)

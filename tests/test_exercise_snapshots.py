@@ -1,0 +1,87 @@
+"""Pictures of the exercises at 80x24 and 120x40: goals ticked in the step list, a step's goals with a hint, the quiz."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import replay
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """The plugin's comparison, taken once the screen is drawn to its end (replay.drawn)."""
+
+    def compare(app, *, run_before=None, **kwargs):
+        async def before(pilot):
+            if run_before is not None:
+                await run_before(pilot)
+            await replay.drawn(pilot)
+
+        return snap_compare(app, run_before=before, **kwargs)
+
+    return compare
+
+
+async def _runs_that_reach_goals(pilot) -> None:
+    """Step 3's recorded run, then step 4's with a better validation MSE: step 3 has all its goals, step 4 one of two."""
+    app = pilot.app
+    three = replay.run(3)
+    three.metrics["training"]["MSE"] = 0.125
+    replay.replayed_run(app, three)
+    four = replay.run(4)
+    four.metrics["validation"]["MSE"] = 0.0859
+    await replay.show_run(pilot, 4, recorded=four)
+    app.clear_notifications()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_goals_ticked_in_the_step_list(snap_compare, size):
+    async def before(pilot):
+        await _runs_that_reach_goals(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_a_steps_goals_with_a_hint(snap_compare, size):
+    async def before(pilot):
+        await _runs_that_reach_goals(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("h")  # the goal marked is the one not reached yet
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+async def _quiz(pilot) -> None:
+    await replay.loaded(pilot)
+    pilot.app.show_step(13)
+    await pilot.pause()
+    await pilot.press("tab")  # from the step list to the choices
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_a_quiz_question(snap_compare, size):
+    async def before(pilot):
+        await _quiz(pilot)
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_a_quiz_question_answered_and_explained(snap_compare, size):
+    async def before(pilot):
+        await _quiz(pilot)
+        await pilot.press("enter")  # a): not the right one
+        await pilot.pause()
+        await pilot.press("enter")  # on to the next question
+        await pilot.pause()
+        await pilot.press("down", "enter")  # b): not the right one either, explained
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)

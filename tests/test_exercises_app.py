@@ -1,0 +1,163 @@
+"""Exercises in the app: a real run checked against its step's goals, the tick in the step list, hints kept in
+the journal, and everything restored on the next start."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from tests.waiting import rendered, until
+from tui.app import make_app
+from tui.lab.cluster import ClusterOptions
+from tui.lab.service import Lab, LabConfig
+from tui.lab.training import DONE, Run
+from tui.parts.goals import JOURNAL_KEY
+
+GOALS = """
+[[goal]]
+id = "reach-{tag}"
+step = 4
+text = "Any validation MSE under 10 with the tiny network."
+metric = "mse"
+target = 10
+when = {{ hidden = [7], epochs = 2 }}
+hints = ["Press t."]
+
+[[goal]]
+id = "miss-{tag}"
+step = 4
+text = "A validation MSE under 0.0001: out of reach."
+metric = "mse"
+target = 0.0001
+when = {{ hidden = [7] }}
+hints = ["First hint.", "Second hint."]
+
+[[question]]
+id = "q-{tag}"
+text = "Two choices?"
+choices = ["yes", "no"]
+answer = "yes"
+explain = "There are two."
+"""
+
+
+def _file(tmp_path: Path, tag: str) -> Path:
+    path = tmp_path / "goals.toml"
+    path.write_text(GOALS.format(tag=tag))
+    return path
+
+
+async def test_a_real_run_reaches_one_goal_of_two_and_is_ticked(lab, tmp_path):
+    """A tiny network (one layer of 7 units, 2 epochs: about a second) trained on step 4 through the app."""
+    tag = uuid.uuid4().hex[:8]
+    app = make_app(lab, health_interval=0, exercises=_file(tmp_path, tag))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(4)
+        await pilot.pause()
+        four = app.lab_screen.view(4)
+        await until(pilot, lambda: four.form is not None, what="step 4's form")
+        four.load_values({**four.step.spec().params, "hidden": [7], "epochs": 2})
+        await pilot.press("t")
+        await until(pilot, lambda: four.run is not None and four.run.finished, what="step 4 to finish", timeout=60)
+        assert four.run.status == DONE, four.run.error
+        steps = app.lab_screen.query_one("#steps")
+        await until(pilot, lambda: steps.goals.get(4) == "☆", what=lambda: f"one goal of two ticked: {steps.goals}")
+        reached = app.exercise_progress.reached
+        assert reached[f"reach-{tag}"]["run"] == four.run.run_id and f"miss-{tag}" not in reached
+        label = str(steps.get_option_at_index(3).prompt)
+        assert "☆ 4 Validation" in label
+        assert lab.journal.state(JOURNAL_KEY)["reached"][f"reach-{tag}"]["run"] == four.run.run_id
+
+        await pilot.press("g")
+        await until(pilot, lambda: type(app.screen).__name__ == "GoalsDialog", what="the goals dialog")
+        dialog = app.screen
+        first, second = (rendered(dialog.query_one(f"#goal-{i}")) for i in (0, 1))
+        assert "Reached: Any validation MSE" in first and four.run.run_id in first
+        assert "Not yet: A validation MSE under 0.0001" in second and "Best so far:" in second
+        await pilot.press("h")  # the marked goal is the one not reached
+        await until(pilot, lambda: "Hint 1: First hint." in rendered(dialog.query_one("#goal-1")), what="a hint")
+        assert "Second hint" not in rendered(dialog.query_one("#goal-1"))
+        assert lab.journal.state(JOURNAL_KEY)["hints"][f"miss-{tag}"] == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ != "GoalsDialog", what="the dialog to close")
+
+
+async def test_goals_hints_and_quiz_answers_come_back_on_the_next_start(tmp_path):
+    """No cluster: a finished run of an earlier session in the journal ticks its goal at start, without a word."""
+    tag = "restore"
+    journal = tmp_path / "journal.sqlite3"
+    config = LabConfig(
+        cluster=ClusterOptions(),
+        download=False,
+        journal_path=journal,
+        models_dir=tmp_path / "models",
+    )
+    first = Lab(config)
+    run = Run.from_dict(
+        {
+            "run_id": "run-1",
+            "spec": {**first_spec(), "params": {"hidden": [7], "epochs": 2}},
+            "status": DONE,
+            "metrics": {"training": {"MSE": 0.5}, "validation": {"MSE": 0.4}},
+            "started_at": 1.0,
+            "finished_at": 3.0,
+        }
+    )
+    first.journal.save_run(run)
+    first.journal.save_state(JOURNAL_KEY, {"hints": {f"miss-{tag}": 2}, "answers": {f"q-{tag}": 1}})
+    first.journal.close()
+
+    lab = Lab(config)
+    app = make_app(lab, autostart=False, health_interval=0, exercises=_file(tmp_path, tag))
+    async with app.run_test(size=(80, 24)) as pilot:
+        steps = app.lab_screen.query_one("#steps")
+        await until(pilot, lambda: steps.goals.get(4) == "☆", what=lambda: f"the goal ticked at start: {steps.goals}")
+        assert app.exercise_progress.hints == {f"miss-{tag}": 2}
+        assert not [t for t in app.screen.query("Toast") if "Goal reached" in t.render().plain]
+        app.show_step(13)
+        await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
+        quiz = app.lab_screen.view(13)
+        await until(pilot, lambda: "score 0 of 1" in rendered(quiz.query_one("#quiz-status")), what="the score kept")
+        assert "you chose b), the answer is a)" in rendered(quiz.query_one("#quiz-explain"))
+    lab.close()
+
+
+def first_spec() -> dict:
+    from tui.lab.steps import step
+
+    return step(4).spec().to_dict()
+
+
+async def test_a_goal_that_compares_with_another_step_is_checked_again_when_that_step_trains():
+    """Step 5's gap goal beats the latest step 4 run: a step 5 run trained first is ticked once step 4 has a run."""
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        five = replay.run(5)
+        five.metrics = {"training": {"MSE": 0.15}, "validation": {"MSE": 0.14}}  # gap -0.01
+        replay.replayed_run(app, five)
+        await pilot.pause()
+        assert "dropout-gap" not in app.exercise_progress.reached
+        four = replay.run(4)
+        four.metrics = {"training": {"MSE": 0.10}, "validation": {"MSE": 0.12}}  # gap +0.02
+        replay.replayed_run(app, four)
+        await until(pilot, lambda: "dropout-gap" in app.exercise_progress.reached, what="step 5's gap goal")
+        assert app.exercise_progress.reached["dropout-gap"]["run"] == five.run_id
+        assert app.lab_screen.query_one("#steps").goals.get(5) == "☆"
+
+
+async def test_a_run_whose_news_never_reaches_the_app_is_checked_all_the_same():
+    """A sweep's models, say: published in the lab's run table only. The app's look at the table ticks them."""
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        three = replay.run(3)
+        three.metrics["training"]["MSE"] = 0.12
+        replay.remember(app, runs=(three,))  # no RunUpdated, no run_updated()
+        steps = app.lab_screen.query_one("#steps")
+        await until(pilot, lambda: steps.goals.get(3) == "★", what=lambda: f"step 3 ticked: {steps.goals}")

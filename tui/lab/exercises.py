@@ -1,0 +1,702 @@
+"""Exercises: the goals of each training step, their hints, and the quiz, read from a plain TOML file.
+
+The lab ships its own file (``exercises.toml`` beside this module); a teacher can give another with
+``--exercises FILE`` or by putting ``exercises.toml`` in the data directory. A file is checked when it is
+read, and every mistake is reported with the line it stands on (:class:`ExercisesError`).
+
+A goal names a step, a metric, a comparison and a target, optional conditions on the run, a text and its
+hints; :func:`check` says whether a finished run reaches it, and :func:`report` what the best run so far
+achieved. Nothing here needs H2O: goals are checked against the runs the lab already holds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tui.lab.quiz import Question
+from tui.lab.steps import BY_NUMBER, Step
+from tui.lab.training import DONE, Run
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+FILE_NAME = "exercises.toml"  # the name looked for in the data directory
+
+# Metric -> (its name in the run's metrics, its label, True when lower is better). gap, duration and epochs
+# are computed from the run itself.
+METRICS: dict[str, tuple[str, str, bool]] = {
+    "mse": ("MSE", "MSE", True),
+    "rmse": ("RMSE", "RMSE", True),
+    "mae": ("mae", "MAE", True),
+    "r2": ("r2", "R²", False),
+    "deviance": ("mean_residual_deviance", "deviance", True),
+    "logloss": ("logloss", "logloss", True),
+    "auc": ("AUC", "AUC", False),
+    "aucpr": ("pr_auc", "AUCPR", False),
+    "accuracy": ("accuracy", "accuracy", False),
+    "error": ("error", "error rate", True),
+    "mean_per_class_error": ("mean_per_class_error", "mean per-class error", True),
+    "gap": ("MSE", "gap between training and validation MSE", True),
+    "duration": ("", "training time (s)", True),
+    "epochs": ("", "epochs trained", True),
+}
+# The metrics H2O reports for each kind of model (gap, duration and epochs go with every kind).
+_BY_CATEGORY = {
+    "Regression": {"mse", "rmse", "mae", "r2", "deviance"},
+    "Binomial": {"mse", "rmse", "r2", "logloss", "auc", "aucpr", "mean_per_class_error"},
+    "Multinomial": {"mse", "rmse", "r2", "logloss", "accuracy", "error", "mean_per_class_error"},
+}
+_ANY_KIND = {"gap", "duration", "epochs"}
+COMPARISONS = {
+    "below": ("<", lambda v, t: v < t),
+    "at_most": ("≤", lambda v, t: v <= t),
+    "above": (">", lambda v, t: v > t),
+    "at_least": ("≥", lambda v, t: v >= t),
+}
+ON = ("validation", "training")
+# What a condition can look at besides the run's parameters.
+RUN_FACTS = {"sample_rows": "sample rows", "duration": "training time (s)", "epochs_done": "epochs trained"}
+# H2O's Deep Learning parameters (a condition names one of them), with the defaults the conditions need
+# when a run left a parameter unset.
+DEFAULTS: dict[str, Any] = {
+    "activation": "Rectifier",
+    "adaptive_rate": True,
+    "epochs": 10,
+    "epsilon": 1e-8,
+    "hidden": [200, 200],
+    "hidden_dropout_ratios": None,
+    "initial_weight_distribution": "UniformAdaptive",
+    "initial_weight_scale": 1.0,
+    "input_dropout_ratio": 0.0,
+    "l1": 0.0,
+    "l2": 0.0,
+    "mini_batch_size": 1,
+    "momentum_start": 0.0,
+    "momentum_stable": 0.0,
+    "nesterov_accelerated_gradient": True,
+    "nfolds": 0,
+    "rate": 0.005,
+    "rate_annealing": 1e-6,
+    "rate_decay": 1.0,
+    "rho": 0.99,
+    "seed": -1,
+}
+PARAMETERS = set(DEFAULTS) | {
+    "auc_type", "autoencoder", "average_activation", "balance_classes", "categorical_encoding",
+    "classification_stop", "col_major", "diagnostics", "distribution", "elastic_averaging",
+    "export_weights_and_biases", "fast_mode", "fold_assignment", "force_load_balance", "huber_alpha",
+    "ignore_const_cols", "loss", "max_after_balance_size", "max_runtime_secs", "max_w2", "missing_values_handling",
+    "momentum_ramp", "overwrite_with_best_model", "quantile_alpha", "regression_stop", "replicate_training_data",
+    "reproducible", "score_duty_cycle", "score_each_iteration", "score_interval", "score_training_samples",
+    "score_validation_samples", "score_validation_sampling", "shuffle_training_data", "single_node_mode", "sparse",
+    "sparsity_beta", "standardize", "stopping_metric", "stopping_rounds", "stopping_tolerance",
+    "target_ratio_comm_to_comp", "train_samples_per_iteration", "tweedie_power", "use_all_factor_levels",
+    "variable_importances",
+}  # fmt: skip
+_GOAL_KEYS = {"id", "step", "text", "metric", "on", "compare", "target", "than_step", "when", "hints"}
+_QUESTION_KEYS = {"id", "text", "choices", "answer", "explain"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A mistake in an exercises file, at a line (0 when the line is not known)."""
+
+    line: int
+    text: str
+
+
+class ExercisesError(Exception):
+    """An exercises file that cannot be used: every mistake found, each with its line."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        count = len(self.problems)
+        if count == 1 and not self.problems[0].line:
+            return f"{self.source}: {self.problems[0].text}"
+        head = f"{self.source}: {count} mistake{'s' if count > 1 else ''} in the exercises file"
+        lines = [f"  line {p.line}: {p.text}" if p.line else f"  {p.text}" for p in self.problems]
+        return "\n".join([head, *lines])
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Which runs a goal counts: a parameter or a fact of the run, compared with a value."""
+
+    name: str
+    compare: str  # "equals" or one of COMPARISONS
+    value: Any
+
+    def label(self) -> str:
+        name = RUN_FACTS.get(self.name, self.name)
+        if self.compare == "equals":
+            return f"{name} = {_show(self.value)}"
+        return f"{name} {COMPARISONS[self.compare][0]} {_show(self.value)}"
+
+    def met_by(self, run: Run) -> bool:
+        value = _fact(run, self.name)
+        if self.compare == "equals":
+            return _same(value, self.value)
+        if self.name == "sample_rows" and value is None:
+            return self.compare in ("above", "at_least")  # all rows: more than any sample
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return False
+        return bool(COMPARISONS[self.compare][1](float(value), float(self.value)))
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    step: int
+    text: str
+    metric: str
+    on: str = "validation"
+    compare: str = "below"
+    target: float | None = None  # a number, or None with than_step
+    than_step: int | None = None  # compare with the learner's latest finished run of that step
+    when: tuple[Condition, ...] = ()
+    hints: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.compare in ("below", "at_most")
+
+    def metric_label(self) -> str:
+        label = METRICS[self.metric][1]
+        if self.metric in _ANY_KIND:
+            return label
+        return f"{self.on} {label}"
+
+    def target_label(self, reference: float | None = None) -> str:
+        sign = COMPARISONS[self.compare][0]
+        if self.than_step is not None:
+            against = f"your latest run of step {self.than_step}"
+            if reference is not None:
+                against += f" ({fmt_value(reference)})"
+            return f"{self.metric_label()} {sign} {against}"
+        return f"{self.metric_label()} {sign} {fmt_value(self.target)}"
+
+
+@dataclass(frozen=True)
+class Exercises:
+    goals: tuple[Goal, ...] = ()
+    questions: tuple[Question, ...] = ()
+    source: str = ""
+
+    def goals_of(self, step: int) -> list[Goal]:
+        return [g for g in self.goals if g.step == step]
+
+    def steps_with_goals(self) -> list[int]:
+        return sorted({g.step for g in self.goals})
+
+
+@dataclass
+class GoalStatus:
+    """Where a goal stands: reached or not, and the best run so far against its target."""
+
+    goal: Goal
+    reached: bool
+    best: float | None = None  # the best value among the runs that count
+    best_run: str = ""
+    reference: float | None = None  # than_step: the value to beat
+    note: str = ""  # why nothing counts yet
+
+
+@dataclass
+class Progress:
+    """What the learner did with the exercises: goals reached (by which run), hints shown, quiz answers."""
+
+    reached: dict[str, dict[str, Any]] = field(default_factory=dict)  # goal id -> {"run": id, "value": v}
+    hints: dict[str, int] = field(default_factory=dict)  # goal id -> hints revealed
+    answers: dict[str, int] = field(default_factory=dict)  # question id -> the choice given
+
+    def to_dict(self) -> dict:
+        return {"reached": self.reached, "hints": self.hints, "answers": self.answers}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Progress:
+        if not isinstance(data, dict):
+            return cls()
+
+        def table(key: str, kind: type) -> dict:
+            value = data.get(key)
+            if not isinstance(value, dict):
+                return {}
+            return {str(k): v for k, v in value.items() if isinstance(v, kind) and not isinstance(v, bool)}
+
+        return cls(table("reached", dict), table("hints", int), table("answers", int))
+
+    def reveal_hint(self, goal: Goal) -> int:
+        """One more hint of ``goal`` shown; the number shown now (never more than it has)."""
+        shown = min(len(goal.hints), self.hints.get(goal.id, 0) + 1)
+        self.hints[goal.id] = shown
+        return shown
+
+    def hints_shown(self, goal: Goal) -> int:
+        return min(len(goal.hints), max(0, self.hints.get(goal.id, 0)))
+
+
+# -- reading and checking a file --------------------------------------------------------------------------
+def shipped_text() -> str:
+    return resources.files("tui.lab").joinpath(FILE_NAME).read_text(encoding="utf-8")
+
+
+def exercises_path(explicit: Path | None, data_dir: Path | None) -> Path | None:
+    """The file to use: ``--exercises``, else ``exercises.toml`` in the data directory, else None (the shipped one)."""
+    if explicit is not None:
+        return Path(explicit)
+    if data_dir is not None:
+        candidate = Path(data_dir) / FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: Path | None = None) -> Exercises:
+    """The exercises of ``path`` (None: the shipped file). Raises :class:`ExercisesError` with every mistake."""
+    if path is None:
+        return parse(shipped_text(), "the exercises shipped with h2o-lab")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExercisesError(str(path), [Problem(0, "no such file")]) from None
+    except IsADirectoryError:
+        raise ExercisesError(str(path), [Problem(0, "a directory, not a file")]) from None
+    except UnicodeDecodeError as exc:
+        raise ExercisesError(str(path), [Problem(0, f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise ExercisesError(str(path), [Problem(0, f"cannot be read ({exc.strerror})")]) from None
+    return parse(text, str(path))
+
+
+def parse(text: str, source: str = "exercises") -> Exercises:
+    """Read and check the text of an exercises file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExercisesError(source, [_syntax_problem(exc)]) from None
+    lines = _Lines(text)
+    problems: list[Problem] = []
+    for key in data:
+        if key not in ("goal", "question"):
+            problems.append(Problem(lines.top(key), f"unknown section '{key}': use [[goal]] and [[question]]"))
+    goals = _entries(data, "goal", lines, problems)
+    questions = _entries(data, "question", lines, problems)
+    reader = _Reader(lines, problems)
+    found_goals = [reader.goal(entry, index) for index, entry in enumerate(goals)]
+    found_questions = [reader.question(entry, index) for index, entry in enumerate(questions)]
+    ids: dict[str, int] = {}
+    for goal in [g for g in found_goals if g is not None]:
+        if goal.id in ids:
+            problems.append(Problem(goal.line, f"goal id '{goal.id}' is used twice (first at line {ids[goal.id]})"))
+        ids.setdefault(goal.id, goal.line)
+    qids: dict[str, int] = {}
+    for question in [q for q in found_questions if q is not None]:
+        if question.id in qids:
+            problems.append(
+                Problem(question.line, f"question id '{question.id}' is used twice (first at line {qids[question.id]})")
+            )
+        qids.setdefault(question.id, question.line)
+    if problems:
+        raise ExercisesError(source, problems)
+    return Exercises(
+        tuple(g for g in found_goals if g is not None), tuple(q for q in found_questions if q is not None), source
+    )
+
+
+def _syntax_problem(exc: Exception) -> Problem:
+    text = str(exc)
+    line = getattr(exc, "lineno", None)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if line is None and match:
+        line = int(match.group(1))
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", getattr(exc, "msg", text)).strip()
+    if "Illegal character '\\n'" in message:
+        message = "the line ends inside a text: is a closing quote missing?"
+    if match:
+        message += f" (column {match.group(2)})"
+    elif re.search(r"\(at end of document\)", text):
+        line = line or text.count("\n") + 1
+    return Problem(int(line or 0), f"TOML syntax: {message}")
+
+
+def _entries(data: dict, key: str, lines: _Lines, problems: list[Problem]) -> list[dict]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(Problem(lines.top(key), f"'{key}' must be written as [[{key}]] tables"))
+        return []
+    return value
+
+
+class _Lines:
+    """Where each entry of [[goal]] and [[question]], and each of its keys, stands in the file."""
+
+    _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
+    _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)(?:\s*\.\s*([A-Za-z0-9_-]+))?\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.entries: dict[str, list[dict[str, int]]] = {}
+        self.tops: dict[str, int] = {}
+        current: dict[str, int] | None = None
+        prefix = ""
+        depth = 0  # inside a multi-line array or inline table
+        quote = ""  # inside a multi-line string
+        for number, line in enumerate(text.splitlines(), start=1):
+            if quote:
+                if line.count(quote) % 2 == 1:
+                    quote = ""
+                continue
+            if depth == 0:
+                header = self._HEADER.match(line)
+                table = self._TABLE.match(line) if header is None else None
+                key = self._KEY.match(line) if header is None and table is None else None
+                if header:
+                    current = {"": number}
+                    prefix = ""
+                    self.entries.setdefault(header.group(1), []).append(current)
+                    self.tops.setdefault(header.group(1), number)
+                elif table:
+                    parts = table.group(1).split(".")
+                    if current is not None and len(parts) == 2:
+                        prefix = parts[1] + "."
+                        current.setdefault(parts[1], number)
+                    else:
+                        current, prefix = None, ""
+                        self.tops.setdefault(parts[0], number)
+                elif key:
+                    name = prefix + key.group(1) + ("." + key.group(2) if key.group(2) else "")
+                    if current is not None:
+                        current.setdefault(name, number)
+                        current.setdefault(prefix + key.group(1), number)
+                    else:
+                        self.tops.setdefault(key.group(1), number)
+            body = _strip_strings(line)
+            for mark in ('"""', "'''"):
+                if body.count(mark) % 2 == 1:
+                    quote = mark
+            depth = max(0, depth + body.count("[") + body.count("{") - body.count("]") - body.count("}"))
+            if self._HEADER.match(line) or (depth and self._TABLE.match(line) and not self._KEY.match(line)):
+                depth = 0
+
+    def top(self, key: str) -> int:
+        return self.tops.get(key, 0)
+
+    def at(self, section: str, index: int, key: str = "") -> int:
+        entries = self.entries.get(section, [])
+        if index >= len(entries):
+            return 0
+        entry = entries[index]
+        while key and key not in entry and "." in key:
+            key = key.rsplit(".", 1)[0]
+        return entry.get(key, entry.get("", 0))
+
+
+def _strip_strings(line: str) -> str:
+    """A line without its one-line strings and its comment (to count brackets and quotes)."""
+    line = re.sub(r'"(?:[^"\\]|\\.)*"(?!")', '""', line)
+    line = re.sub(r"'[^']*'(?!')", "''", line)
+    return line.split("#", 1)[0]
+
+
+class _Reader:
+    """Turns each table of the file into a Goal or a Question, noting every mistake with its line."""
+
+    def __init__(self, lines: _Lines, problems: list[Problem]) -> None:
+        self.lines = lines
+        self.problems = problems
+
+    def _say(self, section: str, index: int, key: str, text: str) -> None:
+        self.problems.append(Problem(self.lines.at(section, index, key), text))
+
+    def _text(self, entry: dict, section: str, index: int, key: str, required: bool = True) -> str | None:
+        value = entry.get(key)
+        if value is None:
+            if required:
+                self._say(section, index, "", f"this {section} has no '{key}'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self._say(section, index, key, f"'{key}' must be a text that is not empty")
+            return None
+        return " ".join(value.split())
+
+    def goal(self, entry: dict, index: int) -> Goal | None:
+        def say(key: str, text: str) -> None:
+            self._say("goal", index, key, text)
+
+        before = len(self.problems)
+        for key in entry:
+            if key not in _GOAL_KEYS:
+                say(key, f"unknown key '{key}' in a goal (known: {', '.join(sorted(_GOAL_KEYS))})")
+        number = entry.get("step")
+        step: Step | None = None
+        if number is None:
+            say("", "this goal has no 'step'")
+        elif not isinstance(number, int) or isinstance(number, bool):
+            say("step", "'step' must be a step number, such as 4")
+        elif number not in BY_NUMBER or BY_NUMBER[number].kind not in ("train", "evaluation"):
+            trained = ", ".join(str(s.number) for s in BY_NUMBER.values() if s.kind in ("train", "evaluation"))
+            say("step", f"step {number} trains no model: goals go with steps {trained}")
+        else:
+            step = BY_NUMBER[number]
+        text = self._text(entry, "goal", index, "text")
+        metric = entry.get("metric")
+        if metric is None:
+            say("", "this goal has no 'metric'")
+        elif metric not in METRICS:
+            say("metric", f"unknown metric '{metric}' (known: {', '.join(METRICS)})")
+        elif step is not None and metric not in _BY_CATEGORY.get(step.category, set()) | _ANY_KIND:
+            usable = ", ".join(sorted(_BY_CATEGORY.get(step.category, set()) | _ANY_KIND))
+            say("metric", f"step {step.number} trains a {step.category.lower()} model: it has no '{metric}' ({usable})")
+        on = entry.get("on", "validation")
+        if on not in ON:
+            say("on", f'\'on\' must be "validation" or "training", not {_show(on)}')
+        elif on == "validation" and step is not None and not _has_validation(step) and metric not in _ANY_KIND:
+            say("on", f'step {step.number} keeps no rows back for validation: use on = "training"')
+        if metric == "gap" and step is not None and not _has_validation(step):
+            say("metric", f"step {step.number} keeps no rows back, so it has no gap between training and validation")
+        compare = entry.get("compare", "below")
+        if compare not in COMPARISONS:
+            say("compare", f"'compare' must be one of {', '.join(COMPARISONS)}, not {_show(compare)}")
+        target, than = entry.get("target"), entry.get("than_step")
+        if (target is None) == (than is None):
+            say("", "a goal needs either 'target' (a number) or 'than_step' (a step to beat), and only one")
+        elif target is not None and (not isinstance(target, (int, float)) or isinstance(target, bool)):
+            say("target", f"'target' must be a number, not {_show(target)}")
+        elif than is not None and (
+            not isinstance(than, int) or isinstance(than, bool) or than not in BY_NUMBER or than == number
+        ):
+            say("than_step", f"'than_step' must be the number of another training step, not {_show(than)}")
+        when = self._conditions(entry.get("when", {}), index)
+        hints = entry.get("hints", [])
+        if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
+            say("hints", '\'hints\' must be a list of texts, such as ["first hint", "second hint"]')
+            hints = []
+        goal_id = entry.get("id")
+        if goal_id is not None and (not isinstance(goal_id, str) or not goal_id.strip()):
+            say("id", "'id' must be a text")
+        if len(self.problems) > before or step is None or text is None:
+            return None
+        return Goal(
+            id=str(goal_id or f"goal-{index + 1}"),
+            step=step.number,
+            text=text,
+            metric=str(metric),
+            on=str(on),
+            compare=str(compare),
+            target=float(target) if target is not None else None,
+            than_step=int(than) if than is not None else None,
+            when=when,
+            hints=tuple(" ".join(h.split()) for h in hints),
+            line=self.lines.at("goal", index),
+        )
+
+    def _conditions(self, when: Any, index: int) -> tuple[Condition, ...]:
+        if not isinstance(when, dict):
+            self._say(
+                "goal", index, "when", "'when' must be a table, such as when = { sample_rows = { at_most = 5000 } }"
+            )
+            return ()
+        found = []
+        for name, value in when.items():
+            key = f"when.{name}"
+            if name not in RUN_FACTS and name not in PARAMETERS:
+                self._say(
+                    "goal",
+                    index,
+                    key,
+                    f"unknown condition '{name}': a Deep Learning parameter or one of {', '.join(RUN_FACTS)}",
+                )
+                continue
+            if isinstance(value, dict):
+                if not value or any(k not in COMPARISONS for k in value):
+                    self._say("goal", index, key, f"the condition on '{name}' compares with {', '.join(COMPARISONS)}")
+                    continue
+                for compare, limit in value.items():
+                    if not isinstance(limit, (int, float)) or isinstance(limit, bool):
+                        self._say("goal", index, key, f"the condition on '{name}' needs a number, not {_show(limit)}")
+                        continue
+                    found.append(Condition(name, compare, limit))
+            else:
+                found.append(Condition(name, "equals", value))
+        return tuple(found)
+
+    def question(self, entry: dict, index: int) -> Question | None:
+        before = len(self.problems)
+        for key in entry:
+            if key not in _QUESTION_KEYS:
+                self._say(
+                    "question",
+                    index,
+                    key,
+                    f"unknown key '{key}' in a question (known: {', '.join(sorted(_QUESTION_KEYS))})",
+                )
+        text = self._text(entry, "question", index, "text")
+        explain = self._text(entry, "question", index, "explain")
+        choices = entry.get("choices")
+        if choices is None:
+            self._say("question", index, "", "this question has no 'choices'")
+            choices = []
+        elif (
+            not isinstance(choices, list)
+            or not all(isinstance(c, str) and c.strip() for c in choices)
+            or not 2 <= len(choices) <= 6
+        ):
+            self._say("question", index, "choices", "'choices' must be a list of 2 to 6 texts")
+            choices = []
+        answer = entry.get("answer")
+        right = -1
+        if answer is None:
+            self._say("question", index, "", "this question has no 'answer' (the text of the right choice)")
+        elif choices:
+            wanted = " ".join(str(answer).split()).lower()
+            matches = [i for i, c in enumerate(choices) if " ".join(c.split()).lower() == wanted]
+            if not matches:
+                self._say("question", index, "answer", f"the answer {_show(answer)} is not one of its choices")
+            right = matches[0] if matches else -1
+        if len(set(c.strip().lower() for c in choices)) != len(choices):
+            self._say("question", index, "choices", "two choices are the same")
+        qid = entry.get("id")
+        if len(self.problems) > before or text is None or explain is None or right < 0:
+            return None
+        return Question(
+            id=str(qid or f"question-{index + 1}"),
+            text=text,
+            choices=tuple(" ".join(c.split()) for c in choices),
+            answer=right,
+            explain=explain,
+            line=self.lines.at("question", index),
+        )
+
+
+def _has_validation(step: Step) -> bool:
+    return step.split or step.dataset == "mnist"
+
+
+# -- checking runs ----------------------------------------------------------------------------------------
+def value_of(goal: Goal, run: Run) -> float | None:
+    """The run's figure for the goal's metric, or None when the run has none."""
+    if goal.metric == "duration":
+        return run.elapsed if run.finished_at is not None else None
+    if goal.metric == "epochs":
+        return run.epochs_done
+    name = METRICS[goal.metric][0]
+    if goal.metric == "gap":
+        training, validation = run.metric(name, "training"), run.metric(name, "validation")
+        if not _number(training) or not _number(validation):
+            return None
+        return float(validation) - float(training)
+    value = run.metric(name, goal.on)
+    return float(value) if _number(value) else None
+
+
+def counts(goal: Goal, run: Run) -> bool:
+    """Whether a run counts for a goal: a finished run of its step that meets its conditions."""
+    return run.spec.step == goal.step and run.status == DONE and all(c.met_by(run) for c in goal.when)
+
+
+def reference(goal: Goal, runs: Iterable[Run]) -> float | None:
+    """For a goal with ``than_step``: the value of the learner's latest finished run of that step."""
+    if goal.than_step is None:
+        return goal.target
+    latest = None
+    for run in runs:
+        same = run.spec.step == goal.than_step and run.status == DONE and value_of(goal, run) is not None
+        if same and (latest is None or run.started_at >= latest.started_at):
+            latest = run
+    return value_of(goal, latest) if latest is not None else None
+
+
+def check(goal: Goal, run: Run, runs: Iterable[Run] = ()) -> bool:
+    """Whether ``run`` reaches ``goal`` (``runs``: the others, for a goal that compares with another step)."""
+    if not counts(goal, run):
+        return False
+    value = value_of(goal, run)
+    target = reference(goal, runs)
+    if value is None or target is None:
+        return False
+    return bool(COMPARISONS[goal.compare][1](value, target))
+
+
+def report(goal: Goal, runs: list[Run], reached: dict[str, Any] | None = None) -> GoalStatus:
+    """Where ``goal`` stands against every run: reached (now or in an earlier session), and the best so far."""
+    target = reference(goal, runs)
+    counted = [(value_of(goal, r), r) for r in runs if counts(goal, r)]
+    scored = [(v, r) for v, r in counted if v is not None]
+    status = GoalStatus(goal, reached=bool(reached), reference=target if goal.than_step is not None else None)
+    if scored:
+        value, best = (min if goal.lower_is_better else max)(scored, key=lambda pair: pair[0])
+        status.best, status.best_run = value, best.run_id
+        if target is not None and COMPARISONS[goal.compare][1](value, target):
+            status.reached = True
+    elif reached and _number(reached.get("value")):
+        status.best, status.best_run = float(reached["value"]), str(reached.get("run", ""))
+    if not scored and not status.reached:
+        tried = [r for r in runs if r.spec.step == goal.step and r.status == DONE]
+        if not tried:
+            status.note = f"no finished run of step {goal.step} yet"
+        elif goal.when:
+            status.note = "no run meets: " + ", ".join(c.label() for c in goal.when)
+    if goal.than_step is not None and target is None:
+        status.note = f"train step {goal.than_step} first: this goal compares with it"
+    return status
+
+
+# -- small helpers ----------------------------------------------------------------------------------------
+def _fact(run: Run, name: str) -> Any:
+    if name == "sample_rows":
+        return run.spec.sample_rows
+    if name == "duration":
+        return run.elapsed if run.finished_at is not None else None
+    if name == "epochs_done":
+        return run.epochs_done
+    value = run.spec.params.get(name)
+    return DEFAULTS.get(name) if value is None else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
+    if _number(a) and _number(b):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, str) and isinstance(b, str):
+        return a.lower() == b.lower()
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(float(value))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return fmt_value(value)
+    return str(value)
+
+
+def fmt_value(value: float | None) -> str:
+    """A figure for a goal: four significant digits (1e-05 stays short)."""
+    if value is None:
+        return "-"
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
+        return f"{value:.3g}"
+    return f"{value:.4g}"
