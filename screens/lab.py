@@ -6,7 +6,6 @@ import importlib
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -71,16 +70,6 @@ class LabScreen(Screen):
 
     MIN_WIDTH = 80
     MIN_HEIGHT = 24
-    BINDINGS = [
-        Binding(
-            "g",
-            "goals",
-            "Goals",
-            id="lab.goals",
-            tooltip="This step's goals: reached or not, your best run against each target, hints one at a time",
-        ),
-    ]
-
     def __init__(self, steps: list[Step] | None = None) -> None:
         super().__init__()
         self.steps = steps or STEPS + PAGES
@@ -111,16 +100,6 @@ class LabScreen(Screen):
         """Tell the App the screen is mounted, once step 1's view is there too."""
         # The step views are mounted a little after the screen itself: fill them in after a refresh.
         self.call_after_refresh(cast("LabApp", self.app).lab_screen_mounted)
-
-    def action_goals(self) -> None:
-        """The current step's goals, in a dialog."""
-        cast("LabApp", self.app).action_goals()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """g shows only on a step that has goals."""
-        if action == "goals":
-            return cast("LabApp", self.app).has_goals()
-        return True
 
     def view(self, number: int) -> StepView:
         """The view of the step with this number (raises NoMatches until the step has been visited)."""

@@ -125,6 +125,9 @@ async def all_runs(pilot, marked: tuple[str, ...] = ()) -> None:
     for run_id in marked:
         table.move_cursor(row=table.get_row_index(run_id))
         view.action_mark()
+    # The runs were replayed a moment ago; a learner who opens All runs later no longer sees their news (the
+    # goals they reached, said when they finished).
+    app.clear_notifications()
     await settle(pilot)
 
 

@@ -91,6 +91,20 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
             tooltip="Put the run's values back into its step's form",
         ),
         Binding(
+            "s",
+            "open_sweep",
+            "Sweep",
+            id="sweeps.open",
+            tooltip="Try a list of values of one or two parameters (an H2O grid search) from this step's form",
+        ),
+        Binding(
+            "g",
+            "goals",
+            "Goals",
+            id="lab.goals",
+            tooltip="This step's goals: reached or not, your best run against each target, hints one at a time",
+        ),
+        Binding(
             "escape",
             "leave_field",
             "Leave field",

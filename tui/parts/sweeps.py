@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from textual import on, work
-from textual.binding import Binding
 from textual.worker import Worker
 
 from screens.base import on_worker_error
@@ -24,16 +23,6 @@ from tui.parts.base import TRAINING_KINDS, LabAppBase
 
 class Sweeps(LabAppBase):
     """Sweeps: starting one from a form, its news, its models as runs."""
-
-    BINDINGS = [
-        Binding(
-            "s",
-            "open_sweep",
-            "Sweep",
-            id="sweeps.open",
-            tooltip="Try a list of values of one or two parameters (an H2O grid search) from this step's form",
-        ),
-    ]
 
     sweep_state: SweepState | None = None  # the latest news of the last sweep started
 

@@ -170,6 +170,8 @@ class StepViews(LabAppBase):
             return bool(view.check_step_action(name))
         if action == "restart_cluster":
             return self.cluster_state in ("failed", "lost")
+        if action == "goals":
+            return self.screen_ready and self.screen is self.lab_screen and self.has_goals()
         if action == "open_sweep":
             view = self.current_view()
             return view is not None and view.step.kind in TRAINING_KINDS
