@@ -208,6 +208,20 @@ def _underlined(tabs, underline_class) -> bool:
     return end > start and (underline.highlight_start, underline.highlight_end) == (start, end)
 
 
+def drawn_compare(snap_compare):
+    """pytest-textual-snapshot's comparison, taken once the screen is drawn to its end (:func:`drawn`)."""
+
+    def compare(app, *, run_before=None, **kwargs):
+        async def before(pilot):
+            if run_before is not None:
+                await run_before(pilot)
+            await drawn(pilot)
+
+        return snap_compare(app, run_before=before, **kwargs)
+
+    return compare
+
+
 async def drawn(pilot, timeout: float = 15.0) -> None:
     """Wait until the screen is drawn to its end: the step's view is built and every tab bar on screen has
     placed its underline.

@@ -11,17 +11,8 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def snap_compare(snap_compare):
-    """The plugin's comparison, taken once the screen is drawn to its end (replay.drawn), whatever the machine's speed."""
-
-    def compare(app, *, run_before=None, **kwargs):
-        async def before(pilot):
-            if run_before is not None:
-                await run_before(pilot)
-            await replay.drawn(pilot)
-
-        return snap_compare(app, run_before=before, **kwargs)
-
-    return compare
+    """The plugin's comparison, taken once the screen is drawn to its end."""
+    return replay.drawn_compare(snap_compare)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

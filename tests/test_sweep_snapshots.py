@@ -16,17 +16,8 @@ IDS = ["80x24", "120x40"]
 
 @pytest.fixture
 def snap_compare(snap_compare):
-    """The plugin's comparison, once the screen is drawn to its end (replay.drawn)."""
-
-    def compare(app, *, run_before=None, **kwargs):
-        async def before(pilot):
-            if run_before is not None:
-                await run_before(pilot)
-            await replay.drawn(pilot)
-
-        return snap_compare(app, run_before=before, **kwargs)
-
-    return compare
+    """The plugin's comparison, taken once the screen is drawn to its end."""
+    return replay.drawn_compare(snap_compare)
 
 
 async def _step(pilot, number: int) -> None:
