@@ -1,6 +1,6 @@
 """Step 11's network on all of MNIST: 60,000 training digits, validated on the 10,000 test digits.
 
-    python bench/mnist.py --data-dir DIR [--epochs 10] [--rows 60000]
+    python bench/mnist.py --data-dir DIR [--preset walkthrough|further] [--epochs 10] [--rows 60000]
 
 DIR (or H2O_LAB_DATA) holds the full MNIST files in H2O's layout, mnist/train.csv.gz (60,000 rows) and
 mnist/test.csv.gz (10,000 rows); the samples in tests/data are for the tests, not for this. Without them
@@ -8,7 +8,8 @@ the script says which files it misses and where it looked, and exits with status
 
 Trains through the lab (live polling, as the app does) on a private cluster using every core,
 then prints the test accuracy and error from model_performance(valid=True), the wall time of the
-import and of the training, the speed the lab measured beforehand and the time it estimated.
+import and of the training, the speed the lab measured beforehand and the time it estimated. ``--preset further`` trains the
+"go further" network of step 11's form instead of the walkthrough's (tui.lab.mnist.FURTHER).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.data import add_data_dir, data_dir  # noqa: E402
 from tui.lab import fmt  # noqa: E402
 from tui.lab.cluster import ClusterOptions  # noqa: E402
-from tui.lab.mnist import estimate_seconds  # noqa: E402
+from tui.lab.mnist import FURTHER, estimate_seconds  # noqa: E402
 from tui.lab.params import canonical  # noqa: E402
 from tui.lab.quiet import quiet_h2o  # noqa: E402
 from tui.lab.service import Lab, LabConfig  # noqa: E402
@@ -34,7 +35,13 @@ FULL_ROWS = 60000
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=float, default=None, help="default: step 11's (H2O's default, 10)")
+    parser.add_argument(
+        "--preset",
+        choices=["walkthrough", "further"],
+        default="walkthrough",
+        help="the walkthrough's network (default) or the go-further one",
+    )
+    parser.add_argument("--epochs", type=float, default=None, help="default: the preset's")
     parser.add_argument("--rows", type=int, default=None, help="train on the first ROWS rows only")
     parser.add_argument("--max-mem", default="4g")
     add_data_dir(parser)
@@ -57,6 +64,9 @@ def main() -> int:
             )
 
         spec = step(11).spec()
+        if args.preset == "further":
+            spec.params = dict(FURTHER)
+        print(f"preset: {args.preset}")
         spec.params = canonical(spec.params, {m.name: m for m in lab.param_metas()})
         if args.epochs is not None:
             spec.params["epochs"] = args.epochs

@@ -230,3 +230,28 @@ async def test_x_stops_the_speed_trial_where_its_progress_shows(lab, mnist):
         await until(pilot, lambda: "Speed trial stopped" in rendered(status), what=lambda: rendered(status), timeout=60)
         assert len(lab.runs) == runs_before and eleven.estimate() is None
         assert not eleven.training and not eleven._controls.job_pending()
+
+
+async def test_go_further_puts_its_network_on_every_digit_in_the_form(lab, mnist):
+    """Step 11's "Go further" button: the measured stronger network, all the training digits, in the code too."""
+    from tests.waiting import until
+    from tui.app import make_app
+    from tui.lab.mnist import FURTHER
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(11)
+        await pilot.pause()
+        eleven = app.lab_screen.view(11)
+        await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+        eleven.load_values(eleven.step.spec().params, sample_rows=SAMPLE)
+        await until(pilot, lambda: eleven.current_spec().sample_rows == SAMPLE, what="a sample of the digits")
+        eleven.query_one("#further").press()
+        await until(pilot, lambda: eleven.form.values.get("hidden") == FURTHER["hidden"], what="the network")
+        spec = eleven.current_spec()
+        assert spec.sample_rows is None, "every training digit"
+        assert {k: spec.params.get(k) for k in FURTHER} == FURTHER
+        await until(
+            pilot, lambda: f"hidden={FURTHER['hidden']}" in eleven.query_one("#train-code").code, what="the code"
+        )
