@@ -70,6 +70,7 @@ class LabScreen(Screen):
 
     MIN_WIDTH = 80
     MIN_HEIGHT = 24
+
     def __init__(self, steps: list[Step] | None = None) -> None:
         super().__init__()
         self.steps = steps or STEPS + PAGES
