@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from screens.dialogs import Dialog
-from tui.lab.exercises import GoalStatus, Progress, fmt_value
+from tui.lab.exercises import GoalStatus, Progress, describe
 from tui.lab.steps import Step
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def goal_text(status: GoalStatus, shown: int, selected: bool, several: bool) -> 
     if conditions:
         grid.add_row("", Text(f"Counts runs with {conditions}", style="dim"))
     if status.best is not None:
-        grid.add_row("", Text(f"Best so far: {fmt_value(status.best)} ({status.best_run})"))
+        grid.add_row("", Text(f"Best so far: {describe(goal, status.best)} ({status.best_run})"))
     elif status.note:
         grid.add_row("", Text(f"Best so far: {status.note}", style="italic"))
     for number, hint in enumerate(goal.hints[:shown], start=1):
@@ -65,7 +65,7 @@ class GoalsDialog(Dialog):
     }
     GoalsDialog #goals-scroll {
         height: auto;
-        max-height: 18;
+        max-height: 55vh;  /* the title and the keys stay in the dialog at 24 rows */
     }
     GoalsDialog .goal {
         height: auto;
@@ -106,8 +106,12 @@ class GoalsDialog(Dialog):
             yield Static(f"Every finished run is checked. {keys}", id="goals-keys")
 
     def on_mount(self) -> None:
-        """Draw the goals."""
+        """Draw the goals, the one marked ▸ in sight."""
         self._draw()
+        self.call_after_refresh(self._marked_in_sight)
+
+    def _marked_in_sight(self) -> None:
+        self.query_one("#goals-scroll").scroll_to_widget(self.query_one(f"#goal-{self.selected}"), animate=False)
 
     def _draw(self) -> None:
         several = len(self.statuses) > 1
@@ -119,7 +123,7 @@ class GoalsDialog(Dialog):
         """Mark another goal (the one h gives hints for)."""
         self.selected = (self.selected + delta) % len(self.statuses)
         self._draw()
-        self.query_one("#goals-scroll").scroll_to_widget(self.query_one(f"#goal-{self.selected}"), animate=False)
+        self._marked_in_sight()
 
     def action_hint(self) -> None:
         """One more hint of the marked goal, remembered for the next session."""
@@ -129,4 +133,4 @@ class GoalsDialog(Dialog):
             return
         cast("LabApp", self.app).reveal_hint(goal)
         self._draw()
-        self.query_one("#goals-scroll").scroll_to_widget(self.query_one(f"#goal-{self.selected}"), animate=False)
+        self._marked_in_sight()

@@ -53,11 +53,22 @@ class QuizView(StepView):
             self._placed = True
             self.index = first_unanswered(self.lab_app.questions, self.lab_app.quiz_answers())
         self.refresh_quiz()
+        self._take_focus()
 
     def on_show_step(self) -> None:
-        """Coming back to the quiz: the answers as they are now."""
+        """Coming to the quiz: the answers as they are now, and the focus on the choices (↑ ↓ Enter answer).
+
+        The focus moves now, not later: the App leaves it where it is when it is inside the step shown.
+        """
         if self.is_mounted and self._placed:
             self.refresh_quiz()
+            self._take_focus()
+
+    def _take_focus(self) -> None:
+        """The choices take the focus, while the quiz is the step on screen and has questions."""
+        if self.lab_app.current_step != self.step.number or not self.lab_app.questions or not self.display:
+            return
+        self.query_one(QuizCard).focus_choices()
 
     def refresh_quiz(self) -> None:
         """Show the current question, its answer if given, and the score."""
@@ -84,7 +95,9 @@ class QuizView(StepView):
         after = ""
         if now.finished and question.id in answers:
             after = f"That was every question: {now.label()}. Press a to take the quiz again."
-        self.query_one(QuizCard).show(question, answers.get(question.id), after)
+        self.query_one(QuizCard).show(
+            question, answers.get(question.id), after, back=self.index > 0, on=self._target(1) != self.index
+        )
         if question.id in answers:  # the explanation in sight, under the choices
             self.call_after_refresh(self.query_one("#quiz-scroll").scroll_end, animate=False)
         else:
@@ -107,16 +120,21 @@ class QuizView(StepView):
         message.stop()
         self.action_move(1)
 
-    def action_move(self, delta: int) -> None:
-        """Another question (the first unanswered one after the last, when some are left)."""
+    def _target(self, delta: int) -> int:
+        """Where ``delta`` leads: another question, the first unanswered one after the last, or where it is."""
         questions = self.lab_app.questions
-        if not questions:
-            return
         target = self.index + delta
         if target >= len(questions):
             answers = self.lab_app.quiz_answers()
-            target = first_unanswered(questions, answers) if len(answers) < len(questions) else len(questions) - 1
-        self.index = max(0, target)
+            unanswered = [q for q in questions if q.id not in answers]
+            target = first_unanswered(questions, answers) if unanswered else len(questions) - 1
+        return max(0, target)
+
+    def action_move(self, delta: int) -> None:
+        """Another question (the first unanswered one after the last, when some are left)."""
+        if not self.lab_app.questions:
+            return
+        self.index = self._target(delta)
         self.refresh_quiz()
 
     def action_again(self) -> None:

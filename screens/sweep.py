@@ -1,7 +1,7 @@
 """The sweep screen (``s`` on a training step): what to try, the live leaderboard and chart, the curves, the code.
 
-It is opened over the lab with the step's form values; Escape goes back to the lab and a running sweep goes on
-(``s`` on the step shows it again). The sweep itself runs in the App's worker (:mod:`tui.parts.sweeps`): the
+It is opened over the lab with the step's form values; Escape leaves a field first, then goes back to the lab,
+and a running sweep goes on (``s`` on the step shows it again, with the values last typed here). The sweep itself runs in the App's worker (:mod:`tui.parts.sweeps`): the
 screen only shows its news and asks the App to start or cancel it.
 """
 
@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane, Tabs
 
 from tui.lab.params import ParamMeta
 from tui.lab.steps import Step
@@ -24,7 +24,7 @@ from widgets.chart import ScoringChart
 from widgets.code import CodePanel
 from widgets.footer import LabFooter
 from widgets.sweep_board import SweepBoard, curves
-from widgets.sweep_form import SweepForm
+from widgets.sweep_form import FormValues, SweepForm
 
 if TYPE_CHECKING:
     from tui.app import LabApp
@@ -62,17 +62,50 @@ class SweepScreen(ModalScreen):
     """
 
     BINDINGS = [
+        # Escape leaves a field first (then the keys below work), as on the lab's screen; a second one goes back.
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="sweep.leave",
+            tooltip="Leave the field (then t, x, m and the tabs' keys work again)",
+        ),
         Binding("escape", "back", "Back", id="sweep.back", tooltip="Back to the lab (a running sweep goes on)"),
+        # A modal screen hides the App's keys: q quits from here too (asking first while a model or sweep trains).
+        Binding(
+            "q",
+            "app.quit",
+            "Quit",
+            id="sweep.quit",
+            tooltip="Quit h2o-lab (asks first while a model or a sweep trains)",
+        ),
         Binding("t", "start", "Start sweep", id="sweep.start", tooltip="Train every combination (H2O grid search)"),
         Binding("x", "cancel", "Cancel sweep", id="sweep.cancel", tooltip="Stop the grid; its finished models stay"),
         Binding("m", "metric", "Metric", id="sweep.metric", tooltip="Sort and chart by another metric"),
         Binding("enter", "open", "Open run", id="sweep.open", show=False, tooltip="Open the highlighted model's run"),
-        Binding("left_square_bracket", "tab(-1)", "Prev tab", id="sweep.prev_tab", show=False),
-        Binding("right_square_bracket", "tab(1)", "Next tab", id="sweep.next_tab", show=False),
+        Binding(
+            "left_square_bracket", "tab(-1)", "Prev tab", id="sweep.prev_tab", show=False, tooltip="The tab on the left"
+        ),
+        Binding(
+            "right_square_bracket",
+            "tab(1)",
+            "Next tab",
+            id="sweep.next_tab",
+            show=False,
+            tooltip="The tab on the right",
+        ),
     ]
 
-    def __init__(self, step: Step, spec: RunSpec, metas: list[ParamMeta], state: SweepState | None = None) -> None:
+    def __init__(
+        self,
+        step: Step,
+        spec: RunSpec,
+        metas: list[ParamMeta],
+        state: SweepState | None = None,
+        saved: FormValues | None = None,
+    ) -> None:
         super().__init__()
+        self.saved = saved  # the form's values left on this step last time
         self.step = step
         self.spec = spec
         self.metas = metas
@@ -92,7 +125,7 @@ class SweepScreen(ModalScreen):
         yield Static(f"Sweep · step {self.step.number} · {self.step.title}", id="sweep-title")
         with TabbedContent(id="sweep-tabs"):
             with TabPane("Setup", id="sweep-setup"):
-                yield SweepForm(self.step, self.spec, self.metas)
+                yield SweepForm(self.step, self.spec, self.metas, self.saved)
                 yield Static("", id="sweep-summary")
             with TabPane("Leaderboard", id="sweep-board-pane"):
                 yield SweepBoard()
@@ -115,6 +148,7 @@ class SweepScreen(ModalScreen):
     def _plan_changed(self, event: SweepForm.Changed) -> None:
         event.stop()
         self.plan, self.problem = event.plan, event.problem
+        self.lab_app.keep_sweep_form(self.step.number, self.query_one(SweepForm).values())
         self._summarise()
         self.refresh_bindings()
 
@@ -145,13 +179,20 @@ class SweepScreen(ModalScreen):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """t needs a plan and no sweep running (shown greyed otherwise); x needs a sweep running."""
+        """Escape leaves a field only when one has the keys; t needs a plan and no sweep running (shown greyed
+        otherwise); x needs a sweep running."""
+        if action == "leave_field":
+            return isinstance(self.focused, (Input, Select))
         running = self.lab_app.sweep_running()
         if action == "start":
             return False if running else (None if self.plan is None else True)
         if action == "cancel":
             return running
         return True
+
+    def action_leave_field(self) -> None:
+        """Escape in a field: leave it (what was typed stays); the screen's keys work again."""
+        self.set_focus(None)
 
     def action_back(self) -> None:
         """Escape: back to the lab; a running sweep goes on."""
@@ -216,7 +257,9 @@ class SweepScreen(ModalScreen):
         key = CHART_KEYS.get(self.metric, "mse")
         chart = self.query_one("#sweep-curves-chart", ScoringChart)
         if state.runs:
-            chart.compare(f"{self.metric} by epoch, each model", curves(state, key))
+            which, series = curves(state, key)
+            name = self.metric if self.metric in CHART_KEYS else "MSE"  # a metric H2O keeps no curve of: MSE's
+            chart.compare(f"{which} {name} by epoch, each model", series)
         self.refresh_bindings()
 
     def grid_sort(self) -> str:

@@ -11,7 +11,7 @@ share lives on the app and is reached through :class:`~widgets.train_link.AppLin
 from __future__ import annotations
 
 from types import EllipsisType
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual import on
@@ -349,7 +349,9 @@ class TrainView(RunOutcome):
         self._controls.cancel()
 
     def action_train(self) -> None:
-        """Train the form's values (t key); the Training tab runs the job."""
+        """Train the form's values (t key, or the Train button); the Training tab runs the job."""
+        if cast(Any, self.app).refuse_while_sweeping():  # a sweep trains: not a second job on the same cores
+            return
         if not self._built:
             self.on_show_step()
             self.call_later(self.action_train)

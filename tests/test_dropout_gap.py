@@ -21,6 +21,8 @@ def a_run(number: int, run_id: str, train: float, valid: float, status: str = DO
 def test_which_runs_drop_units():
     assert has_dropout(step(5).spec().params)
     assert not has_dropout(step(4).spec().params)
+    assert not has_dropout({"activation": "TanhWithDropout", "hidden_dropout_ratios": [0, 0]}), "ratios of 0"
+    assert has_dropout({"activation": "TanhWithDropout"}), "unset: H2O's 0.5"
     assert has_dropout({"activation": "Tanh", "input_dropout_ratio": 0.2})
 
 

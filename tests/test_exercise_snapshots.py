@@ -51,8 +51,7 @@ def test_a_steps_goals_with_a_hint(snap_compare, size):
 async def _quiz(pilot) -> None:
     await replay.loaded(pilot)
     pilot.app.show_step(13)
-    await pilot.pause()
-    await pilot.press("tab")  # from the step list to the choices
+    await pilot.pause()  # the choices take the focus: ↑ ↓ and Enter answer
     await pilot.pause()
 
 
@@ -76,3 +75,24 @@ def test_a_quiz_question_answered_and_explained(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+def test_step_5s_goals_say_what_is_compared(snap_compare):
+    """Step 5's goals: a run without dropout does not count; the gap is shown with its sign and what it means."""
+
+    async def before(pilot):
+        app = pilot.app
+        await replay.loaded(pilot)
+        four = replay.run(4)
+        four.metrics = {"training": {"MSE": 0.140}, "validation": {"MSE": 0.143}}  # gap +0.003
+        replay.replayed_run(app, four)
+        five = replay.run(5)
+        five.metrics = {"training": {"MSE": 0.12}, "validation": {"MSE": 0.098}}  # gap -0.022, with dropout
+        replay.replayed_run(app, five)
+        app.show_step(5)
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("g")
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=(80, 24), run_before=before)

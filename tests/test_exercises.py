@@ -86,6 +86,17 @@ def test_a_syntax_error_is_reported_with_its_line():
             7,
             "compares",
         ),
+        (
+            '[[goal]]\nstep = 5\ntext = "x"\nmetric = "mse"\ntarget = 1\n'
+            'when = { hidden_dropout_ratios = { above = "none" } }\n',
+            6,
+            "needs a number",
+        ),
+        (
+            '[[goal]]\nstep = 5\ntext = "x"\nmetric = "mse"\ntarget = 1\n\nwhen = { activation = { above = 0 } }\n',
+            7,
+            "'activation' is not a number",
+        ),
         ('[[question]]\ntext = "q"\nchoices = ["a", "b"]\nanswer = "a"\n', 1, "no 'explain'"),
         ('[[question]]\ntext = "q"\nchoices = [\n  "a",\n  "a",\n]\nanswer = "a"\nexplain = "e"\n', 3, "the same"),
         ("[quiz]\nx = 1\n", 1, "unknown section 'quiz'"),
@@ -122,6 +133,42 @@ def test_parameter_conditions_use_h2os_defaults_when_a_run_left_them_unset():
     )
     assert ex.check(tanh, run(5, validation={"MSE": 0.1}))  # enum names compare without case
     assert not ex.check(tanh, run(5, validation={"MSE": 0.1}, activation="Tanh"))
+
+
+def test_a_comparison_on_a_list_parameter_needs_every_element_to_meet_it():
+    """Dropout on means a ratio above 0 in every hidden layer: [0, 0] and [0.2, 0] do not count."""
+    dropout = goal(
+        '[[goal]]\nstep = 5\ntext = "t"\nmetric = "mse"\ntarget = 1\n'
+        'when = { activation = "TanhWithDropout", hidden_dropout_ratios = { above = 0 } }\n'
+    )
+    assert [c.label() for c in dropout.when] == ['activation = "TanhWithDropout"', "hidden_dropout_ratios all > 0"]
+    mse = {"MSE": 0.1}
+    assert ex.check(dropout, run(5, validation=mse, hidden_dropout_ratios=[0.2, 0.2]))
+    assert not ex.check(dropout, run(5, validation=mse, hidden_dropout_ratios=[0.0, 0.0]))
+    assert not ex.check(dropout, run(5, validation=mse, hidden_dropout_ratios=[0.2, 0.0]))
+    assert not ex.check(dropout, run(5, validation=mse, hidden_dropout_ratios=[]))
+    # Left unset, H2O puts 0.5 in every layer with a "...WithDropout" activation, and no dropout without one.
+    assert ex.check(dropout, run(5, validation=mse, hidden_dropout_ratios=None))
+    assert not ex.check(dropout, run(5, validation=mse, activation="Tanh", hidden_dropout_ratios=None))
+    report = ex.report(dropout, [run(5, validation=mse, hidden_dropout_ratios=[0, 0])])
+    assert not report.reached and report.best is None and "hidden_dropout_ratios all > 0" in report.note
+
+
+def test_the_shipped_dropout_goals_count_only_runs_with_dropout_on():
+    """The walk's run: TanhWithDropout with [0, 0] had "reached" both of step 5's goals."""
+    gap_goal, mse_goal = ex.load(None).goals_of(5)
+    four = run(4, training={"MSE": 0.14}, validation={"MSE": 0.143})  # gap +0.003
+    off = run(5, training={"MSE": 0.12}, validation={"MSE": 0.098}, hidden_dropout_ratios=[0, 0])
+    on = run(5, training={"MSE": 0.12}, validation={"MSE": 0.098}, hidden_dropout_ratios=[0.2, 0.2])
+    for shipped in (gap_goal, mse_goal):
+        assert not ex.check(shipped, off, [four, off]) and ex.check(shipped, on, [four, on])
+    status = ex.report(gap_goal, [four, off, on])
+    assert status.best_run == on.run_id
+    assert ex.describe(gap_goal, status.best) == "-0.022, validation MSE below training MSE"
+    assert gap_goal.target_label(status.reference) == (
+        "validation MSE minus training MSE < your latest run of step 4 (+0.003, validation MSE above training MSE)"
+    )
+    assert ex.describe(mse_goal, 0.098) == "0.098"
 
 
 def test_a_gap_goal_compares_with_the_latest_run_of_another_step():

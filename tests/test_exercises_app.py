@@ -161,3 +161,91 @@ async def test_a_run_whose_news_never_reaches_the_app_is_checked_all_the_same():
         replay.remember(app, runs=(three,))  # no RunUpdated, no run_updated()
         steps = app.lab_screen.query_one("#steps")
         await until(pilot, lambda: steps.goals.get(3) == "★", what=lambda: f"step 3 ticked: {steps.goals}")
+
+
+def _footer_keys(app) -> list[str]:
+    """The footer's keys as shown (key and description), those left out for room excepted."""
+    from textual.widgets._footer import FooterKey
+
+    return [f"{k.key_display} {k.description}" for k in app.lab_screen.query(FooterKey) if k.display]
+
+
+async def test_the_quiz_reached_with_n_has_the_focus_on_its_choices_and_the_app_keys_still_work():
+    """↑ ↓ Enter answer the question (they used to move in the step list and open All runs); n, p, ? still act."""
+    from tests import replay
+    from widgets.quiz import ChoiceList
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(12)
+        await pilot.pause()
+        app.lab_screen.query_one("#steps").focus()
+        await pilot.pause()
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.focused, ChoiceList), what=lambda: f"the choices: {app.focused}")
+        assert app.current_step == 13
+        await until(pilot, lambda: "→ Next question" in _footer_keys(app), what=lambda: str(_footer_keys(app)))
+        first = app.questions[0]
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: first.id in app.exercise_progress.answers, what="the first answer")
+        assert app.exercise_progress.answers[first.id] == 1 and app.current_step == 13
+        await pilot.press("question_mark")
+        await until(pilot, lambda: app.screen is not app.lab_screen, what="the help")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.lab_screen, what="the help closed")
+        await pilot.press("p")
+        await until(pilot, lambda: app.current_step == 12, what="p: back to step 12")
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.focused, ChoiceList), what="the choices again")
+
+
+async def test_the_quiz_chosen_in_the_step_list_has_the_focus_on_its_choices():
+    from tests import replay
+    from widgets.quiz import ChoiceList
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        steps = app.lab_screen.query_one("#steps")
+        steps.focus()
+        await pilot.pause()
+        steps.highlighted = next(i for i, s in enumerate(app.steps) if s.number == 13)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.focused, ChoiceList), what=lambda: f"the choices: {app.focused}")
+        await pilot.press("enter")  # a): the first choice, answered on the quiz (not a step opened)
+        await until(pilot, lambda: app.questions[0].id in app.exercise_progress.answers, what="the answer")
+        assert app.current_step == 13
+
+
+async def test_the_quiz_keys_that_lead_nowhere_are_not_offered():
+    """← on the first question, → on the last once every question is answered: left out of the footer, inert."""
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(13)
+        await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
+        quiz = app.lab_screen.view(13)
+        await until(pilot, lambda: "Question 1 of" in rendered(quiz.query_one("#quiz-status")), what="question 1")
+        await until(pilot, lambda: "→ Next question" in _footer_keys(app), what=lambda: str(_footer_keys(app)))
+        assert "← Prev question" not in _footer_keys(app)
+        await pilot.press("left")
+        await pilot.pause()
+        assert quiz.index == 0
+        questions = app.questions
+        for question in questions[:-1]:  # every question answered but the last
+            app.answer_question(question, question.answer)
+        quiz.action_move(len(questions) - 1)
+        await until(pilot, lambda: quiz.index == len(questions) - 1, what="the last question")
+        await until(pilot, lambda: "← Prev question" in _footer_keys(app), what=lambda: str(_footer_keys(app)))
+        assert "→ Next question" not in _footer_keys(app)  # the only question left is this one
+        await pilot.press("enter")  # answer it
+        await until(pilot, lambda: questions[-1].id in app.exercise_progress.answers, what="the last answer")
+        await until(pilot, lambda: "a Start again" in _footer_keys(app), what=lambda: str(_footer_keys(app)))
+        assert "→ Next question" not in _footer_keys(app)
+        await pilot.press("right")
+        await pilot.pause()
+        assert quiz.index == len(questions) - 1
+        assert "p Prev" in _footer_keys(app), _footer_keys(app)  # at 80 columns, with the quiz's keys first

@@ -36,7 +36,7 @@ def test_values_are_read_as_the_form_reads_them():
 @pytest.mark.parametrize(
     ("name", "text", "says"),
     [
-        ("epochs", "5, ten", "value 2 (ten): 'ten' is not a number"),
+        ("epochs", "5, ten", "value 2 (ten): not a number"),
         ("epochs", "5, -1", "value 2 (-1): must be > 0"),
         ("epochs", "5,,10", "value 2 is empty"),
         ("epochs", "5, 5.0", "given twice"),
@@ -50,6 +50,14 @@ def test_a_bad_value_is_said_in_words(name, text, says):
     with pytest.raises(ParamError) as caught:
         parse_axis(name, text, METAS, step(5).spec().params)
     assert says in str(caught.value)
+
+
+def test_every_bad_value_is_said_at_once_on_one_line():
+    with pytest.raises(ParamError) as caught:
+        parse_axis("epochs", "5, ten, -1, 5.0", METAS, step(5).spec().params)
+    said = str(caught.value)
+    assert said == "value 2 (ten): not a number · value 3 (-1): must be > 0 · value 4 (5.0) is given twice"
+    assert "\n" not in said
 
 
 def test_count_combinations_and_limits():
@@ -128,7 +136,7 @@ async def test_the_screen_says_a_bad_value_at_its_field_and_will_not_start():
         screen.query_one("#sweep-values-1", Input).value = "5, ten"
         await pilot.pause()
         said = str(screen.query_one("#sweep-error-1", Static).render())
-        assert "✗ value 2 (ten): 'ten' is not a number" in said
+        assert "✗ value 2 (ten): not a number" in said
         assert screen.plan is None
         assert screen.check_action("start", ()) is None  # shown, greyed
         screen.set_focus(None)
@@ -163,3 +171,143 @@ async def test_a_model_of_a_sweep_reaches_the_run_table_and_the_app_as_run_news(
         assert state.runs[0].run_id in app.runs
         assert [m.run.run_id for m in heard if isinstance(m, RunUpdated)] == [state.runs[0].run_id]
         assert 4 in app.done  # a finished model of the step ticks it, as a run trained from the form does
+
+
+# -- the sweep screen's keys and form, without H2O ------------------------------------------------
+
+
+async def _sweep_screen(pilot, number: int = 4):
+    from screens.sweep import SweepScreen
+
+    app = pilot.app
+    app.show_step(number)
+    await replay.drawn(pilot)
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(app.screen, SweepScreen)
+    return app.screen
+
+
+def _running_sweep(app, number: int):
+    """A sweep of step ``number`` as the lab knows it while its grid trains (no cluster: only the state)."""
+    from tui.lab.sweep_runner import SweepState
+
+    plan = SweepPlan(step(number).spec(), [Axis("epochs", [2.0, 5.0])])
+    state = SweepState(sweep_id="sweep-1", plan=plan)
+    app.lab.sweeps.current = state
+    app.sweep_state = state
+    return state
+
+
+async def test_q_on_the_sweep_screen_asks_to_quit_and_says_a_sweep_keeps_its_models():
+    from textual.widgets import Static
+
+    from screens.dialogs import ConfirmDialog
+    from screens.sweep import SweepScreen
+    from tui.lab.sweep_runner import SWEEP_DONE
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        screen = await _sweep_screen(pilot)
+        assert "q" in {k for k, b in screen.active_bindings.items() if b.binding.show}  # the footer lists it
+        state = _running_sweep(app, 4)
+        screen.set_focus(None)
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        said = " ".join(str(w.render()) for w in dialog.query(Static))
+        assert "A sweep is training" in said and "kept" in said
+        await pilot.press("n")  # keep training
+        await pilot.pause()
+        assert isinstance(app.screen, SweepScreen) and app.is_running
+        state.status = SWEEP_DONE
+
+
+async def test_escape_leaves_the_field_first_and_the_values_are_there_next_time():
+    from textual.widgets import Input, Select
+
+    from screens.sweep import SweepScreen
+    from widgets.sweep_form import OWN
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        screen = await _sweep_screen(pilot)
+        field = screen.query_one("#sweep-values-1", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"3,6,9")
+        await pilot.pause()
+        assert screen.query_one("#sweep-preset", Select).value == OWN  # edited: no longer the preset's values
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.focused is None  # out of the field, still here
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SweepScreen)
+        again = await _sweep_screen(pilot)
+        assert again is not screen
+        assert again.query_one("#sweep-values-1", Input).value == "3,6,9"
+        assert again.query_one("#sweep-preset", Select).value == OWN
+        assert again.plan is not None and again.plan.count == 3
+        preset = presets_for(4)[0]
+        again.query_one("#sweep-preset", Select).value = preset.key  # the preset chosen again: its values back
+        await pilot.pause()
+        assert again.query_one("#sweep-values-1", Input).value == preset.axes[0][1]
+        assert again.plan is not None and again.plan.count == 5
+
+
+async def test_every_bad_value_shows_under_its_field_at_once():
+    from textual.widgets import Input, Static
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        screen = await _sweep_screen(pilot)
+        screen.query_one("#sweep-values-1", Input).value = "5, ten, -1"
+        await pilot.pause()
+        said = str(screen.query_one("#sweep-error-1", Static).render())
+        assert "value 2 (ten): not a number · value 3 (-1): must be > 0" in said
+
+
+async def test_t_is_refused_on_any_step_while_a_sweep_trains_and_its_step_shows_busy():
+    from tui.lab.sweep_runner import SWEEP_DONE
+    from widgets.steps import StepList
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(5)
+        await replay.drawn(pilot)
+        state = _running_sweep(app, 4)
+        app.refresh_chrome()
+        await pilot.pause()
+        assert 4 in app.lab_screen.query_one(StepList).busy
+        trained = []
+        view = app.current_view()
+        view._controls.train = lambda: trained.append(True)  # what t would start
+        await pilot.press("t")
+        await pilot.pause()
+        assert trained == []
+        said = [n.message for n in app._notifications]
+        assert any("sweep is training on step 4" in m and "x" in m for m in said)
+        state.status = SWEEP_DONE
+        app.refresh_chrome()
+        await pilot.pause()
+        assert 4 not in app.lab_screen.query_one(StepList).busy
+
+
+def test_the_heat_maps_worst_is_always_the_lightest_shade_and_curves_say_which_rows():
+    from tui.lab.sweep_runner import state_from_dict
+    from widgets.sweep_board import SHADES, curves, shade
+
+    for count in range(2, 25):
+        marks = [shade(rank, count) for rank in range(count)]
+        assert marks[0] == SHADES[0] and marks[-1] == SHADES[-1], count
+        assert marks == sorted(marks, key=SHADES.index)  # never lighter for a better model
+    assert [shade(rank, 4) for rank in range(4)] == ["█", "▓", "░", "·"]
+    state = state_from_dict(replay.fixture("sweep_step4.json"))
+    which, series = curves(state, "mse")
+    assert which == "validation" and len(series) == len(state.runs)

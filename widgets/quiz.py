@@ -54,16 +54,47 @@ def verdict(question: Question, chosen: int) -> Text:
 
 
 class ChoiceList(OptionList):
-    """The choices: ↑ ↓ and Enter as in any list, ← → to another question (posts :class:`QuizCard.Move`)."""
+    """The choices: ↑ ↓ and Enter as in any list, ← → to another question (posts :class:`QuizCard.Move`).
 
+    Only the keys of the list itself: n, p, q, ? and the app's other keys go on to the app.
+    """
+
+    # Both keys shown as one "← → Questions" (room for the app's n and p at 80 columns); alone, with its own name.
+    QUESTIONS = Binding.Group("Questions")
     BINDINGS = [
-        Binding("right", "move(1)", "Next question", id="quiz.next", tooltip="The next question of the quiz"),
-        Binding("left", "move(-1)", "Prev question", id="quiz.prev", tooltip="The previous question of the quiz"),
+        Binding(
+            "left",
+            "move(-1)",
+            "Prev question",
+            id="quiz.prev",
+            tooltip="The previous question of the quiz",
+            group=QUESTIONS,
+        ),
+        Binding(
+            "right",
+            "move(1)",
+            "Next question",
+            id="quiz.next",
+            tooltip="The next question of the quiz",
+            group=QUESTIONS,
+        ),
     ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.can_go_back = False  # ← leads somewhere (not on the first question)
+        self.can_go_on = False  # → leads somewhere (not on the last one once every question is answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """← and → only where they lead to another question (else hidden from the footer, and they do nothing)."""
+        if action == "move" and parameters:
+            return self.can_go_on if float(str(parameters[0])) > 0 else self.can_go_back
+        return super().check_action(action, parameters)
 
     def action_move(self, delta: int) -> None:
         """Another question."""
-        self.post_message(QuizCard.Move(delta))
+        if self.check_action("move", (delta,)):
+            self.post_message(QuizCard.Move(delta))
 
 
 class QuizCard(Vertical):
@@ -115,18 +146,30 @@ class QuizCard(Vertical):
         self.question: Question | None = None
         self.chosen: int | None = None
 
+    def focus_choices(self) -> None:
+        """Put the focus on the choices now (so that ↑ ↓ and Enter answer), if they are there to take it."""
+        for choices in self.query(ChoiceList):
+            if choices.focusable and not choices.has_focus:
+                self.screen.set_focus(choices)
+
     def compose(self) -> ComposeResult:
         """The question, its choices, and the explanation once answered."""
         yield Static(id="quiz-question")
         yield ChoiceList(id="quiz-choices")
         yield Static(id="quiz-explain")
 
-    def show(self, question: Question, chosen: int | None, after: str = "") -> None:
-        """Show ``question``; with ``chosen``, marked and explained (``after``: a last sentence, such as the score)."""
+    def show(
+        self, question: Question, chosen: int | None, after: str = "", *, back: bool = True, on: bool = True
+    ) -> None:
+        """Show ``question``; with ``chosen``, marked and explained (``after``: a last sentence, such as the score).
+
+        ``back`` and ``on``: whether ← and → lead to another question from this one.
+        """
         same = self.question is not None and self.question.id == question.id
         self.question, self.chosen = question, chosen
         self.query_one("#quiz-question", Static).update(question.text)
-        options = self.query_one("#quiz-choices", OptionList)
+        options = self.query_one("#quiz-choices", ChoiceList)
+        options.can_go_back, options.can_go_on = back, on
         highlighted = options.highlighted if same else None
         options.clear_options()
         options.add_options(
@@ -140,7 +183,8 @@ class QuizCard(Vertical):
             options.highlighted = 0
         explain = self.query_one("#quiz-explain", Static)
         if chosen is None:
-            explain.update(Text("Choose with ↑ ↓ and Enter; ← → for the other questions.", style="dim"))
+            others = "; ← → for the other questions" if back or on else ""
+            explain.update(Text(f"Choose with ↑ ↓ and Enter{others}.", style="dim"))
         else:
             text = verdict(question, chosen)
             if after:

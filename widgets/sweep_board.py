@@ -16,12 +16,16 @@ from tui.lab.sweep_runner import SWEEP_CANCELLED, SWEEP_DONE, SWEEP_RUNNING, Swe
 from tui.lab.training import Run
 from widgets.chart import fit
 
-SHADES = "█▓▒░·"
-FIXED = {
-    "#": 3,
-    "run": 6,
-    "time": 6,
-}  # widths that hold any row (other columns fit their values)  # best to worst: a heat map that reads without colour
+SHADES = "█▓▒░·"  # best to worst: a heat map that reads without colour
+FIXED = {"#": 3, "run": 6, "time": 6}  # widths that hold any row (other columns fit their values)
+
+
+def shade(rank: int, count: int) -> str:
+    """The shade of the model at ``rank`` (0 is the best) of ``count``: the best gets █, the worst ·, the rest
+    spread between them."""
+    if count <= 1 or rank <= 0:
+        return SHADES[0]
+    return SHADES[round(rank * (len(SHADES) - 1) / (count - 1))]
 
 
 def status_text(state: SweepState) -> Text:
@@ -109,8 +113,8 @@ class MetricChart(PlotextPlot):
 
 
 def heat_map(state: SweepState, metric: str) -> Group:
-    """Two parameters: a table of the metric, rows the first parameter's values, columns the second's; a shade
-    from █ (best) to · (worst) and * on the best, so that it reads without colour."""
+    """Two parameters: a table of the metric, rows the first parameter's values, columns the second's; a shade by
+    rank, █ on the best and · on the worst, and * on the best, so that it reads without colour."""
     first, second = state.plan.axes[0], state.plan.axes[1]
     values = {}
     for run in state.runs:
@@ -121,6 +125,7 @@ def heat_map(state: SweepState, metric: str) -> Group:
     which = metric_value(state.runs[0], metric)[1] if state.runs else "validation"
     table = Table(box=None, padding=(0, 1))
     table.add_column(first.name, style="bold")
+    used: set[str] = set()  # the shades drawn, for the key
     for value in second.values:
         table.add_column(show_value(value), justify="right")
     for row in first.values:
@@ -131,15 +136,18 @@ def heat_map(state: SweepState, metric: str) -> Group:
                 cells.append(Text("…", style="dim"))
                 continue
             rank = order.index(got)
-            shade = SHADES[min(len(SHADES) - 1, rank * len(SHADES) // max(1, len(order)))]
+            mark = shade(rank, len(order))
+            used.add(mark)
             best = "*" if rank == 0 else " "
-            cells.append(Text(f"{best}{shade}{shade} {fmt_metric(got)}", style="bold" if rank == 0 else ""))
+            cells.append(Text(f"{best}{mark}{mark} {fmt_metric(got)}", style="bold" if rank == 0 else ""))
         table.add_row(*cells)
-    key = Text(
-        f"{which} {metric} · rows: {first.name} · columns: {second.name}\n"
-        f"shades from █ (best) through ▓ ▒ ░ to · (worst); * marks the best model",
-        style="italic",
-    )
+    if len(used) > 1:
+        shades = f"shades by rank: {' '.join(sorted(used, key=SHADES.index))}, best to worst; * marks the best"
+    elif used:
+        shades = "* █ marks the best model; the others get lighter shades, · the worst"
+    else:
+        shades = "… a model not finished yet; then shades by rank, █ the best to · the worst"
+    key = Text(f"{which} {metric} · rows: {first.name} · columns: {second.name}\n{shades}", style="italic")
     return Group(key, table)
 
 
@@ -230,15 +238,19 @@ class SweepBoard(Vertical):
         return next((r for r in self.state.runs if r.run_id == self.order[row]), None)
 
 
-def curves(state: SweepState, metric_key: str) -> list[tuple[str, list[float], list[float]]]:
-    """Each finished model's curve (validation where there is one), named by its values, for the overlaid chart."""
+def curves(state: SweepState, metric_key: str) -> tuple[str, list[tuple[str, list[float], list[float]]]]:
+    """Each finished model's curve, named by its values, for the overlaid chart; and which rows they score.
+
+    Validation where the model had a validation frame (as the leaderboard ranks them), else training: the first
+    value says which, ``"validation"``, ``"training"`` or (both kinds in one sweep) ``"validation or training"``.
+    """
     series = []
+    kinds = set()
+    column = "rmse" if metric_key == "mse" else metric_key
     for run in state.runs:
-        which = (
-            "validation"
-            if run.history.has(f"validation_{'rmse' if metric_key == 'mse' else metric_key}")
-            else "training"
-        )
+        which = "validation" if run.history.has(f"validation_{column}") else "training"
+        kinds.add(which)
         xs, ys = run.history.series(metric_key, which)
         series.append((f"{label(_combo(run, state.plan.names)).replace(' ', ',')} {run.run_id}", xs, ys))
-    return series
+    said = kinds.pop() if len(kinds) == 1 else "validation or training"
+    return said, series

@@ -30,6 +30,20 @@ OWN = "own"  # the preset select's "my own values"
 COMMON = ("epochs", "hidden", "activation", "hidden_dropout_ratios", "input_dropout_ratio", "l1", "l2", "rate")
 
 
+@dataclass(frozen=True)
+class FormValues:
+    """What the learner left in a step's sweep form, to find again when the screen opens on that step next."""
+
+    choice: str  # what the preset select shows: a preset's key, or OWN
+    preset: str | None  # the key of the preset whose other values (epochs, rows...) apply, if any
+    fields: tuple[tuple[str, str], ...]  # each parameter with the values typed for it
+
+
+def preset_fields(preset: Preset) -> tuple[tuple[str, str], ...]:
+    """The two parameter rows as a preset fills them (the second one "none" when it sweeps one parameter)."""
+    return tuple(list(preset.axes) + [(NONE, "")] * (2 - len(preset.axes)))
+
+
 def param_order(step: Step, metas: dict[str, ParamMeta]) -> list[str]:
     """The step's own parameters, the common ones, then the rest by name (only those a sweep can vary)."""
     first = [n for n in (*step.taught, *COMMON) if n in metas]
@@ -81,13 +95,15 @@ class SweepForm(Vertical):
         plan: SweepPlan | None
         problem: str
 
-    def __init__(self, step: Step, spec: RunSpec, metas: list[ParamMeta]) -> None:
+    def __init__(self, step: Step, spec: RunSpec, metas: list[ParamMeta], saved: FormValues | None = None) -> None:
         super().__init__(id="sweep-form")
+        self.saved = saved  # the values left here the last time, put back on mount
         self.step = step
         self.base = spec
         self.metas = {m.name: m for m in metas}
         self.presets = presets_for(step.number)
-        self.preset: Preset | None = None
+        self.preset: Preset | None = None  # the preset whose other values apply (kept when its values are edited)
+        self._expected: object = None  # a value set in the preset select by the form itself, not chosen
         self.plan: SweepPlan | None = None
         self.problem = ""
         self._names = param_order(step, self.metas)
@@ -112,34 +128,73 @@ class SweepForm(Vertical):
             yield Button("Start sweep (t)", id="sweep-start", variant="primary")
 
     def on_mount(self) -> None:
-        """Open on the step's first preset, when it has one."""
-        if self.presets:
-            self.query_one("#sweep-preset", Select).value = self.presets[0].key
+        """Open with the values left here last time, else on the step's first preset, when it has one."""
+        if self.saved is not None:
+            self.restore(self.saved)
+        elif self.presets:
+            self._choose(self.presets[0].key)
             self.use_preset(self.presets[0])
         else:
             self.query_one("#sweep-values-1", Input).value = "5, 10, 20"
             self._check()
 
+    def values(self) -> FormValues:
+        """What the form holds now (the screen keeps it for the next visit)."""
+        choice = str(self.query_one("#sweep-preset", Select).value)
+        return FormValues(choice, self.preset.key if self.preset else None, self.fields())
+
+    def restore(self, saved: FormValues) -> None:
+        """Put back what :meth:`values` gave."""
+        keys = {p.key for p in self.presets}
+        self.preset = next((p for p in self.presets if p.key == saved.preset), None)
+        self._choose(saved.choice if saved.choice in keys else OWN)
+        self._fill(saved.fields)
+        self._check()
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """Each parameter row: the parameter chosen and the values typed."""
+        return tuple(
+            (str(self.query_one(f"#sweep-param-{i}", Select).value), self.query_one(f"#sweep-values-{i}", Input).value)
+            for i in (1, 2)
+        )
+
+    def _fill(self, fields: tuple[tuple[str, str], ...]) -> None:
+        for index, (name, text) in enumerate(fields, start=1):
+            self.query_one(f"#sweep-param-{index}", Select).value = name
+            self.query_one(f"#sweep-values-{index}", Input).value = text
+
+    def _choose(self, key: str) -> None:
+        """Show ``key`` in the preset select; the change it posts is the form's own, not the learner's choice."""
+        select = self.query_one("#sweep-preset", Select)
+        if select.value != key:
+            self._expected = key
+            select.value = key
+
     def use_preset(self, preset: Preset) -> None:
         """Fill the fields from a preset (its other values go on top of the form's)."""
         self.preset = preset
-        axes = list(preset.axes) + [(NONE, "")] * (2 - len(preset.axes))
-        for index, (name, text) in enumerate(axes, start=1):
-            self.query_one(f"#sweep-param-{index}", Select).value = name
-            self.query_one(f"#sweep-values-{index}", Input).value = text
-        self._note(f"also sets {preset.note()}" if preset.note() else "")
+        self._fill(preset_fields(preset))
         self._check()
 
     @on(Select.Changed, "#sweep-preset")
     def _preset_chosen(self, event: Select.Changed) -> None:
         event.stop()
+        if self._expected is not None and event.value == self._expected:
+            self._expected = None  # set by the form: done already
+            return
+        self._expected = None
         preset = next((p for p in self.presets if p.key == event.value), None)
         if preset is None:
-            self.preset = None
-            self._note("")
-            self._check()
-        elif preset is not self.preset:
-            self.use_preset(preset)
+            self._check()  # my own values: the fields stay as they are
+        else:
+            self.use_preset(preset)  # always its own values, even after they were edited
+
+    def _edited(self) -> None:
+        """The learner changed a parameter or its values: a preset no longer describes them."""
+        shown = self.query_one("#sweep-preset", Select).value
+        preset = next((p for p in self.presets if p.key == shown), None)
+        if preset is not None and self.fields() != preset_fields(preset):
+            self._choose(OWN)
 
     @on(Select.Changed, "#sweep-param-1, #sweep-param-2")
     def _param_chosen(self, event: Select.Changed) -> None:
@@ -150,11 +205,13 @@ class SweepForm(Vertical):
         if meta is not None and meta.values:
             hint = ", ".join(meta.values[:4])
         self.query_one(f"#sweep-values-{index}", Input).placeholder = hint
+        self._edited()
         self._check()
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        self._edited()
         self._check()
 
     def spec(self) -> RunSpec:
@@ -162,6 +219,7 @@ class SweepForm(Vertical):
         return apply_preset(self.base, self.preset) if self.preset is not None else self.base
 
     def _check(self) -> None:
+        self._say_preset()
         spec = self.spec()
         axes: list[Axis] = []
         wrong = False
@@ -180,6 +238,16 @@ class SweepForm(Vertical):
         self.plan = None if problem else plan
         self.problem = problem
         self.post_message(self.Changed(self.plan, problem))
+
+    def _say_preset(self) -> None:
+        """What the preset sets besides the swept values, while it applies."""
+        preset = self.preset
+        if preset is None or not preset.note():
+            self._note("")
+        elif self.query_one("#sweep-preset", Select).value == preset.key:
+            self._note(f"also sets {preset.note()}")
+        else:
+            self._note(f"also sets {preset.note()} (kept from the preset)")
 
     def _note(self, text: str) -> None:
         note = self.query_one("#sweep-preset-note", Static)

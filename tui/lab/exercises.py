@@ -45,7 +45,7 @@ METRICS: dict[str, tuple[str, str, bool]] = {
     "accuracy": ("accuracy", "accuracy", False),
     "error": ("error", "error rate", True),
     "mean_per_class_error": ("mean_per_class_error", "mean per-class error", True),
-    "gap": ("MSE", "gap between training and validation MSE", True),
+    "gap": ("MSE", "validation MSE minus training MSE", True),
     "duration": ("", "training time (s)", True),
     "epochs": ("", "epochs trained", True),
 }
@@ -63,6 +63,8 @@ COMPARISONS = {
     "at_least": ("≥", lambda v, t: v >= t),
 }
 ON = ("validation", "training")
+# Parameters whose value is a list: a comparison on one holds when it holds for every element.
+LIST_PARAMETERS = {"hidden", "hidden_dropout_ratios"}
 # What a condition can look at besides the run's parameters.
 RUN_FACTS = {"sample_rows": "sample rows", "duration": "training time (s)", "epochs_done": "epochs trained"}
 # H2O's Deep Learning parameters (a condition names one of them), with the defaults the conditions need
@@ -143,6 +145,8 @@ class Condition:
         name = RUN_FACTS.get(self.name, self.name)
         if self.compare == "equals":
             return f"{name} = {_show(self.value)}"
+        if self.name in LIST_PARAMETERS:
+            name += " all"  # every element compared
         return f"{name} {COMPARISONS[self.compare][0]} {_show(self.value)}"
 
     def met_by(self, run: Run) -> bool:
@@ -151,7 +155,12 @@ class Condition:
             return _same(value, self.value)
         if self.name == "sample_rows" and value is None:
             return self.compare in ("above", "at_least")  # all rows: more than any sample
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        if isinstance(value, (list, tuple)):  # a list: every element must meet it (an empty list never does)
+            return bool(value) and all(self._holds(v) for v in value)
+        return self._holds(value)
+
+    def _holds(self, value: Any) -> bool:
+        if not _number(value):
             return False
         return bool(COMPARISONS[self.compare][1](float(value), float(self.value)))
 
@@ -185,7 +194,7 @@ class Goal:
         if self.than_step is not None:
             against = f"your latest run of step {self.than_step}"
             if reference is not None:
-                against += f" ({fmt_value(reference)})"
+                against += f" ({describe(self, reference)})"
             return f"{self.metric_label()} {sign} {against}"
         return f"{self.metric_label()} {sign} {fmt_value(self.target)}"
 
@@ -525,6 +534,15 @@ class _Reader:
                 if not value or any(k not in COMPARISONS for k in value):
                     self._say("goal", index, key, f"the condition on '{name}' compares with {', '.join(COMPARISONS)}")
                     continue
+                default = DEFAULTS.get(name)
+                if isinstance(default, (str, bool)):
+                    self._say(
+                        "goal",
+                        index,
+                        key,
+                        f"'{name}' is not a number: write {name} = {_show(default)}, not a comparison",
+                    )
+                    continue
                 for compare, limit in value.items():
                     if not isinstance(limit, (int, float)) or isinstance(limit, bool):
                         self._say("goal", index, key, f"the condition on '{name}' needs a number, not {_show(limit)}")
@@ -594,7 +612,7 @@ def value_of(goal: Goal, run: Run) -> float | None:
     if goal.metric == "epochs":
         return run.epochs_done
     name = METRICS[goal.metric][0]
-    if goal.metric == "gap":
+    if goal.metric == "gap":  # signed: below 0 when the network does better on the held-back rows
         training, validation = run.metric(name, "training"), run.metric(name, "validation")
         if not _number(training) or not _number(validation):
             return None
@@ -664,6 +682,12 @@ def _fact(run: Run, name: str) -> Any:
     if name == "epochs_done":
         return run.epochs_done
     value = run.spec.params.get(name)
+    if value is None and name == "hidden_dropout_ratios":
+        # H2O's default: 0.5 in every hidden layer with a "...WithDropout" activation, else no dropout at all.
+        if str(_fact(run, "activation")).lower().endswith("withdropout"):
+            hidden = _fact(run, "hidden")
+            return [0.5] * (len(hidden) if isinstance(hidden, (list, tuple)) else 1)
+        return None
     return DEFAULTS.get(name) if value is None else value
 
 
@@ -691,6 +715,16 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return fmt_value(value)
     return str(value)
+
+
+def describe(goal: Goal, value: float | None) -> str:
+    """A run's figure for a goal as the learner reads it; a gap with its sign and what the sign means."""
+    if value is None or goal.metric != "gap":
+        return fmt_value(value)
+    if abs(value) < 5e-5:
+        return f"{fmt_value(value)}, validation MSE = training MSE"
+    side = "above" if value > 0 else "below"
+    return f"{'+' if value > 0 else ''}{fmt_value(value)}, validation MSE {side} training MSE"
 
 
 def fmt_value(value: float | None) -> str:

@@ -164,9 +164,12 @@ def pixel_map(found: list[Importance]) -> list[int]:
 
 # -- dropout and the gap between training and validation error ---------------------------------------------------
 def has_dropout(params: dict[str, Any]) -> bool:
-    """Whether a run's network drops units while it trains (a *WithDropout activation, or input dropout)."""
+    """Whether a run's network drops units while it trains: a *WithDropout activation whose hidden ratios are not
+    all zero (unset: H2O's 0.5 per layer), or input dropout."""
     activation = str(params.get("activation") or "")
-    return activation.endswith("WithDropout") or bool(params.get("input_dropout_ratio"))
+    ratios = params.get("hidden_dropout_ratios")
+    hidden = activation.endswith("WithDropout") and (not ratios or any(float(r) > 0 for r in ratios))
+    return hidden or bool(params.get("input_dropout_ratio"))
 
 
 def teaches_activation(run: Any) -> bool:

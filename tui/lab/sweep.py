@@ -114,8 +114,8 @@ def split_values(text: str, list_type: bool) -> list[str]:
 
 
 def parse_axis(name: str, text: str, metas: dict[str, ParamMeta], base: dict[str, Any]) -> Axis:
-    """The values typed for ``name``, each checked as the form would check it; :class:`ParamError` says what is
-    wrong in words for the field (never a traceback)."""
+    """The values typed for ``name``, each checked as the form would check it; :class:`ParamError` says every
+    value that is wrong, in words for the field, on one line (never a traceback)."""
     meta = metas.get(name)
     if meta is None:
         raise ParamError(f"{name} is not a Deep Learning parameter H2O knows")
@@ -127,24 +127,46 @@ def parse_axis(name: str, text: str, metas: dict[str, ParamMeta], base: dict[str
         hint = "lists apart with ';', for example 64; 128, 128" if is_list else "commas apart, for example 5, 10, 20"
         raise ParamError(f"give the values to try, {hint}")
     values: list[Any] = []
+    problems: list[str] = []  # every bad value, said at once
     for number, part in enumerate(parts, start=1):
-        if not part:
-            raise ParamError(f"value {number} is empty: a separator too many?")
-        try:
-            value = parse_value(meta, part)
-        except ParamError as exc:
-            raise ParamError(f"value {number} ({part}): {exc}") from None
-        if value is None:
-            raise ParamError(f"value {number} is empty")
-        problems = validate({**base, name: value}, metas)
-        if problems:
-            where, why = next(((k, v) for k, v in problems.items() if k == name), next(iter(problems.items())))
-            about = "" if where == name else f"{where} "
-            raise ParamError(f"value {number} ({part}): {about}{why}")
-        if any(norm(value) == norm(seen) for seen in values):
-            raise ParamError(f"value {number} ({part}) is given twice")
-        values.append(value)
+        said = _check_value(meta, name, number, part, values, metas, base)
+        if isinstance(said, str):
+            problems.append(said)
+        else:
+            values.append(said[0])
+    if problems:
+        raise ParamError(" · ".join(problems))
     return Axis(name, values)
+
+
+def _check_value(
+    meta: ParamMeta,
+    name: str,
+    number: int,
+    part: str,
+    values: list[Any],
+    metas: dict[str, ParamMeta],
+    base: dict[str, Any],
+) -> str | tuple[Any]:
+    """One value typed: ``(value,)`` when it is good, else what is wrong with it, short."""
+    if not part:
+        return f"value {number} is empty: a separator too many?"
+    try:
+        value = parse_value(meta, part)
+    except ParamError as exc:
+        why = str(exc)
+        quoted = f"'{part}' is "
+        return f"value {number} ({part}): {why[len(quoted) :] if why.startswith(quoted) else why}"
+    if value is None:
+        return f"value {number} is empty"
+    problems = validate({**base, name: value}, metas)
+    if problems:
+        where, why = next(((k, v) for k, v in problems.items() if k == name), next(iter(problems.items())))
+        about = "" if where == name else f"{where} "
+        return f"value {number} ({part}): {about}{why}"
+    if any(norm(value) == norm(seen) for seen in values):
+        return f"value {number} ({part}) is given twice"
+    return (value,)
 
 
 def check_plan(plan: SweepPlan) -> str | None:

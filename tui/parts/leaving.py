@@ -64,17 +64,31 @@ class Leaving(LabAppBase):
                 if yes:
                     self._quit_after_cancel()
 
-            self.push_screen(
-                ConfirmDialog(
-                    "A model is training",
-                    "Quit now? The job will be cancelled and the cluster stopped.",
-                    yes="Quit",
-                    no="Keep training",
-                ),
-                answer,
-            )
+            title, question = self._quit_question()
+            self.push_screen(ConfirmDialog(title, question, yes="Quit", no="Keep training"), answer)
             return
         self._begin_quit()
+
+    def _sweeping(self) -> bool:
+        """A sweep is training (the sweeps' part knows)."""
+        running = getattr(self, "sweep_running", None)
+        return bool(running()) if callable(running) else False
+
+    def _quit_question(self) -> tuple[str, str]:
+        """The quit dialog's title and question: what is training, and what quitting does to it.
+
+        A sweep's finished models are runs already (in the journal and All runs); Lab.close cancels its grid.
+        """
+        model = any(view.training for view in self.training_views())
+        if not self._sweeping():
+            return "A model is training", "Quit now? The job will be cancelled and the cluster stopped."
+        kept = "The models the sweep finished are kept: they are runs in All runs and the journal."
+        if model:
+            return (
+                "A model and a sweep are training",
+                f"Quit now? The job and the sweep's grid search will be cancelled and the cluster stopped. {kept}",
+            )
+        return "A sweep is training", f"Quit now? The grid search will be cancelled and the cluster stopped. {kept}"
 
     def _begin_quit(self) -> None:
         self._quitting = True
@@ -84,15 +98,17 @@ class Leaving(LabAppBase):
     def _quit_after_cancel(self) -> None:
         self._quitting = True
         self._stop_health_checks()
-        self.notify("Cancelling the job…", timeout=10)
+        self.notify("Cancelling the sweep…" if self._sweeping() else "Cancelling the job…", timeout=10)
         for view in self.training_views():
             view.request_cancel()
+        self.lab.cancel_sweep()  # its loop cancels the grid and keeps the models it finished
         self._wait_for_jobs()
 
     @work(thread=True, group="quit", exit_on_error=False)
     def _wait_for_jobs(self) -> None:
+        lab = self.lab
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(r.status == RUNNING for r in list(self.lab.runs)):
+        while time.monotonic() < deadline and (any(r.status == RUNNING for r in list(lab.runs)) or lab.sweeps.running):
             time.sleep(0.1)
         self.call_from_thread(self.exit)
 
@@ -102,6 +118,7 @@ class Leaving(LabAppBase):
         self._stop_health_checks()
         for view in self.training_views():
             view.request_cancel()
+        self.lab.cancel_sweep()
         self.exit(return_code=128 + sig)
 
     def exit(self, result=None, return_code: int = 0, message=None) -> None:

@@ -15,7 +15,7 @@ from textual.worker import Worker
 from screens.base import on_worker_error
 from tui.lab.errors import LabError
 from tui.lab.sweep import SweepPlan
-from tui.lab.sweep_runner import SweepState
+from tui.lab.sweep_runner import SWEEP_FAILED, SweepState
 from tui.lab.training import Run
 from tui.messages import RunUpdated, SweepUpdated
 from tui.parts.base import TRAINING_KINDS, LabAppBase
@@ -25,6 +25,7 @@ class Sweeps(LabAppBase):
     """Sweeps: starting one from a form, its news, its models as runs."""
 
     sweep_state: SweepState | None = None  # the latest news of the last sweep started
+    _sweep_forms: dict[int, Any] | None = None  # step number -> the sweep form's values left there (FormValues)
 
     def _sweep_screen(self) -> Any:
         from screens.sweep import SweepScreen  # noqa: PLC0415
@@ -48,7 +49,14 @@ class Sweeps(LabAppBase):
             return
         state = self.sweep_state
         shown = state if state is not None and state.plan.spec.step == view.step.number else None
-        self.push_screen(SweepScreen(view.step, view.current_spec(), metas, shown))
+        saved = (self._sweep_forms or {}).get(view.step.number)
+        self.push_screen(SweepScreen(view.step, view.current_spec(), metas, shown, saved))
+
+    def keep_sweep_form(self, number: int, values: Any) -> None:
+        """The sweep form of step ``number`` as the learner left it, for the next time its sweep screen opens."""
+        if self._sweep_forms is None:
+            self._sweep_forms = {}
+        self._sweep_forms[number] = values
 
     def training_running(self) -> bool:
         """A step's model or a sweep is training: quitting asks first (and closing the lab cancels the grid)."""
@@ -57,6 +65,13 @@ class Sweeps(LabAppBase):
     def sweep_running(self) -> bool:
         """Whether a sweep is training (its worker, or the lab's loop that follows the grid)."""
         return self.lab.sweeps.running or any(w.group == "sweep" and w.is_running for w in self.workers)
+
+    def sweep_step(self) -> int | None:
+        """The step whose sweep is training (its news not finished yet), or None."""
+        state = self.sweep_state
+        if state is None or (state.finished and not self.lab.sweeps.running):
+            return None
+        return state.plan.spec.step
 
     def start_sweep(self, plan: SweepPlan, screen: Any = None) -> bool:
         """Start a sweep in a worker; False (with a word why) when it cannot start now."""
@@ -70,6 +85,7 @@ class Sweeps(LabAppBase):
         if screen is not None:
             screen.show_state(self.sweep_state)
         self._sweep_worker(plan)
+        cast(Any, self).refresh_chrome()  # the step shows busy in the step list
         return True
 
     def cancel_sweep(self) -> None:
@@ -87,7 +103,10 @@ class Sweeps(LabAppBase):
     def _on_sweep_updated(self, message: SweepUpdated) -> None:
         if self.leaving:
             return
+        was = self.sweep_step()
         self.sweep_state = message.state
+        if self.sweep_step() != was:
+            cast(Any, self).refresh_chrome()  # the step list's busy mark came or went
         if message.run is not None:
             cast(Any, self).run_updated(message.run)  # the runs' part (RunNews)
             self.post_message(RunUpdated(message.run))
@@ -101,4 +120,8 @@ class Sweeps(LabAppBase):
 
     @on_worker_error("sweep", "The sweep")
     def _sweep_failed(self, _worker: Worker, error: LabError) -> None:
+        state = self.sweep_state
+        if state is not None and not state.finished:  # it never started: no news will say it ended
+            state.status, state.error = SWEEP_FAILED, error.message
+            cast(Any, self).refresh_chrome()
         self.notify(error.message, severity="error", timeout=8)

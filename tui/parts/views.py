@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual.app import ScreenStackError
@@ -122,11 +122,26 @@ class StepViews(LabAppBase):
         view = self.current_view()
         if view is None or action not in getattr(view, "STEP_ACTIONS", ()):
             return
+        if action == "train" and self.refuse_while_sweeping():
+            return
         if not view.is_mounted:
             if tries < 50:
                 self.call_after_refresh(self.action_in_view, action, tries + 1)
             return
         view.run_step_action(action)
+
+    def refuse_while_sweeping(self) -> bool:
+        """t while a sweep trains: not a second job on the same cores; a word says where the sweep is."""
+        number = cast(Any, self).sweep_step()  # the sweeps' part
+        if number is None:
+            return False
+        self.notify(
+            f"A sweep is training on step {number}: to see it, press s on step {number}; x there cancels it "
+            "(its finished models are kept). Train again when it ends.",
+            severity="warning",
+            timeout=8,
+        )
+        return True
 
     def _step_list(self) -> Any:
         """The sidebar's list of steps, or None while the screen is not built."""
@@ -200,6 +215,9 @@ class StepViews(LabAppBase):
         header.state = self.cluster_state
         header.detail = self.cluster_status.url.split("://", 1)[-1] if self.cluster_status else ""
         busy = {v.step.number for v in self.training_views() if v.training}
+        sweeping = cast(Any, self).sweep_step()  # a sweep's step shows busy too
+        if sweeping is not None:
+            busy.add(sweeping)
         steps.update_state(self.current_step, self.done, busy)
         self.refresh_keys()
 
