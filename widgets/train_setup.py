@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui.lab.errors import LabError
-from tui.lab.mnist import FURTHER, FURTHER_TARGET, estimate_seconds
+from tui.lab.mnist import FURTHER, estimate_seconds
 from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
 from tui.lab.steps import Step
@@ -169,8 +169,8 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
         if form is not None:
             form.post_message(ParamForm.Changed(form, form.valid))
         self.notify(
-            f"A wider network with lighter dropout and an adaptive rate, on all {self.training_rows():,} digits: "
-            f"it passed {FURTHER_TARGET:.0%} test accuracy in each measured run. Train with t.",
+            f"Wider layers without hidden dropout and an adaptive rate, 12 passes over all {self.training_rows():,} "
+            "digits: about 0.98 test accuracy in the measured runs, against 0.96 for the walkthrough's. Train with t.",
             title="Go further",
             timeout=8,
         )
