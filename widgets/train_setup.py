@@ -170,7 +170,8 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
             form.post_message(ParamForm.Changed(form, form.valid))
         self.notify(
             f"Wider layers without hidden dropout and an adaptive rate, 12 passes over all {self.training_rows():,} "
-            "digits: about 0.98 test accuracy in the measured runs, against 0.96 for the walkthrough's. Train with t.",
+            "digits: 0.976-0.981 test accuracy in the measured runs (about 13 minutes on two cores), against 0.961 for "
+            "the walkthrough's. Train with t.",
             title="Go further",
             timeout=8,
         )
