@@ -121,6 +121,7 @@ class PredictionsPanel(Vertical):
         self.predictions: Predictions | None = None
         self._asked: set[str] = set()  # runs whose predictions were asked for (once each)
         self._timer: Timer | None = None  # asks the model about the learner's car when the typing pauses
+        self._filled: int | None = None  # the row whose car is in the form (the learner may have changed it since)
         self._status = Text("")
 
     def compose(self) -> ComposeResult:
@@ -230,6 +231,7 @@ class PredictionsPanel(Vertical):
         if chart.display:
             chart.draw(found.residuals())
         if cars and found.rows:
+            self._filled = None
             self._fill_form(0)
 
     def _fill_form(self, index: int) -> None:
@@ -237,6 +239,7 @@ class PredictionsPanel(Vertical):
         if found is None or not 0 <= index < len(found.rows):
             return
         row = dict(zip(found.columns, found.rows[index]))
+        self._filled = index
         with self.prevent(Input.Changed):
             for name in ("displacement", "power", "weight", "acceleration", "year"):
                 value = row.get(name)
@@ -268,8 +271,11 @@ class PredictionsPanel(Vertical):
 
     @on(DataTable.RowHighlighted, "#pred-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:
+        """Another row: its car goes in the form. The row already there (highlighted late, as the table fills) leaves
+        what the learner typed alone."""
         event.stop()
-        self._fill_form(event.cursor_row)
+        if event.cursor_row != self._filled:
+            self._fill_form(event.cursor_row)
 
     # -- the learner's own car ----------------------------------------------------------------
     @on(Input.Changed)
