@@ -11,6 +11,7 @@ import pytest
 from tests.waiting import rendered, until
 from tui.app import make_app
 from tui.lab import paths
+from tui.parts.leaving import ERROR_LOOP_COUNT
 
 pytestmark = pytest.mark.cluster
 
@@ -86,12 +87,12 @@ async def test_errors_that_keep_coming_end_the_app_with_the_data_safe(lab, monke
             await until(pilot, lambda: app.cluster_state == "ready", what="cluster ready")
             app.show_step(3)
             await pilot.pause()
-            for _ in range(25):
+            for _ in range(3 * ERROR_LOOP_COUNT):  # the errors come as fast as the keys: the app ends on its own
                 if not app.is_running:
                     break
                 if type(app.screen).__name__ == "ErrorDialog":
                     await pilot.press("escape")
                 await pilot.press("right_square_bracket")
-            await until(pilot, lambda: not app.is_running, what="the app to end after an error loop")
-    assert app.internal_errors > 20
+            await until(pilot, lambda: not app.is_running, timeout=10, what="the app to end after an error loop")
+    assert app.internal_errors > ERROR_LOOP_COUNT
     assert lab.ready, "the test session's own cluster is not stopped by an app that ends (only the CLI stops it)"

@@ -16,6 +16,11 @@ from tui.lab.training import RUNNING
 from tui.parts.base import LabAppBase, log
 from tui.safety import ExitWatchdog, watch_terminal
 
+# An error loop, which ends the app: more than this many internal errors within that many seconds (a handler
+# failing again and again, on a timer or a held key; on a slow machine one error and its dialog take about a second).
+ERROR_LOOP_COUNT = 20
+ERROR_LOOP_SECONDS = 30
+
 
 class Leaving(LabAppBase):
     """Every way out: q (asking while a model trains), signals, a vanished terminal; internal errors shown, not fatal."""
@@ -153,8 +158,8 @@ class Leaving(LabAppBase):
         self.internal_errors += 1
         log.error("internal error (the session goes on):\n%s", "".join(traceback.format_exception(error)).rstrip())
         now = time.monotonic()
-        self._error_times = [t for t in self._error_times if now - t < 10] + [now]
-        if self._quitting or not self._screen_ready or len(self._error_times) > 20:
+        self._error_times = [t for t in self._error_times if now - t < ERROR_LOOP_SECONDS] + [now]
+        if self._quitting or not self._screen_ready or len(self._error_times) > ERROR_LOOP_COUNT:
             return False
         if self.is_headless and self._exception is None:
             self._exception = error  # type: ignore[assignment]  # a test still fails on it, at its end
@@ -176,6 +181,8 @@ class Leaving(LabAppBase):
         """Errors Textual catches outside message handlers (timers, callbacks, compose) are reported the same way."""
         if self.internal_error(error):
             return
+        if self.is_headless and self._exception is not None:
+            self._exception_event.set()  # the first error is kept for the test harness: its pilot stops waiting now
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
