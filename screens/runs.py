@@ -48,6 +48,9 @@ def _key(run: Run, which: str) -> str:
     return kinds.shown(kinds.key_metric(run), kinds.value(run, kinds.key_metric(run), which))
 
 
+NO_RUNS = "No runs yet: the models trained on steps 3 to 9, 11 and 12, and by sweeps, come here."
+
+
 class RunsView(StepView):
     """Every run, this session's and earlier ones': a table, the changes, a comparison of two."""
 
@@ -101,7 +104,7 @@ class RunsView(StepView):
         """The lesson, the empty note, the runs table, the detail line, then the comparison of two runs."""
         with VerticalScroll():
             yield from self.compose_intro()
-            yield Static("No runs yet: train a model on steps 3 to 9.", id="runs-empty")
+            yield Static("Reading the runs…", id="runs-empty")  # until the table is filled: then "no runs", if so
             yield PagedTable(id="runs-table", fixed=2, cursor_type="row", zebra_stripes=True)
             yield Static(id="runs-detail")
             with Vertical(id="compare"):
@@ -173,7 +176,9 @@ class RunsView(StepView):
         table.set_data(RUN_COLUMNS, rows, keys=[run.run_id for run in self.runs])
         if cursor is not None and self.runs:
             table.move_cursor(row=min(cursor, len(self.runs) - 1))
-        self.query_one("#runs-empty", Static).display = not self.runs
+        empty = self.query_one("#runs-empty", Static)
+        empty.update(NO_RUNS)
+        empty.display = not self.runs
         self._show_detail()
         self._show_comparison()
 

@@ -149,16 +149,24 @@ async def test_a_goal_that_compares_with_another_step_is_checked_again_when_that
         assert app.lab_screen.query_one("#steps").goals.get(5) == "☆"
 
 
-async def test_a_run_whose_news_never_reaches_the_app_is_checked_all_the_same():
-    """A sweep's models, say: published in the lab's run table only. The app's look at the table ticks them."""
+async def test_a_sweeps_model_is_checked_as_it_finishes():
+    """A sweep's models come as sweep news, not as a step's: each finished one is checked against the goals."""
     from tests import replay
+    from tui.lab.steps import step
+    from tui.lab.sweep import Axis, SweepPlan
+    from tui.lab.sweep_runner import SweepState
+    from tui.messages import SweepUpdated
 
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await replay.loaded(pilot)
         three = replay.run(3)
         three.metrics["training"]["MSE"] = 0.12
-        replay.remember(app, runs=(three,))  # no RunUpdated, no run_updated()
+        three.sweep = "sweep-1"
+        replay.remember(app, runs=(three,))  # in the lab's run table, as the sweep's runner adopts it
+        state = SweepState(sweep_id="sweep-1", plan=SweepPlan(step(3).spec(), [Axis("epochs", [2.0, 50.0])]))
+        state.runs.append(three)
+        app.post_message(SweepUpdated(state, three))
         steps = app.lab_screen.query_one("#steps")
         await until(pilot, lambda: steps.goals.get(3) == "★", what=lambda: f"step 3 ticked: {steps.goals}")
 

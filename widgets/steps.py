@@ -75,11 +75,11 @@ class StepList(SafePaging):
         index = next((i for i, s in enumerate(self.steps) if s.number == self.current), 0)
         self.highlighted = index if follow or highlighted is None else highlighted
 
-    def update_state(self, current: int, done: set[int], busy: set[int] | None = None) -> None:
-        """Mark the current, done and busy steps and the goals reached; redrawn only when something changed."""
-        provider = getattr(self.app, "goal_marks", None)  # the app checks new runs against the goals here
-        goals = dict(provider()) if callable(provider) else {}
-        state = (current, set(done), set(busy or ()), goals)
+    def update_state(
+        self, current: int, done: set[int], busy: set[int] | None = None, goals: dict[int, str] | None = None
+    ) -> None:
+        """Mark the current, done and busy steps and the goals reached (★ or ☆ by step); redrawn only on a change."""
+        state = (current, set(done), set(busy or ()), dict(goals or {}))
         if state == (self.current, self.done, self.busy, self.goals):
             return
         follow = current != self.current

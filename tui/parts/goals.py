@@ -1,14 +1,12 @@
 """The App's part for exercises: goals checked on every finished run, hints, and the quiz.
 
-Every finished run is checked against its step's goals, whichever way it came: a step's own training (its
-news reaches the step list through :meth:`goal_marks`, called each time the list is redrawn), a sweep's
-models and runs of earlier sessions (a light look at the lab's run table every half second catches any run
-not checked yet). Reached goals, the hints shown and the quiz's answers are kept in the journal.
+Every finished run is checked against its step's goals, whichever way it came: all run news passes through
+the runs' part (a step's own training, a sweep's models), which calls :meth:`check_goals`; the runs of
+earlier sessions are checked once when the app starts. Reached goals, the hints shown and the quiz's answers
+are kept in the journal; the step list gets its marks from :meth:`goal_marks` like its other marks.
 """
 
 from __future__ import annotations
-
-from textual.timer import Timer
 
 from tui.lab import exercises as ex
 from tui.lab.exercises import Exercises, ExercisesError, Goal, GoalStatus, Progress
@@ -17,7 +15,6 @@ from tui.lab.training import DONE, Run
 from tui.parts.base import LabAppBase, log
 
 JOURNAL_KEY = "exercises"
-LOOK_EVERY = 0.5  # seconds between looks at the run table for runs not checked yet
 ALL_REACHED = "★"  # in the step list: every goal of the step reached
 SOME_REACHED = "☆"  # some of them
 
@@ -29,8 +26,6 @@ class Goals(LabAppBase):
     _exercises_note: str = ""  # why the shipped exercises are used instead of the teacher's file
     _progress: Progress | None = None
     _checked: set[str] | None = None  # runs already checked (by id)
-    _goal_timer: Timer | None = None
-    _marks_shown: dict[int, str] | None = None
 
     # -- the exercises and what the learner did with them ---------------------------------------------
     @property
@@ -57,23 +52,19 @@ class Goals(LabAppBase):
         self.lab.journal.save_state(JOURNAL_KEY, self.exercise_progress.to_dict())
 
     def on_mount(self) -> None:
-        """Look at the run table now and then: runs of earlier sessions, and any run whose news went elsewhere."""
+        """The exercises are read, and the runs of earlier sessions checked (ticked without a word)."""
         _ = self.exercises
         if self._exercises_note:
             self.notify(self._exercises_note, severity="warning", timeout=12)
-        self._goal_timer = self.set_interval(LOOK_EVERY, self._look_for_runs)
-
-    def _look_for_runs(self) -> None:
-        if self._quitting or not self._screen_ready:
-            return
-        before = self._marks_shown
-        if self.goal_marks() != before:
-            self.refresh_chrome()  # the step list asks for the marks again as it redraws
+        self.check_goals()
 
     # -- checking ---------------------------------------------------------------------------------------
+    def check_goals(self) -> bool:
+        """Check the finished runs not checked yet against the goals; True when a goal was reached now."""
+        return self._check_new_runs()
+
     def goal_marks(self) -> dict[int, str]:
-        """Check the runs not checked yet, then each step's mark: ★ all its goals reached, ☆ some."""
-        self._check_new_runs()
+        """Each step's mark for its goals: ★ all reached, ☆ some, none otherwise."""
         reached = self.exercise_progress.reached
         marks: dict[int, str] = {}
         for number in self.exercises.steps_with_goals():
@@ -81,10 +72,9 @@ class Goals(LabAppBase):
             count = sum(1 for g in goals if g.id in reached)
             if count:
                 marks[number] = ALL_REACHED if count == len(goals) else SOME_REACHED
-        self._marks_shown = marks
         return marks
 
-    def _check_new_runs(self) -> None:
+    def _check_new_runs(self) -> bool:
         if self._checked is None:
             self._checked = set()
             first_look = True
@@ -93,7 +83,7 @@ class Goals(LabAppBase):
         runs = self.lab.run_table()
         fresh = [r for r in runs if r.finished and r.run_id not in self._checked]
         if not fresh:
-            return
+            return False
         # A finished run is checked once; one whose metrics are not read yet is looked at again.
         self._checked.update(r.run_id for r in fresh if r.metrics or r.status != DONE)
         progress = self.exercise_progress
@@ -110,14 +100,15 @@ class Goals(LabAppBase):
                     newly.append((goal, run))
                     break
         if not newly:
-            return
+            return False
         self._save_exercises()
         if first_look:
-            return  # runs of earlier sessions: ticked without a word
+            return True  # runs of earlier sessions: ticked without a word
         for goal, run in newly:
             self.notify(
                 f"Step {goal.step}, {run.run_id}: {goal.text} (g: the step's goals)", title="★ Goal reached", timeout=8
             )
+        return True
 
     def goal_statuses(self, step: int) -> list[GoalStatus]:
         """Where each goal of a step stands against every run so far."""
@@ -174,5 +165,5 @@ class Goals(LabAppBase):
             numbers = ", ".join(str(n) for n in self.exercises.steps_with_goals())
             self.notify(f"{step.title} has no goals. The steps with goals: {numbers}.", timeout=6)
             return
-        self.goal_marks()
+        self.check_goals()
         self.push_screen(GoalsDialog(step, self.goal_statuses(step.number), self.exercise_progress))

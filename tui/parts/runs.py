@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from textual import work
 from textual.worker import Worker
@@ -49,6 +49,7 @@ class RunNews(LabAppBase):
         """Every view's run news comes through here, so the run table stays complete."""
         if run.finished:
             self.save_progress()
+            cast(Any, self).check_goals()  # the exercises' part (Goals): a finished run may reach a goal
         if run.status == DONE:
             self.done.add(run.spec.step)
         if run.finished or run.run_id not in self._runs_shown:

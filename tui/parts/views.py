@@ -218,7 +218,7 @@ class StepViews(LabAppBase):
         sweeping = cast(Any, self).sweep_step()  # a sweep's step shows busy too
         if sweeping is not None:
             busy.add(sweeping)
-        steps.update_state(self.current_step, self.done, busy)
+        steps.update_state(self.current_step, self.done, busy, cast(Any, self).goal_marks())
         self.refresh_keys()
 
     def refresh_keys(self) -> None:
