@@ -23,6 +23,8 @@ class LabFooter(Footer):
         self.call_after_refresh(self.recompose)
 
     def _fit(self) -> None:
+        if not self.content_region.width:
+            return  # not laid out yet (a screen still being built): the next recompose fits the keys
         right = self.content_region.right
         cut = False
         for key in self.query(FooterKey):
