@@ -276,3 +276,32 @@ def test_a_layers_weights_are_summarized_and_compared_by_penalty():
     assert penalty(walkthrough) == "l1 1e-05" and penalty(stronger) == "l1 0.001"
     assert comparison(walkthrough, [stronger, walkthrough]) is stronger
     assert comparison(walkthrough, [walkthrough]) is None
+
+
+@pytest.mark.parametrize("where", ["data-dir", "cache", "nowhere"])
+def test_before_an_import_the_scripts_name_the_file_it_will_read(tmp_path, where):
+    """Step 2's and step 10's scripts, before their import: the local copy the import will read, else the address."""
+    from tui.lab.data_files import REGISTRY
+
+    data_dir, cache = tmp_path / "data", tmp_path / "cache"
+    lab = Lab(
+        LabConfig(
+            keep_journal=False, models_dir=tmp_path / "models", data_dir=data_dir, cache_dir=cache, download=False
+        )
+    )
+    names = ("cars", "mnist-train", "mnist-test")
+    for name in names:
+        spec = REGISTRY[name]
+        if where != "nowhere":
+            target = (data_dir if where == "data-dir" else cache) / spec.relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("")
+    scripts = lab.import_code("cars") + lab.import_code("mnist") + lab.code_for(step(4).spec())
+    for name in names:
+        spec = REGISTRY[name]
+        local = str((data_dir if where == "data-dir" else cache) / spec.relpath)
+        if where == "nowhere":
+            assert f'import_file("{spec.url}")' in scripts
+        else:
+            assert f'import_file("{local}")' in scripts and f'import_file("{spec.url}")' not in scripts
+    lab.journal.close()

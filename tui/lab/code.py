@@ -30,8 +30,11 @@ class Code:
         """Whether the lab sends files to the cluster (one it did not start) instead of letting it read them."""
         return not self.config.cluster.own
 
-    def _path(self, source: ResolvedData | None, url: str) -> str:
-        """The file as the script names it: the local copy the lab used, else the official address."""
+    def _path(self, source: ResolvedData | None, url: str, name: str) -> str:
+        """The file as the script names it: the local copy the lab used (before an import, the one it would read),
+        else the official address."""
+        if source is None:
+            source = self.resolver.local_copy(name)
         if source is not None and (self.upload or source.source != "download"):
             return source.path
         return url
@@ -51,8 +54,8 @@ class Code:
             mnist = info if isinstance(info, MnistInfo) else self.frames.mnist
             train_url = self.resolver.spec("mnist-train").url
             test_url = self.resolver.spec("mnist-test").url
-            train_path = self._path(mnist.train.source if mnist else None, train_url)
-            test_path = self._path(mnist.test.source if mnist else None, test_url)
+            train_path = self._path(mnist.train.source if mnist else None, train_url, "mnist-train")
+            test_path = self._path(mnist.test.source if mnist else None, test_url, "mnist-test")
             code = codegen.import_mnist_code(train_path, test_path, train_url, test_url, self.upload)
             return codegen.fit_comments(f"{connect}\n\n{code}\nprint(train.shape, test.shape, nclasses)\n")
         if name != "cars":
@@ -60,9 +63,9 @@ class Code:
         cars = info if isinstance(info, FrameInfo) else self.frames.frame_info("cars")
         url = self.resolver.spec("cars").url
         if cars is not None:
-            code = codegen.import_cars_code(self._path(cars.source, url), url, cars.source.standin, self.upload)
+            code = codegen.import_cars_code(self._path(cars.source, url, "cars"), url, cars.source.standin, self.upload)
         else:
-            code = codegen.import_cars_code(url, url)
+            code = codegen.import_cars_code(self._path(None, url, "cars"), url, upload=self.upload)
         return codegen.fit_comments(f"{connect}\n\n{code}\ncars.describe()\n")
 
     def code_for(self, spec: RunSpec, step: Step | None = None, info: Any = None) -> str:
@@ -84,8 +87,8 @@ class Code:
             test_url = self.resolver.spec("mnist-test").url
             data_path = "\n".join(
                 (
-                    self._path(mnist.train.source if mnist else None, train_url),
-                    self._path(mnist.test.source if mnist else None, test_url),
+                    self._path(mnist.train.source if mnist else None, train_url, "mnist-train"),
+                    self._path(mnist.test.source if mnist else None, test_url, "mnist-test"),
                 )
             )
             official, standin = f"{train_url}\n{test_url}", False
@@ -93,7 +96,7 @@ class Code:
             info = info or self.frames.frame_info(spec.dataset)
             source = info.source if info else None
             official = source.url if source else self.resolver.spec(spec.dataset).url
-            data_path, standin = self._path(source, official), bool(source and source.standin)
+            data_path, standin = self._path(source, official, spec.dataset), bool(source and source.standin)
         script = codegen.run_code(
             copy.deepcopy(spec),
             data_path=data_path,

@@ -53,6 +53,17 @@ class DataResolver:
     def download_url(self, spec: DatasetSpec) -> str:
         return urllib.parse.urljoin(self.mirror, spec.relpath) if self.mirror else spec.url
 
+    def local_copy(self, name: str) -> ResolvedData | None:
+        """The file an import would read without downloading (the data directory's, else the cache's), unchecked;
+        None when there is none. Cheap: it only looks whether the files are there."""
+        spec = self.spec(name)
+        if self.data_dir is not None:
+            for candidate in self._candidates(self.data_dir, spec):
+                if candidate.is_file():
+                    return ResolvedData(name, str(candidate), "data-dir", spec.url)
+        cached = self.cache_dir / spec.relpath
+        return ResolvedData(name, str(cached), "cache", spec.url) if cached.is_file() else None
+
     def resolve(self, name: str, progress: DownloadProgress | None = None) -> ResolvedData:
         spec = self.spec(name)
         looked: list[str] = []

@@ -20,6 +20,7 @@ from typing import Any
 
 from tui.lab import codegen, kinds, paths
 from tui.lab.data_files import REGISTRY
+from tui.lab.datasets import DataResolver
 from tui.lab.steps import STEPS
 from tui.lab.training import DONE, Run, RunSpec
 
@@ -257,18 +258,11 @@ def journal_runs(journal: Path) -> list[Run]:
 
 def data_sources(datasets: list[str], data_dir: Path | None, cache_dir: Path) -> dict[str, tuple[str, str]]:
     """For each data set: its official address and the local copy the lab would read ('' when there is none)."""
+    resolver = DataResolver(data_dir, cache_dir, download=False)
     found = {}
     for name in datasets:
-        spec = REGISTRY[name]
-        local = ""
-        candidates = ([data_dir / spec.relpath, data_dir / spec.filename] if data_dir else []) + [
-            cache_dir / spec.relpath
-        ]
-        for candidate in candidates:
-            if candidate.is_file():
-                local = str(candidate.resolve())
-                break
-        found[name] = (spec.url, local)
+        local = resolver.local_copy(name)
+        found[name] = (REGISTRY[name].url, str(Path(local.path).resolve()) if local else "")
     return found
 
 
