@@ -231,7 +231,6 @@ class PredictionsPanel(Vertical):
         if chart.display:
             chart.draw(found.residuals())
         if cars and found.rows:
-            self._filled = None
             self._fill_form(0)
 
     def _fill_form(self, index: int) -> None:

@@ -59,10 +59,6 @@ class Goals(LabAppBase):
         self.check_goals()
 
     # -- checking ---------------------------------------------------------------------------------------
-    def check_goals(self) -> bool:
-        """Check the finished runs not checked yet against the goals; True when a goal was reached now."""
-        return self._check_new_runs()
-
     def goal_marks(self) -> dict[int, str]:
         """Each step's mark for its goals: ★ all reached, ☆ some, none otherwise."""
         reached = self.exercise_progress.reached
@@ -74,7 +70,8 @@ class Goals(LabAppBase):
                 marks[number] = ALL_REACHED if count == len(goals) else SOME_REACHED
         return marks
 
-    def _check_new_runs(self) -> bool:
+    def check_goals(self) -> None:
+        """Check the finished runs not checked yet against the goals; a goal reached now is said in a toast."""
         if self._checked is None:
             self._checked = set()
             first_look = True
@@ -83,7 +80,7 @@ class Goals(LabAppBase):
         runs = self.lab.run_table()
         fresh = [r for r in runs if r.finished and r.run_id not in self._checked]
         if not fresh:
-            return False
+            return
         # A finished run is checked once; one whose metrics are not read yet is looked at again.
         self._checked.update(r.run_id for r in fresh if r.metrics or r.status != DONE)
         progress = self.exercise_progress
@@ -100,15 +97,14 @@ class Goals(LabAppBase):
                     newly.append((goal, run))
                     break
         if not newly:
-            return False
+            return
         self._save_exercises()
         if first_look:
-            return True  # runs of earlier sessions: ticked without a word
+            return  # runs of earlier sessions: ticked without a word
         for goal, run in newly:
             self.notify(
                 f"Step {goal.step}, {run.run_id}: {goal.text} (g: the step's goals)", title="★ Goal reached", timeout=8
             )
-        return True
 
     def goal_statuses(self, step: int) -> list[GoalStatus]:
         """Where each goal of a step stands against every run so far."""
