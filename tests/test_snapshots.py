@@ -361,6 +361,8 @@ def test_export_dialog(snap_compare, size):
         await pilot.press("w")
         await until(pilot, lambda: isinstance(pilot.app.screen, ExportDialog), what="the export dialog")
         pilot.app.screen.query_one("#format-ipynb").value = True
+        path = pilot.app.screen.query_one("#export-path")
+        await until(pilot, lambda: path.value.endswith(".ipynb"), what="the file name's ending moved")
         await pilot.pause()
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
