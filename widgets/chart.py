@@ -8,6 +8,7 @@ import time
 from textual_plotext import PlotextPlot
 
 from tui.lab.training import CHART_METRICS, ScoringHistory
+from widgets.ticks import nice_ticks
 
 MAX_POINTS = 400  # drawing cost grows with points; longer series are thinned
 
@@ -152,7 +153,22 @@ class ScoringChart(PlotextPlot):
             )
         )
         plt.xlabel("epochs")
+        self._round_ticks(ex + vx, ey + vy)
         self.refresh()
+
+    def _round_ticks(self, xs: list[float], ys: list[float]) -> None:
+        """Ticks at round values (2, 4, 6 epochs; 0.20, 0.22), as many as the plot has room for."""
+        values = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
+        if not values:
+            return
+        columns = self.size.width - 8  # less the y labels
+        rows = self.size.height - 5  # less the title, the frame, the x labels and the axis name
+        ticks, labels = nice_ticks(min(v[0] for v in values), max(v[0] for v in values), max(2, min(8, columns // 10)))
+        if ticks:
+            self.plt.xticks(ticks, labels)
+        ticks, labels = nice_ticks(min(v[1] for v in values), max(v[1] for v in values), max(2, min(6, rows // 2 + 1)))
+        if ticks:
+            self.plt.yticks(ticks, labels)
 
     def _draw_series(self) -> None:
         plt = self.plt
@@ -161,12 +177,16 @@ class ScoringChart(PlotextPlot):
         markers = ["braille", "x", "+", "o", "*", "#", "@", "%"]
         names = {"braille": "dots"}
         drawn = []
+        every_x: list[float] = []
+        every_y: list[float] = []
         for i, (name, xs, ys) in enumerate(self._series):
             if xs:
                 xs, ys = thin(xs, ys)
                 marker = markers[i % len(markers)]
                 plt.plot(xs, ys, marker=marker)
                 drawn.append(f"{names.get(marker, marker)}: {name.split()[0]}")
+                every_x += xs
+                every_y += ys
         if not drawn:
             plt.plot([0.0], [0.0], marker=" ")
         key = ", ".join(drawn)
@@ -175,6 +195,7 @@ class ScoringChart(PlotextPlot):
         else:
             plt.title(fit(self.size.width, self._series_title))
         plt.xlabel("epochs")
+        self._round_ticks(every_x, every_y)
         self.refresh()
 
 
