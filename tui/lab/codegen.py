@@ -243,7 +243,16 @@ def fit_comments(code: str, width: int = CODE_WIDTH) -> str:
         before = line[: token.start[1]].rstrip()
         indent = line[: len(line) - len(line.lstrip())]
         text = token.string.lstrip("#").strip()
-        out.extend(textwrap.wrap(text, width=width, initial_indent=indent + "# ", subsequent_indent=indent + "# "))
+        out.extend(
+            textwrap.wrap(
+                text,
+                width=width,
+                initial_indent=indent + "# ",
+                subsequent_indent=indent + "# ",
+                break_long_words=False,  # an address cut in two cannot be copied; it runs past the width whole
+                break_on_hyphens=False,
+            )
+        )
         if before:
             out.append(before)
     return "\n".join(out)
