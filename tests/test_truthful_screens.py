@@ -189,6 +189,33 @@ def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():
     run.status, run.message = "running", ""
     assert "of about 38 s" in status_text(run, 38.0).plain
     assert "of about" not in status_text(run).plain
+    assert "of up to about 38 s" in status_text(run, 38.0, early=True).plain
+
+
+def test_a_trials_speed_is_an_upper_bound_for_a_rectifier_network():
+    """The trial times a fresh network; a rectifier one speeds up as units fall silent (H2O's fast mode skips
+    their weights): the Go further network took about half the time its trial gave (measured three times)."""
+    from tui.lab.speed import Speeds, speeds_up
+    from widgets.train_texts import confirm_words, estimate_text
+
+    rectifier = step(11).spec()
+    rectifier.params = {"activation": "Rectifier", "hidden": [256, 256]}
+    tanh = step(11).spec()
+    tanh.params = {"activation": "Tanh", "hidden": [256, 256]}
+    assert speeds_up(rectifier.params) and speeds_up({}) and not speeds_up(tanh.params)
+    assert not speeds_up({"activation": "RectifierWithDropout", "fast_mode": False})
+
+    speeds = Speeds(jobs=None, frames=None)  # type: ignore[arg-type]  # remembering asks no cluster
+    for spec in (rectifier, tanh):
+        speeds.remember(spec, 500.0, trial=True)
+    assert speeds.early(rectifier) and not speeds.early(tanh)
+    speeds.remember(rectifier, 900.0)  # a finished run's own speed
+    assert not speeds.early(rectifier)
+
+    said = estimate_text(60000, 12, (1584.0, 500.0), early=True).plain
+    assert said.startswith("Time: up to about 26 min") and "a short trial" in said and "finishes sooner" in said
+    assert estimate_text(60000, 12, (1584.0, 500.0)).plain.startswith("Time: about 26 min")
+    assert confirm_words(1584.0, 60000, rectifier, early=True).startswith("This run should take up to about 26 min")
 
 
 def test_epochs_past_the_asked_ones_are_explained():

@@ -142,6 +142,7 @@ class RunControls(Vertical):
         self._job_began = 0.0  # time.time() when the latest job (or speed trial) was started
         self._shown: dict[str, Text | str] = {}  # what each status line shows now
         self._expected: float | None = None  # the starting job's estimated length in seconds (MNIST)
+        self._early = False  # that estimate is a speed trial's, which the run will likely beat
 
     def compose(self) -> ComposeResult:
         """Status, progress, H2O's messages, the chart and its metric, the scores, Train and Cancel."""
@@ -180,7 +181,7 @@ class RunControls(Vertical):
         if not self.is_mounted:
             return
         # A job is looked at four times a second: only what changed is drawn again.
-        self._update("#run-status", status_text(run, self._expected))
+        self._update("#run-status", status_text(run, self._expected, self._early))
         self._update("#run-message", run_message(run))
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
         self.query_one("#run-chart", ScoringChart).show(run.history, self.metric, force=run.finished)
@@ -280,7 +281,7 @@ class RunControls(Vertical):
                 self.set_running(False)
                 self.say("Not started. A sample of rows or fewer epochs trains faster.")
 
-        words = confirm_words(found[0], self.setup.training_rows(), spec)
+        words = confirm_words(found[0], self.setup.training_rows(), spec, self.link.speed_is_early(spec))
         self.app.push_screen(self._dialog("Train now?", words, yes="Train", no="Not now"), answer)
 
     def _start(self, spec: RunSpec) -> None:
@@ -335,6 +336,7 @@ class RunControls(Vertical):
         self._show_tab("run-pane")
         found = self.setup.estimate() if self.setup.is_mnist else None
         self._expected = found[0] if found else None
+        self._early = self.link.speed_is_early(self.setup.current_spec())
         folds = self.setup.current_spec().params.get("nfolds") or 0
         self.starting(
             f"Training the {folds} cross-validation networks first…" if folds else "Waiting for the first score…"

@@ -20,17 +20,18 @@ STATUS_STYLE = {
 }
 
 
-def status_text(run: Run, expected: float | None = None) -> Text:
+def status_text(run: Run, expected: float | None = None, early: bool = False) -> Text:
     """``Training · 40% · 870 samples/s · 5 s left`` while running; the outcome after.
 
-    ``expected``: the run's length estimated before it started (MNIST), said until H2O gives its own.
+    ``expected``: the run's length estimated before it started (MNIST), said until H2O gives its own; ``early``:
+    that estimate is a trial's, which the run will likely beat.
     """
     label, style = STATUS_STYLE.get(run.status, (run.status, "bold"))
     text = Text(label, style=style)
     if run.status == RUNNING:
         text.append(f" · {run.elapsed:.0f} s")
         if expected is not None and run.time_left is None:
-            text.append(f" of about {fmt.duration(expected)}")
+            text.append(f" of {'up to ' if early else ''}about {fmt.duration(expected)}")
         if run.speed is not None:
             text.append(f" · {run.speed:,.0f} samples/s")
         if run.time_left is not None:

@@ -52,6 +52,10 @@ class AppLink:
         """This cluster's training speed for such a network (samples per second), if measured."""
         return self._app.speed_for(spec)
 
+    def speed_is_early(self, spec: RunSpec) -> bool:
+        """Whether that speed is a trial's, which a rectifier network will likely beat as it learns."""
+        return self.lab.speed_is_early(spec)
+
     def split_sizes(self, spec: RunSpec) -> list[int] | None:
         """The rows on each side of the split ``spec`` trains on, if the lab knows them (no cluster call)."""
         return self.lab.known_split_sizes(spec)

@@ -340,7 +340,8 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
             if self.form is not None:
                 self._scoring_notes = scoring_notes(spec.params, rows)
                 self._push_notes()
-            self.query_one(SampleRows).show_estimate(estimate_text(rows, epochs_of(spec), self.estimate()))
+            early = self.link.speed_is_early(spec)
+            self.query_one(SampleRows).show_estimate(estimate_text(rows, epochs_of(spec), self.estimate(), early))
 
     def show_measuring(self) -> None:
         """Say that the cluster's speed is being measured (MNIST)."""

@@ -60,8 +60,16 @@ def epochs_of(spec: RunSpec) -> float:
     return float(spec.params.get("epochs") or 10)
 
 
-def estimate_text(rows: int, epochs: float, found: tuple[float, float] | None) -> Text:
-    """How long a run should take, or how the lab will find out (``found``: seconds and samples/s)."""
+# A trial's speed is a fresh network's; a rectifier network speeds up as it learns (tui.lab.speed.Speeds.early).
+SPEEDS_UP = (
+    "A rectifier network speeds up as it learns (a silent unit has no weights to update), so it often finishes "
+    "sooner; once a run of this network has finished, its own speed is used."
+)
+
+
+def estimate_text(rows: int, epochs: float, found: tuple[float, float] | None, early: bool = False) -> Text:
+    """How long a run should take, or how the lab will find out (``found``: seconds and samples/s; ``early``:
+    measured by a trial, which the run will likely beat)."""
     if found is None:
         return Text.assemble(
             ("Time: ", "bold"),
@@ -69,6 +77,13 @@ def estimate_text(rows: int, epochs: float, found: tuple[float, float] | None) -
             "training on this cluster, then says how long the run will take (and asks before a long one).",
         )
     seconds, speed = found
+    if early:
+        return Text.assemble(
+            ("Time: up to about ", "bold"),
+            (fmt.duration(seconds), "bold"),
+            f" for {rows:,} rows × {fmt.number(epochs)} epochs, at the {speed:,.0f} samples/s a short trial "
+            f"measured on this cluster (scoring included). {SPEEDS_UP}",
+        )
     return Text.assemble(
         ("Time: about ", "bold"),
         (fmt.duration(seconds), "bold"),
@@ -95,10 +110,10 @@ def scoring_notes(params: dict, rows: int) -> dict[str, str]:
     return notes
 
 
-def confirm_words(seconds: float, rows: int, spec: RunSpec) -> str:
-    """The question asked before a long run starts."""
+def confirm_words(seconds: float, rows: int, spec: RunSpec, early: bool = False) -> str:
+    """The question asked before a long run starts (``early``: the estimate is a trial's, likely beaten)."""
     return (
-        f"This run should take about {fmt.duration(seconds)} on this cluster "
+        f"This run should take {'up to ' if early else ''}about {fmt.duration(seconds)} on this cluster "
         f"({rows:,} rows × {fmt.number(float(spec.params.get('epochs') or 10))} epochs). "
         "You can cancel it at any time and keep the partial model."
     )

@@ -137,6 +137,10 @@ class Lab(ModelDoor, CodeDoor):
         """The samples per second known for ``spec``'s network (measured, or seen in a finished run); no cluster call."""
         return self.speeds.known(spec)
 
+    def speed_is_early(self, spec: RunSpec) -> bool:
+        """Whether the known speed for ``spec`` is a trial's that a rectifier network will likely beat (no cluster call)."""
+        return self.speeds.early(spec)
+
     def known_split_sizes(self, spec: RunSpec) -> list[int] | None:
         """What :meth:`split_sizes` last said for ``spec``'s frames, without a cluster call."""
         return self.data.known_split_sizes(spec)
