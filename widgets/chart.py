@@ -119,6 +119,7 @@ class ScoringChart(PlotextPlot):
             plt.xlim(0, 1)
             plt.ylim(0, 1)
             plt.plot([0.0], [0.0], marker=" ")
+            self._round_ticks([0.0, 1.0], [0.0, 1.0])
             self.refresh()
             return
         ex, ey = thin(ex, ey)
