@@ -80,6 +80,8 @@ def test_a_measured_speed_is_kept_for_networks_of_the_same_shape(offline_lab):
     assert speed_key(same_shape) == speed_key(spec()) and offline_lab.known_speed(same_shape) == 5000.0
     wider = spec(params={**spec().params, "hidden": [400, 400]})
     assert offline_lab.known_speed(wider) is None
+    sparse = spec(params={**spec().params, "sparse": True})  # skips zero inputs: a speed of its own
+    assert offline_lab.known_speed(sparse) is None
 
 
 def fake_training(lab, monkeypatch, states: list[Run]):

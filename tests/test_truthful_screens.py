@@ -194,7 +194,7 @@ def test_a_run_with_an_estimate_says_it_while_h2o_gives_no_time_left():
 
 def test_a_trials_speed_is_an_upper_bound_for_a_rectifier_network():
     """The trial times a fresh network; a rectifier one speeds up as units fall silent (H2O's fast mode skips
-    their weights): the Go further network took about half the time its trial gave (measured three times)."""
+    their weights): the Go further networks took from a half to a fifth of the time their trials gave (measured)."""
     from tui.lab.speed import Speeds, speeds_up
     from widgets.train_texts import confirm_words, estimate_text
 

@@ -315,11 +315,13 @@ def metrics_from_json(block: dict | None) -> dict[str, Any]:
 
 
 def speed_key(spec: RunSpec) -> tuple:
-    """What a training speed depends on: the data, the network's shape, and threads."""
+    """What a training speed depends on: the data, the network's shape, threads, and sparse input (which skips the
+    zero pixels of MNIST: about two and a half times the samples per second, measured)."""
     hidden = spec.params.get("hidden") or [200, 200]
     return (
         spec.dataset,
         tuple(int(h) for h in hidden),
         str(spec.params.get("activation")),
         bool(spec.params.get("reproducible")),
+        bool(spec.params.get("sparse")),
     )
