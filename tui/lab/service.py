@@ -4,7 +4,8 @@ Every method here may block on the network or the JVM: the app calls them from t
 workers, never from the UI thread. Results are plain data (see :mod:`tui.lab.training`,
 :mod:`tui.lab.frames`, :class:`tui.lab.cluster.ClusterStatus`).
 
-:class:`Lab` is a facade (with :mod:`tui.lab.service_doors` for models, sweeps and scripts): each concern lives in its own module (:mod:`tui.lab.session`,
+:class:`Lab` is a facade (with :mod:`tui.lab.service_doors` for models, sweeps and scripts): each
+concern lives in its own module (:mod:`tui.lab.session`,
 :mod:`tui.lab.data`, :mod:`tui.lab.jobs`, :mod:`tui.lab.models`, :mod:`tui.lab.speed`,
 :mod:`tui.lab.checks`, :mod:`tui.lab.scoring`, :mod:`tui.lab.code`, :mod:`tui.lab.run_table`),
 and the lab hands each call to the part that owns it.
@@ -138,7 +139,8 @@ class Lab(ModelDoor, CodeDoor):
         return self.speeds.known(spec)
 
     def speed_is_early(self, spec: RunSpec) -> bool:
-        """Whether the known speed for ``spec`` is a trial's that a rectifier network will likely beat (no cluster call)."""
+        """Whether the known speed for ``spec`` is a trial's, which a rectifier network will likely beat (no cluster
+        call)."""
         return self.speeds.early(spec)
 
     def known_split_sizes(self, spec: RunSpec) -> list[int] | None:

@@ -61,7 +61,8 @@ class Speeds:
 
         A trial times the first iterations of a fresh network. With a rectifier and H2O's fast mode, a unit
         that stays silent for a row has no weights to update, and more units fall silent as the network
-        learns: the run speeds up (the Go further networks took from a half to a fifth of the time their trials gave).
+        learns: the run speeds up (the Go further networks took from a half to a fifth of the time their
+        trials gave).
         """
         with self._lock:
             trialled = speed_key(spec) in self._trialled
