@@ -244,6 +244,12 @@ async def drawn(pilot, timeout: float = 15.0) -> None:
         if not (waiting or building) or time.monotonic() > deadline:
             break
         await pilot.pause(0.05)
+    # A text field's cursor blinks every half second: hold it shown, or the picture depends on the moment taken.
+    from textual.widgets import Input, TextArea
+
+    for field in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(field, (Input, TextArea)):
+            field.cursor_blink = False
     # Tables size themselves when the app is idle; on a busy machine that can come after one pause.
     await pilot.pause()
     await pilot.pause(0.2)
