@@ -232,6 +232,33 @@ async def test_x_stops_the_speed_trial_where_its_progress_shows(lab, mnist):
         assert not eleven.training and not eleven._controls.job_pending()
 
 
+async def test_not_now_after_a_trial_leaves_an_empty_progress_bar(lab, mnist):
+    """The trial fills the Training tab's bar; answering "Not now" to the long run it timed leaves nothing trained,
+    and the bar says so."""
+    from textual.widgets import ProgressBar
+
+    from screens.dialogs import ConfirmDialog
+    from tests.waiting import rendered, until
+    from tui.app import make_app
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+        app.show_step(11)
+        await pilot.pause()
+        eleven = app.lab_screen.view(11)
+        await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+        eleven.load_values({**eleven.step.spec().params, "hidden": [24], "epochs": 5000})  # a long run, a new speed
+        await until(pilot, lambda: eleven.form.values.get("hidden") == [24], what="the new network")
+        app.lab_screen.query_one("#steps").focus()
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question before a long run", timeout=120)
+        await pilot.press("n")
+        status = eleven.query_one("#run-status")
+        await until(pilot, lambda: "Not started" in rendered(status), what=lambda: rendered(status))
+        assert eleven.query_one("#run-progress", ProgressBar).progress == 0
+
+
 async def test_go_further_puts_its_network_on_every_digit_in_the_form(lab, mnist):
     """Step 11's "Go further" button: the measured stronger network, all the training digits, in the code too."""
     from tests.waiting import until

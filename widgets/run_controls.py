@@ -315,6 +315,7 @@ class RunControls(Vertical):
         message.stop()
         self.set_running(False)
         self.say(NOT_TRAINED)
+        self.query_one("#run-progress", ProgressBar).update(progress=0.0)  # the bar was the trial's
         self.setup.show_estimate()
         self._confirm_and_train()
 
