@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Select, Static
 
@@ -27,9 +26,6 @@ from tui.lab.errors import LabError
 from tui.lab.speed import TrialCancelled
 from tui.lab.training import CHART_METRICS, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import (
-    DataLoaded,
-    DataProgress,
-    MnistLoaded,
     ParamsChecked,
     RunFailed,
     RunUpdated,
@@ -40,7 +36,7 @@ from tui.messages import (
 from widgets.chart import ScoringChart
 from widgets.paging import LabSelect
 from widgets.run_texts import metrics_text, run_message, status_text
-from widgets.train_link import AppLink
+from widgets.train_link import AppLink, ensure_data
 from widgets.train_tabs import TrainTabs
 from widgets.train_texts import confirm_words
 
@@ -64,17 +60,6 @@ TRIAL = Text(
 def chart_metrics(category: str) -> tuple[str, ...]:
     """The metrics the live chart offers for a kind of model (the first is shown at first)."""
     return CHART_CHOICES.get(category, CHART_CHOICES["Regression"])
-
-
-def ensure_data(lab, spec: RunSpec, post: Callable[[Message], object]) -> None:
-    """Import a step's data first if the learner skipped its step (from a worker; ``post`` reaches the app)."""
-    if spec.dataset == "mnist":
-        if lab.mnist is None:
-            info = lab.load_mnist(lambda text: post(DataProgress("mnist", text)))
-            post(MnistLoaded(info))
-    elif lab.frame_info(spec.dataset) is None:
-        info = lab.load_cars(lambda text: post(DataProgress("cars", text)))
-        post(DataLoaded(info))
 
 
 class RunControls(Vertical):

@@ -7,13 +7,27 @@ the header and step list).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.dom import DOMNode
+from textual.message import Message
 
 from tui.lab.training import Run, RunSpec
+from tui.messages import DataLoaded, DataProgress, MnistLoaded
 
 MNIST_ROWS = (60000, 10000)  # training and test digits, until the data is read
+
+
+def ensure_data(lab, spec: RunSpec, post: Callable[[Message], object]) -> None:
+    """Import a step's data first if the learner skipped its step (from a worker; ``post`` reaches the app)."""
+    if spec.dataset == "mnist":
+        if lab.mnist is None:
+            info = lab.load_mnist(lambda text: post(DataProgress("mnist", text)))
+            post(MnistLoaded(info))
+    elif lab.frame_info(spec.dataset) is None:
+        info = lab.load_cars(lambda text: post(DataProgress("cars", text)))
+        post(DataLoaded(info))
 
 
 class AppLink:

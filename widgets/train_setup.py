@@ -12,14 +12,13 @@ from types import EllipsisType
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from tui.lab.errors import LabError
 from tui.lab.mnist import FURTHER, estimate_seconds
 from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
@@ -27,11 +26,11 @@ from tui.lab.steps import Step
 from tui.lab.training import Run, RunSpec
 from tui.lab.weights import weak_l1_note
 from widgets.param_form import ParamForm
-from widgets.run_controls import ensure_data
 from widgets.sample_rows import SampleRows
 from widgets.table import PairsView
 from widgets.train_link import AppLink
-from widgets.train_texts import checkpoint_banner, epochs_of, estimate_text, frames_text, scoring_notes, settings_rows
+from widgets.train_split import SplitNews
+from widgets.train_texts import checkpoint_banner, epochs_of, estimate_text, scoring_notes, settings_rows
 
 MEASURING = Text(
     "Measuring this cluster's speed (a short trial run; its progress is on the Training tab)…", style="yellow"
@@ -54,7 +53,7 @@ def spec_with(spec: RunSpec, values: dict[str, Any], checkpoint: Run | None, sam
     )
 
 
-class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused field; Tab goes to the fields
+class SetupPanel(SplitNews, VerticalScroll, can_focus=False):  # scrolls with the focused field; Tab goes to the fields
     """The Setup tab's contents; ``intro`` (the step's heading and lesson) comes first."""
 
     DEFAULT_CSS = """
@@ -346,41 +345,3 @@ class SetupPanel(VerticalScroll, can_focus=False):  # scrolls with the focused f
     def show_measuring(self) -> None:
         """Say that the cluster's speed is being measured (MNIST)."""
         self.query_one(SampleRows).show_estimate(MEASURING)
-
-    # -- the split of the cars data -------------------------------------------------------------
-    def _split_spec(self) -> RunSpec:
-        return self.current_spec() if self.is_mounted else self.spec
-
-    def split_key(self) -> tuple:
-        """What decides the split's sizes: the data set, the split, the rows."""
-        spec = self._split_spec()
-        return (spec.dataset, spec.split, spec.sample_rows)
-
-    def frames_text(self) -> Text:
-        """Which frames the step trains and validates on, with the split's sizes once known."""
-        split = self.spec.split and not self.is_mnist
-        return frames_text(self.spec, self.link.split_sizes(self._split_spec()) if split else None)
-
-    def show_split(self) -> None:
-        """The split's sizes are known: say them under the step's lesson."""
-        if self.is_mounted:
-            self.query_one("#setup-news", Static).update(self.frames_text())
-
-    def find_split(self) -> None:
-        """Find the sizes of the 80/20 split before anything trains, unless they are known."""
-        if self.spec.split and not self.is_mnist and self.link.split_sizes(self._split_spec()) is None:
-            self._split_worker(self.current_spec())
-
-    def got_split(self, sizes: list[int]) -> None:
-        """The split's sizes, for every step that splits the same way."""
-        self.link.show_split(self.split_key(), sizes)
-
-    @work(thread=True, group="split", exit_on_error=False)
-    def _split_worker(self, spec: RunSpec) -> None:
-        lab = self.link.lab
-        try:
-            ensure_data(lab, spec, self.app.post_message)
-            sizes = lab.split_sizes(spec)
-        except LabError:
-            return  # the Train key will say what is wrong
-        self.app.call_from_thread(self.got_split, sizes)
