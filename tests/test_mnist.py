@@ -261,7 +261,7 @@ async def test_not_now_after_a_trial_leaves_an_empty_progress_bar(lab, mnist):
 
 async def test_go_further_puts_its_network_on_every_digit_in_the_form(lab, mnist):
     """Step 11's "Go further" button: the measured stronger network, all the training digits, in the code too."""
-    from tests.waiting import until
+    from tests.waiting import rendered, until
     from tui.app import make_app
     from tui.lab.mnist import FURTHER
 
@@ -282,3 +282,8 @@ async def test_go_further_puts_its_network_on_every_digit_in_the_form(lab, mnist
         await until(
             pilot, lambda: f"hidden={FURTHER['hidden']}" in eleven.query_one("#train-code").code, what="the code"
         )
+        banner = eleven.query_one("#form-banner")
+        assert "not the walkthrough's" in rendered(banner), "the lesson above describes other values: said"
+        eleven.action_reset()
+        await until(pilot, lambda: eleven.form.values.get("hidden") != FURTHER["hidden"], what="the step's values")
+        await until(pilot, lambda: not rendered(banner).strip(), what=lambda: "no note: " + rendered(banner))

@@ -36,6 +36,8 @@ MEASURING = Text(
     "Measuring this cluster's speed (a short trial run; its progress is on the Training tab)…", style="yellow"
 )
 
+FURTHER_NOTE = "Go further's values, not the walkthrough's that the lesson describes; Reset brings those back."
+
 
 def spec_with(spec: RunSpec, values: dict[str, Any], checkpoint: Run | None, sample_rows: int | None) -> RunSpec:
     """What a run of ``spec``'s step trains with these values, continuing ``checkpoint``, on these rows."""
@@ -164,6 +166,8 @@ class SetupPanel(SplitNews, VerticalScroll, can_focus=False):  # scrolls with th
         """The go-further network in the form, on every training digit."""
         event.stop()
         self.load_values(FURTHER, None, None)
+        self._start_note = FURTHER_NOTE  # the lesson above describes the walkthrough's values, not these
+        self.set_checkpoint(None)
         form = self.form
         if form is not None:
             form.post_message(ParamForm.Changed(form, form.valid))
