@@ -252,7 +252,9 @@ async def test_not_now_after_a_trial_leaves_an_empty_progress_bar(lab, mnist):
         await until(pilot, lambda: eleven.form.values.get("hidden") == [24], what="the new network")
         app.lab_screen.query_one("#steps").focus()
         await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question before a long run", timeout=120)
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question before a long run", timeout=120
+        )
         await pilot.press("n")
         status = eleven.query_one("#run-status")
         await until(pilot, lambda: "Not started" in rendered(status), what=lambda: rendered(status))
