@@ -55,7 +55,7 @@ def spec_with(spec: RunSpec, values: dict[str, Any], checkpoint: Run | None, sam
     )
 
 
-class SetupPanel(SplitNews, VerticalScroll, can_focus=False):  # scrolls with the focused field; Tab goes to the fields
+class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with the focused field; Tab goes to the fields
     """The Setup tab's contents; ``intro`` (the step's heading and lesson) comes first."""
 
     DEFAULT_CSS = """

@@ -6,9 +6,10 @@ for them in a thread worker, and every step that splits the same way shows them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.lab.errors import LabError
@@ -16,9 +17,17 @@ from tui.lab.training import RunSpec
 from widgets.train_link import AppLink, ensure_data
 from widgets.train_texts import frames_text
 
+if TYPE_CHECKING:
+    from textual.widget import Widget as _Panel
+else:
+    _Panel = object  # a plain mixin: Textual names a widget's CSS types after its first base's line only
 
-class SplitNews(Widget):
-    """What :class:`widgets.train_setup.SetupPanel` says of its frames (``#setup-news``) and the split's sizes."""
+
+class SplitNews(_Panel):
+    """What :class:`widgets.train_setup.SetupPanel` says of its frames (``#setup-news``) and the split's sizes.
+
+    Mixed in after the panel's widget class.
+    """
 
     spec: RunSpec
     link: AppLink
