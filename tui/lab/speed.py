@@ -24,7 +24,7 @@ log = logging.getLogger("h2o-lab")
 # idle cores, with the cluster warmed by an earlier trial, 6,000 rows take about 4 s for the walkthrough's MNIST
 # network and timed it at 0.85-1.25 times its run's speed. A rectifier network still outruns its trial (see
 # Speeds.early): the Go further network's first trial in the app timed 806 samples/s (2,000-row iterations:
-# 400-930), while its run went at 1,600 samples/s in the first pass and 3,700 over the next two.
+# 400-930), while a run of it went at 2,300 samples/s in its first pass and 3,700 over the next two.
 TRIAL_ROWS = 6000
 
 
