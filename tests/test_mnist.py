@@ -204,17 +204,26 @@ def test_a_cluster_short_of_memory_is_told_before_the_import(tmp_path):
     assert "free memory" in result.stdout and "--max-mem" in result.stdout
 
 
+async def step_eleven(pilot):
+    """Step 11 shown, once the cluster is ready and its form is built."""
+    from tests.waiting import until
+
+    app = pilot.app
+    await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
+    app.show_step(11)
+    await pilot.pause()
+    eleven = app.lab_screen.view(11)
+    await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+    return eleven
+
+
 async def test_x_stops_the_speed_trial_where_its_progress_shows(lab, mnist):
     from tests.waiting import rendered, until
     from tui.app import make_app
 
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
-        app.show_step(11)
-        await pilot.pause()
-        eleven = app.lab_screen.view(11)
-        await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+        eleven = await step_eleven(pilot)
         eleven.load_values(
             {**eleven.step.spec().params, "hidden": [400, 400, 400]}
         )  # unknown speed, slow enough to stop
@@ -243,11 +252,7 @@ async def test_not_now_after_a_trial_leaves_an_empty_progress_bar(lab, mnist):
 
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
-        app.show_step(11)
-        await pilot.pause()
-        eleven = app.lab_screen.view(11)
-        await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+        eleven = await step_eleven(pilot)
         eleven.load_values({**eleven.step.spec().params, "hidden": [24], "epochs": 5000})  # a long run, a new speed
         await until(pilot, lambda: eleven.form.values.get("hidden") == [24], what="the new network")
         app.lab_screen.query_one("#steps").focus()
@@ -269,11 +274,7 @@ async def test_go_further_puts_its_network_on_every_digit_in_the_form(lab, mnist
 
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
-        app.show_step(11)
-        await pilot.pause()
-        eleven = app.lab_screen.view(11)
-        await until(pilot, lambda: eleven.form is not None, what="step 11's form")
+        eleven = await step_eleven(pilot)
         eleven.load_values(eleven.step.spec().params, sample_rows=SAMPLE)
         await until(pilot, lambda: eleven.current_spec().sample_rows == SAMPLE, what="a sample of the digits")
         eleven.query_one("#further").press()
