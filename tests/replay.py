@@ -245,11 +245,8 @@ async def drawn(pilot, timeout: float = 15.0) -> None:
             break
         await pilot.pause(0.05)
     # A text field's cursor blinks every half second: hold it shown, or the picture depends on the moment taken.
-    from textual.widgets import Input, TextArea
-
     for field in pilot.app.screen.query("Input, TextArea"):
-        if isinstance(field, (Input, TextArea)):
-            field.cursor_blink = False
+        field.cursor_blink = False
     # Tables size themselves when the app is idle; on a busy machine that can come after one pause.
     await pilot.pause()
     await pilot.pause(0.2)

@@ -140,12 +140,13 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         return spec_with(self.spec, values, self.checkpoint, self.sample_rows if self.is_mnist else None)
 
     def load_values(
-        self, params: dict[str, Any], checkpoint: Run | None, sample_rows: int | EllipsisType | None
+        self, params: dict[str, Any], checkpoint: Run | None, sample_rows: int | EllipsisType | None, note: str = ""
     ) -> None:
-        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too."""
+        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too; ``note``
+        says above the form where they come from."""
         self.checkpoint = checkpoint
         self._values_given = True
-        self._start_note = ""  # the form no longer holds the values it started with
+        self._start_note = note  # the form no longer holds the values it started with
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
@@ -165,9 +166,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
     def _go_further(self, event: Button.Pressed) -> None:
         """The go-further network in the form, on every training digit."""
         event.stop()
-        self.load_values(FURTHER, None, None)
-        self._start_note = FURTHER_NOTE  # the lesson above describes the walkthrough's values, not these
-        self.set_checkpoint(None)
+        self.load_values(FURTHER, None, None, note=FURTHER_NOTE)  # the lesson describes other values
         form = self.form
         if form is not None:
             form.post_message(ParamForm.Changed(form, form.valid))
@@ -188,7 +187,8 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
             self.spec.params = begin.params
         self.spec.params = canonical(self.spec.params, by_name)
         previous = canonical(begin.base, by_name) if begin.base is not None else None
-        self._start_note = begin.note if not self._values_given else ""
+        if not self._values_given:  # values put in keep the note they came with
+            self._start_note = begin.note
         form = ParamForm(metas, self.spec.params, self.step.taught, previous, begin.label, id="param-form")
         self._last_form = form
         return form
