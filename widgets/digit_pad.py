@@ -166,23 +166,22 @@ class DigitPad(Vertical):
         self.score: RowScore | None = None
         self._version = 0  # the drawing's version; an answer about an older one is dropped
         self._timer: Timer | None = None
+        # The parts are made here and held, never looked up: the pad may be taken away while they mount.
+        self.canvas = DigitCanvas()
+        self.bars = Static(probability_bars(None), id="pad-bars")
+        self.help = Static(self._help_text(), id="pad-help")
 
     def compose(self) -> ComposeResult:
         """The canvas and the bars side by side, the keys under them."""
         with Horizontal(id="pad-row"):
-            yield DigitCanvas()
-            yield Static(probability_bars(None), id="pad-bars")
-        yield Static(id="pad-help")
+            yield self.canvas
+            yield self.bars
+        yield self.help
 
-    def on_mount(self) -> None:
-        """Say what the keys do."""
-        self._help()
-
-    def _help(self) -> None:
-        canvas = self.query_one(DigitCanvas)
+    def _help_text(self) -> str:
         state = {"move": "pen up", "pen": "pen down: moving inks", "eraser": "eraser down: moving clears"}
-        self.query_one("#pad-help", Static).update(
-            f"↑ ↓ ← → move · space pen · e eraser · c clear ({state[canvas.mode]}); "
+        return (
+            f"↑ ↓ ← → move · space pen · e eraser · c clear ({state[self.canvas.mode]}); "
             "Enter on a row above puts that test digit here"
         )
 
@@ -192,12 +191,12 @@ class DigitPad(Vertical):
 
     def load(self, pixels: list[int]) -> None:
         """Put a test digit on the pad."""
-        self.query_one(DigitCanvas).load(pixels)
+        self.canvas.load(pixels)
 
     @on(DigitCanvas.Moded)
     def _moded(self, event: DigitCanvas.Moded) -> None:
         event.stop()
-        self._help()
+        self.help.update(self._help_text())
 
     @on(DigitCanvas.Drawn)
     def _drawn(self, event: DigitCanvas.Drawn) -> None:
@@ -211,7 +210,7 @@ class DigitPad(Vertical):
         run, lab = self.run, self.lab
         if run is None or lab is None or not lab.ready:
             return
-        pixels = self.query_one(DigitCanvas).pixels
+        pixels = self.canvas.pixels
         values = {f"C{i + 1}": float(p) for i, p in enumerate(pixels)}
         self._score_worker(run, lab, values, self._version)
 
@@ -228,11 +227,11 @@ class DigitPad(Vertical):
         if message.asked != self._version:
             return  # the drawing changed since
         if message.score is None:
-            self.query_one("#pad-bars", Static).update(Text(message.error, style="red"))
+            self.bars.update(Text(message.error, style="red"))
             return
         self.show_score(message.score)
 
     def show_score(self, score: RowScore) -> None:
         """The ten probabilities for the drawing."""
         self.score = score
-        self.query_one("#pad-bars", Static).update(probability_bars(score))
+        self.bars.update(probability_bars(score))

@@ -176,27 +176,38 @@ class InsidePanel(VerticalScroll):
         self._weights: tuple[str, Text] | None = None  # (run id, what to show) once known
         self._gap: RichTable | None = None  # dropout's comparison, for a run with dropout
         self._opened = False  # the tab has been in front: the predictions are read from then on
+        # The parts are made here and held, never looked up: the panel may be taken away while they mount.
+        self.status = Static("No finished run yet: train one (t), then look inside its model here.", id="inside-status")
+        self.lesson = Static(IMPORTANCE_LESSON, id="importance-lesson", classes="lesson")
+        self.bars = Static(id="importance-bars")
+        self.pixels = Horizontal(id="pixels")
+        self.pixel_picture = Static(id="pixel-picture")
+        self.pixel_text = Static(id="pixel-text")
+        self.activation_curves = Static(id="activation-curves", classes="activation-only")
+        self.gap_text = Static(id="gap-text", classes="gap-only")
+        self.weights_text = Static(id="weights-text", classes="weights-only")
+        self.answers = PredictionsPanel()
 
     def compose(self) -> ComposeResult:
         """The run's status, then the importances: bars (cars) or a picture of the pixels (MNIST)."""
-        yield Static("No finished run yet: train one (t), then look inside its model here.", id="inside-status")
+        yield self.status
         yield Static("Which inputs the network leans on", classes="caption")
-        yield Static(IMPORTANCE_LESSON, id="importance-lesson", classes="lesson")
-        yield Static(id="importance-bars")
-        with Horizontal(id="pixels"):
-            yield Static(id="pixel-picture")
-            yield Static(id="pixel-text")
+        yield self.lesson
+        yield self.bars
+        with self.pixels:
+            yield self.pixel_picture
+            yield self.pixel_text
         yield Static("The activation of its units", classes="caption activation-only")
         yield Static(ACTIVATION_LESSON, classes="lesson activation-only")
-        yield Static(id="activation-curves", classes="activation-only")
+        yield self.activation_curves
         yield Static("Dropout and the gap between training and validation", classes="caption gap-only")
         yield Static(GAP_LESSON, classes="lesson gap-only")
-        yield Static(id="gap-text", classes="gap-only")
+        yield self.gap_text
         yield Static("The weights, layer by layer", classes="caption weights-only")
         yield Static(WEIGHTS_LESSON, classes="lesson weights-only")
-        yield Static(id="weights-text", classes="weights-only")
+        yield self.weights_text
         yield Static("Its answers, row by row", classes="caption answers-only")
-        yield PredictionsPanel()
+        yield self.answers
 
     def on_mount(self) -> None:
         """Nothing to show until a run has finished."""
@@ -214,7 +225,7 @@ class InsidePanel(VerticalScroll):
             self._weights = None
         if lab is not None:
             self._gap = self._gap_table(run, lab.run_table())
-            self.query_one(PredictionsPanel).show(run, lab, self._opened)
+            self.answers.show(run, lab, self._opened)
         if lab is not None and self._weights is None:
             if exported(run) and run.model_id:
                 self._weights = (run.run_id, Text("Reading the weights from H2O…", style="italic"))
@@ -227,7 +238,7 @@ class InsidePanel(VerticalScroll):
     def opened(self) -> None:
         """The Inside tab came to the front: read the predictions of the run shown (once)."""
         self._opened = True
-        self.query_one(PredictionsPanel).load()
+        self.answers.load()
 
     @work(thread=True, exclusive=True, group="weights", exit_on_error=False)
     def _weights_worker(self, run: Run, lab) -> None:
@@ -273,7 +284,7 @@ class InsidePanel(VerticalScroll):
         run = self.run
         found = importances(run) if run is not None else []
         picture = bool(found) and run is not None and run.spec.dataset == "mnist"
-        status = self.query_one("#inside-status", Static)
+        status = self.status
         if run is None:
             status.display = True
         else:
@@ -285,34 +296,34 @@ class InsidePanel(VerticalScroll):
         for selector in (".caption", "#importance-lesson"):
             for widget in self.query(selector):
                 widget.display = bool(found)
-        bars = self.query_one("#importance-bars", Static)
+        bars = self.bars
         bars.display = bool(found) and not picture
-        self.query_one("#pixels").display = picture
+        self.pixels.display = picture
         if picture:
-            self.query_one("#importance-lesson", Static).update(f"{IMPORTANCE_LESSON} {PIXEL_LESSON}")
+            self.lesson.update(f"{IMPORTANCE_LESSON} {PIXEL_LESSON}")
             greys = terminal_has_greys(self)
             pixels = pixel_map(found)
             if not greys:
                 pixels = [255 if p >= 255 * (1 - NO_GREYS_SHARE) else 0 for p in pixels]
-            self.query_one("#pixel-picture", Static).update(render_digit(pixels, greys))
-            self.query_one("#pixel-text", Static).update(pixel_text(found))
+            self.pixel_picture.update(render_digit(pixels, greys))
+            self.pixel_text.update(pixel_text(found))
         elif found:
-            self.query_one("#importance-lesson", Static).update(IMPORTANCE_LESSON)
+            self.lesson.update(IMPORTANCE_LESSON)
             bars.update(importance_bars(found, self.size.width or 60))
         for widget in self.query(".answers-only"):
             widget.display = run is not None
-        self.query_one(PredictionsPanel).display = run is not None
+        self.answers.display = run is not None
         shows_activation = run is not None and teaches_activation(run)
         for widget in self.query(".activation-only"):
             widget.display = shows_activation
         if shows_activation and run is not None:
             chosen = run.spec.params.get("activation") or "Rectifier"  # H2O's default
-            self.query_one("#activation-curves", Static).update(activation_pictures(str(chosen)))
+            self.activation_curves.update(activation_pictures(str(chosen)))
         for widget in self.query(".gap-only"):
             widget.display = self._gap is not None and run is not None
         if self._gap is not None:
-            self.query_one("#gap-text", Static).update(self._gap)
+            self.gap_text.update(self._gap)
         for widget in self.query(".weights-only"):
             widget.display = self._weights is not None
         if self._weights is not None:
-            self.query_one("#weights-text", Static).update(self._weights[1])
+            self.weights_text.update(self._weights[1])

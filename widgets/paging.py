@@ -7,6 +7,7 @@ ahead of the screen reach such lists; here they go to the first or last option i
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import OptionList, Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
@@ -36,6 +37,20 @@ class SafeOverlay(SelectOverlay, SafePaging):
 
 class LabSelect(Select):
     """Textual's Select, with a drop-down that pages safely."""
+
+    def _on_mount(self, event: events.Mount) -> None:
+        """Textual's Select reads its own parts when it is mounted; taken away while they mount, it has none."""
+        if not self.query(SelectOverlay) or not self.query(SelectCurrent):
+            event.prevent_default()
+
+    def _watch_value(self, value) -> None:
+        """Textual's Select writes the value into its current value's label; taken away while that label mounts,
+        there is none to write into (and the Select is going, so nothing is lost)."""
+        current = next(iter(self.query(SelectCurrent)), None)
+        if current is not None and not current.query("#label"):
+            self._value = value
+            return
+        super()._watch_value(value)
 
     def compose(self) -> ComposeResult:
         """The current value and the drop-down, as Textual's Select composes them."""

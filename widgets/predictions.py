@@ -123,20 +123,24 @@ class PredictionsPanel(Vertical):
         self._timer: Timer | None = None  # asks the model about the learner's car when the typing pauses
         self._filled: int | None = None  # the row whose car is in the form (the learner may have changed it since)
         self._status = Text("")
+        # The parts are made here and held, so that every method can draw into them whether or not they are mounted
+        # yet (a panel removed while it mounts, as the learner moves on, has none to find).
+        self.status = Static(id="pred-status")
+        self.lesson = Static(LESSON, classes="pred-lesson pred-only")
+        self.table = PagedTable(id="pred-table", classes="pred-only", cursor_type="row", zebra_stripes=True)
+        self.chart = ResidualChart(id="pred-residuals", classes="regression-only")
+        self.fields = {name: Input(id=f"try-{name}", compact=True, select_on_focus=False) for name in TRY_LABELS}
+        self.form = Horizontal(
+            *(Vertical(Label(label), self.fields[name], classes="try-field") for name, label in TRY_LABELS.items()),
+            id="try",
+            classes="cars-only",
+        )
+        self.answer = Static(id="try-answer", classes="cars-only")
+        self.pad = DigitPad()
 
     def compose(self) -> ComposeResult:
         """The status, the lesson, the rows, the residual chart and the form for a car of one's own."""
-        yield Static(id="pred-status")
-        yield Static(LESSON, classes="pred-lesson pred-only")
-        yield PagedTable(id="pred-table", classes="pred-only", cursor_type="row", zebra_stripes=True)
-        yield ResidualChart(id="pred-residuals", classes="regression-only")
-        with Horizontal(id="try", classes="cars-only"):
-            for name, label in TRY_LABELS.items():
-                with Vertical(classes="try-field"):
-                    yield Label(label)
-                    yield Input(id=f"try-{name}", compact=True, select_on_focus=False)
-        yield Static(id="try-answer", classes="cars-only")
-        yield DigitPad()
+        yield from (self.status, self.lesson, self.table, self.chart, self.form, self.answer, self.pad)
 
     def on_mount(self) -> None:
         """Nothing but the status until a run's predictions are read."""
@@ -203,21 +207,19 @@ class PredictionsPanel(Vertical):
     # -- drawing ------------------------------------------------------------------------------
     def _draw(self) -> None:
         found = self.predictions
-        self.query_one("#pred-status", Static).update(self._status)
-        for widget in self.query(".pred-only"):
-            widget.display = found is not None
+        self.status.update(self._status)
+        self.lesson.display = self.table.display = found is not None
         cars = found is not None and "name" in found.columns
-        for widget in self.query(".cars-only"):
-            widget.display = cars
-        pad = self.query_one(DigitPad)
+        self.form.display = self.answer.display = cars
+        pad = self.pad
         pad.display = found is not None and found.kind == "multinomial" and self.run is not None
         if pad.display and self.run is not None:
             pad.show(self.run, self.lab)
-        chart = self.query_one(ResidualChart)
+        chart = self.chart
         chart.display = found is not None and found.kind == "regression"
         if found is None:
             return
-        self.query_one(".pred-lesson", Static).update(LESSON if cars else DIGITS_LESSON)
+        self.lesson.update(LESSON if cars else DIGITS_LESSON)
         shown = [c for c in SHOWN.get(found.kind, ("actual", "predicted")) if c in found.columns]
         headers = [("car" if c == "name" else "p(yes)" if c == "p1" else c, c) for c in shown]
         rows = [[_cell(row[found.columns.index(c)], c) for c in shown] for row in found.rows]
@@ -227,7 +229,7 @@ class PredictionsPanel(Vertical):
                 chosen = f"p{_cell(row[found.columns.index('predicted')])}"
                 sure = row[found.columns.index(chosen)] if chosen in found.columns else None
                 cells.append(_cell(sure))
-        self.query_one("#pred-table", PagedTable).set_data(headers, rows)
+        self.table.set_data(headers, rows)
         if chart.display:
             chart.draw(found.residuals())
         if cars and found.rows:
@@ -242,8 +244,8 @@ class PredictionsPanel(Vertical):
         with self.prevent(Input.Changed):
             for name in ("displacement", "power", "weight", "acceleration", "year"):
                 value = row.get(name)
-                self.query_one(f"#try-{name}", Input).value = "" if value is None else f"{value:g}"
-        self.query_one("#try-answer", Static).update(
+                self.fields[name].value = "" if value is None else f"{value:g}"
+        self.answer.update(
             Text.assemble(
                 (str(row.get("name", "")), "bold"),
                 f": true {_cell(row.get('actual'))}, the model says {_cell(row.get('predicted'))}. "
@@ -266,7 +268,7 @@ class PredictionsPanel(Vertical):
         except LabError:
             return
         if digits:
-            self.app.call_from_thread(self.query_one(DigitPad).load, digits[0].pixels)
+            self.app.call_from_thread(self.pad.load, digits[0].pixels)
 
     @on(DataTable.RowHighlighted, "#pred-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:
@@ -298,14 +300,14 @@ class PredictionsPanel(Vertical):
             return
         values: dict[str, float] = {}
         for name in ("displacement", "power", "weight", "acceleration", "year"):
-            text = self.query_one(f"#try-{name}", Input).value.strip()
+            text = self.fields[name].value.strip()
             try:
                 values[name] = float(text)
             except ValueError:
-                self.query_one("#try-answer", Static).update(Text(f"{name}: '{text}' is not a number.", style="red"))
-                self.query_one(f"#try-{name}", Input).focus()
+                self.answer.update(Text(f"{name}: '{text}' is not a number.", style="red"))
+                self.fields[name].focus()
                 return
-        self.query_one("#try-answer", Static).update(Text("Asking the model…", style="italic"))
+        self.answer.update(Text("Asking the model…", style="italic"))
         self._score_worker(run, lab, values, found.ranges)
 
     @work(thread=True, exclusive=True, group="score-row", exit_on_error=False)
@@ -318,7 +320,7 @@ class PredictionsPanel(Vertical):
     @on(RowScored)
     def _scored(self, message: RowScored) -> None:
         message.stop()
-        answer = self.query_one("#try-answer", Static)
+        answer = self.answer
         if message.score is None:
             answer.update(Text(message.error, style="red"))
             return
@@ -335,7 +337,7 @@ class PredictionsPanel(Vertical):
             text.append(f" (probabilities {shares})")
         for name, note in score.notes.items():
             text.append(f"\n{name} {note}", style="yellow")
-        self.query_one("#try-answer", Static).update(text)
+        self.answer.update(text)
 
 
 def _cell(value, column: str = "") -> str:

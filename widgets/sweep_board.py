@@ -178,26 +178,24 @@ class SweepBoard(Vertical):
         self.metric = "MSE"
         self.order: list[str] = []  # run ids, best first
         self._columns: tuple[str, ...] = ()
+        # Held, so that news drawn while the board mounts (or after it left) has its parts to draw into.
+        self.status = Static("No sweep yet: choose the values on the Setup tab and press t.", id="sweep-status")
+        self.table: DataTable = DataTable(id="sweep-table", cursor_type="row", zebra_stripes=False)
+        self.chart = MetricChart()
+        self.heat = Static("", id="sweep-heat")
+        self.heat.display = False  # the line chart until a sweep of two parameters comes
 
     def compose(self) -> ComposeResult:
         """The status, the table, the line chart and the heat map (one of the two is shown)."""
-        yield Static("No sweep yet: choose the values on the Setup tab and press t.", id="sweep-status")
-        yield DataTable(id="sweep-table", cursor_type="row", zebra_stripes=False)
-        yield MetricChart()
-        yield Static("", id="sweep-heat")
-
-    def on_mount(self) -> None:
-        """The line chart until a sweep of two parameters comes."""
-        self.query_one("#sweep-heat").display = False
+        yield from (self.status, self.table, self.chart, self.heat)
 
     def show(self, state: SweepState, metric: str) -> None:
         """Draw a sweep's latest news, sorted by ``metric``."""
         self.state, self.metric = state, metric
-        self.query_one("#sweep-status", Static).update(status_text(state))
+        self.status.update(status_text(state))
         self._table(state, metric)
         two = len(state.plan.axes) == 2
-        chart = self.query_one(MetricChart)
-        heat = self.query_one("#sweep-heat", Static)
+        chart, heat = self.chart, self.heat
         chart.display, heat.display = not two, two
         if two:
             heat.update(heat_map(state, metric))
@@ -205,7 +203,7 @@ class SweepBoard(Vertical):
             chart.show(state, metric)
 
     def _table(self, state: SweepState, metric: str) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         runs = ranked(state.runs, metric)
         which = metric_value(runs[0], metric)[1] if runs else "validation"
         columns = ("#", "run", *state.plan.names, f"{metric} ({which[:5]})", "trained", "time")
@@ -233,7 +231,7 @@ class SweepBoard(Vertical):
         """The run on the leaderboard's highlighted row."""
         if self.state is None or not self.order:
             return None
-        table = self.query_one(DataTable)
+        table = self.table
         row = max(0, min(table.cursor_row, len(self.order) - 1))
         return next((r for r in self.state.runs if r.run_id == self.order[row]), None)
 

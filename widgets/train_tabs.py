@@ -13,7 +13,9 @@ class TrainTabs(TabbedContent):
 
     def on_mount(self) -> None:
         """The tab bar takes no focus: [ and ] move between tabs, and Tab goes straight to the step's first field."""
-        self.query_one(Tabs).can_focus = False
+        # Textual's tab bar is a part of its own: looked for, not assumed, as the tabs may be taken away mounting.
+        for tabs in self.query(Tabs):
+            tabs.can_focus = False
 
     def order(self) -> list[str]:
         """The ids of the tabs, left to right."""
@@ -43,9 +45,9 @@ class TrainTabs(TabbedContent):
         underline then stays a dot under the first tab until the bar is resized. (Textual's own method is
         used; a later version without it simply skips this.)
         """
-        tabs = self.query_one(Tabs)
-        tab = tabs.active_tab
-        if tab is None or not self.is_attached:
+        tabs = next(iter(self.query(Tabs)), None)
+        tab = tabs.active_tab if tabs is not None else None
+        if tabs is None or tab is None or not self.is_attached:
             return
         if tab.region.width == 0:  # not laid out yet
             if tries < 20:
