@@ -355,6 +355,8 @@ class TrainView(RunOutcome):
         if not self._built:
             self.on_show_step()
             self.call_later(self.action_train)
+        elif self._controls.winding_down():
+            self._controls.train_when_done()
         elif self.training or self._controls.job_pending():
             self.notify("A model is already training on this step.", severity="warning")
         else:
@@ -364,6 +366,7 @@ class TrainView(RunOutcome):
     @on(RunFailed)
     def _on_run_failed(self, message: RunFailed) -> None:
         message.stop()
+        self._controls.job.end()
         self._controls.set_running(False)
         if message.run is not None:
             self.show_run(message.run)

@@ -150,6 +150,13 @@ class SpeedTrialProgress(Message):
 
 
 @dataclass(eq=False)
+class JobEnded(Message):
+    """A step's job (speed trial, check, training and the model's saving) posted its last news: the worker is done."""
+
+    job: int
+
+
+@dataclass(eq=False)
 class SpeedTrialCancelled(Message):
     """The learner stopped the speed trial."""
 

@@ -26,6 +26,7 @@ from tui.lab.errors import LabError
 from tui.lab.speed import TrialCancelled
 from tui.lab.training import CHART_METRICS, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import (
+    JobEnded,
     ParamsChecked,
     RunFailed,
     RunUpdated,
@@ -34,6 +35,7 @@ from tui.messages import (
     SpeedTrialProgress,
 )
 from widgets.chart import ScoringChart
+from widgets.job_state import PendingJob
 from widgets.paging import LabSelect
 from widgets.run_texts import metrics_text, run_message, status_text
 from widgets.train_link import AppLink, ensure_data
@@ -128,6 +130,7 @@ class RunControls(Vertical):
         self._shown: dict[str, Text | str] = {}  # what each status line shows now
         self._expected: float | None = None  # the starting job's estimated length in seconds (MNIST)
         self._early = False  # that estimate is a speed trial's, which the run will likely beat
+        self.job = PendingJob(link.refresh_chrome)
 
     def compose(self) -> ComposeResult:
         """Status, progress, H2O's messages, the chart and its metric, the scores, Train and Cancel."""
@@ -228,7 +231,23 @@ class RunControls(Vertical):
 
     def job_pending(self) -> bool:
         """A job (or a speed trial) is starting or running: a second t must not start another."""
-        return any(w.node is self and w.group == "train" and not w.is_finished for w in self.app.workers)
+        return self.job.pending
+
+    def winding_down(self) -> bool:
+        """The job's run has finished and its worker only saves the model: a t now waits for it."""
+        run = self.run
+        return self.job.pending and not self.training and run is not None and run.finished
+
+    def train_when_done(self) -> None:
+        """Train again as soon as the job that just finished has saved its model."""
+        self.job.again = True
+        self.say(Text("Saving the last model first; the new run starts right after.", style="italic"))
+
+    @on(JobEnded)
+    def _on_job_ended(self, message: JobEnded) -> None:
+        message.stop()
+        if self.job.end(message.job):
+            self.train()
 
     def train(self) -> None:
         """Train what the Setup tab holds (t): checked there, timed first on MNIST, asked about if long."""
@@ -247,7 +266,7 @@ class RunControls(Vertical):
             self._show_tab("run-pane")  # the trial's progress shows where a run's does
             self.say(TRIAL)
             self.query_one("#run-progress", ProgressBar).update(progress=0.0)
-            self._measure_worker(setup.current_spec(), self.link.lab)
+            self._measure_worker(setup.current_spec(), self.link.lab, self.job.begin())
             setup.show_measuring()
         else:
             self._confirm_and_train()
@@ -274,7 +293,7 @@ class RunControls(Vertical):
         self._cancel.clear()
         self._job_began = time.time()
         self.say(Text("Checking the parameters with H2O…", style="bold yellow"))
-        self._train_worker(spec, self.link.lab)
+        self._train_worker(spec, self.link.lab, self.job.begin())
 
     def _show_tab(self, tab: str) -> None:
         self.query_ancestor(TrainTabs).show(tab)
@@ -290,6 +309,7 @@ class RunControls(Vertical):
     @on(SpeedTrialCancelled)
     def _on_trial_cancelled(self, message: SpeedTrialCancelled) -> None:
         message.stop()
+        self.job.end()
         self.set_running(False)
         self.say("Speed trial stopped; nothing was trained. Press t to measure and train again.")
         self.query_one("#run-progress", ProgressBar).update(progress=0.0)
@@ -298,6 +318,7 @@ class RunControls(Vertical):
     @on(SpeedMeasured)
     def _on_speed(self, message: SpeedMeasured) -> None:
         message.stop()
+        self.job.end()
         self.set_running(False)
         self.say(NOT_TRAINED)
         self.query_one("#run-progress", ProgressBar).update(progress=0.0)  # the bar was the trial's
@@ -312,6 +333,7 @@ class RunControls(Vertical):
         if form is not None:
             form.set_server_check(message.errors, message.warnings)
         if message.errors:
+            self.job.end()
             self.set_running(False)
             self.say(Text("H2O rejected the parameters; see the Setup tab.", style="bold red"))
             self._show_tab("setup-pane")
@@ -333,7 +355,13 @@ class RunControls(Vertical):
         self._cancel.set()
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _measure_worker(self, spec: RunSpec, lab) -> None:
+    def _measure_worker(self, spec: RunSpec, lab, job: int) -> None:
+        try:
+            self._measure(spec, lab)
+        finally:
+            self.post_message(JobEnded(job))
+
+    def _measure(self, spec: RunSpec, lab) -> None:
         try:
             ensure_data(lab, spec, self.app.post_message)
             speed = lab.measure_speed(
@@ -354,7 +382,13 @@ class RunControls(Vertical):
         self.post_message(SpeedMeasured(speed_key(spec), speed))
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _train_worker(self, spec: RunSpec, lab) -> None:
+    def _train_worker(self, spec: RunSpec, lab, job: int) -> None:
+        try:
+            self._train(spec, lab)
+        finally:
+            self.post_message(JobEnded(job))
+
+    def _train(self, spec: RunSpec, lab) -> None:
         try:
             ensure_data(lab, spec, self.app.post_message)
             check = lab.check_params(spec)
