@@ -96,3 +96,52 @@ async def test_errors_that_keep_coming_end_the_app_with_the_data_safe(lab, monke
             await until(pilot, lambda: not app.is_running, timeout=10, what="the app to end after an error loop")
     assert app.internal_errors > ERROR_LOOP_COUNT
     assert lab.ready, "the test session's own cluster is not stopped by an app that ends (only the CLI stops it)"
+
+
+async def test_a_quit_after_a_reported_error_is_a_clean_quit(lab, monkeypatch):
+    """An error the dialog reported, then another in a handler as the app leaves on q: the app still ends as asked,
+    with exit status 0 (the journal was written)."""
+    from screens.train import TrainView
+
+    app = make_app(lab, health_interval=0)
+
+    def broken(self, step: int = 1):
+        raise Provoked("a tab key failed on purpose")
+
+    with pytest.raises(Provoked):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.cluster_state == "ready", what="cluster ready")
+            app.show_step(3)
+            await until(pilot, lambda: app.lab_screen.view(3)._built, what="step 3")
+            view = app.lab_screen.view(3)
+            monkeypatch.setattr(TrainView, "action_next_tab", broken)
+            await pilot.press("right_square_bracket")
+            await until(pilot, lambda: type(app.screen).__name__ == "ErrorDialog", what="the error dialog")
+            await pilot.press("escape")
+            await until(pilot, lambda: type(app.screen).__name__ != "ErrorDialog", what="the dialog to close")
+            saving = app.save_progress
+
+            def save_then_fail():  # the journal is written; a handler still busy then fails
+                saving()
+                view.call_later(broken, view)
+
+            monkeypatch.setattr(app, "save_progress", save_then_fail)
+            await pilot.press("q")
+            await until(pilot, lambda: not app.is_running, timeout=20, what="the app to end")
+    assert app.internal_errors == 2
+    assert app.return_code == 0
+
+
+async def test_a_journal_that_cannot_be_written_on_the_way_out_is_a_failed_quit(lab, monkeypatch, capfd):
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.cluster_state == "ready", what="cluster ready")
+
+        def full_disk():
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(app, "save_progress", full_disk)
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running, timeout=20, what="the app to end")
+    assert app.return_code == 1
+    assert "could not write the journal on the way out" in capfd.readouterr().err

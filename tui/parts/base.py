@@ -62,6 +62,7 @@ class LabAppBase(WorkerErrors, App):
     _health_timer: Timer | None
     _saved_forms: dict[str, dict]  # step number -> form values of an earlier session, until shown
     _quitting: bool
+    _leaving_code: int | None  # the exit status the app is leaving with, once exit() was called
     _keys_shown: tuple | None  # what the footer's keys were drawn for (see StepViews.refresh_keys)
     _keys_pending: bool
     _prepare_timer: Timer | None  # builds the next step's view ahead (see StepViews)
