@@ -18,12 +18,39 @@ from tui.parts.base import TRAINING_KINDS, LabAppBase
 PREPARE_AFTER = 1.5
 
 
+def escape_then_key(event: events.Key, bindings) -> tuple[events.Key, events.Key] | None:
+    """Esc and the key typed right after it, as the terminal sent them in one burst (``alt+g`` for Esc then g).
+
+    A terminal sends Alt+g as Esc then g, so Esc followed at once by a letter or digit (a paste, or a fast
+    typist) reaches the app as ``alt+g``. The lab binds no Alt keys: such a key is the two keys that were typed.
+    """
+    name = event.key
+    if not name.startswith("alt+") or name in bindings:
+        return None
+    rest = name[4:]
+    shift = rest.startswith("shift+")
+    if shift:
+        rest = rest[6:]
+    if len(rest) != 1:
+        return None
+    char = rest.upper() if shift else rest
+    escape, key = events.Key("escape", "\x1b"), events.Key(char, char)
+    escape.time = key.time = event.time  # typed when the burst was
+    return escape, key
+
+
 class StepViews(LabAppBase):
     """Shows a step (making its view on the first visit), routes the step keys to it, keeps the chrome true."""
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._plan_next_view()  # the learner is busy: not now
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            split = escape_then_key(event, self.active_bindings)
+            if split:
+                for key in split:  # in order, each as if typed alone
+                    await super().on_event(key)
+                return
         await super().on_event(event)
 
     def _plan_next_view(self) -> None:
