@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from tests.waiting import rendered, until
+from tests.waiting import notices, rendered, until
 from tui.app import make_app
 from tui.lab.cluster import ClusterOptions
 from tui.lab.service import Lab, LabConfig
@@ -257,3 +257,22 @@ async def test_the_quiz_keys_that_lead_nowhere_are_not_offered():
         await pilot.pause()
         assert quiz.index == len(questions) - 1
         assert "p Prev" in _footer_keys(app), _footer_keys(app)  # at 80 columns, with the quiz's keys first
+
+
+async def test_a_file_without_goals_or_questions_is_used_and_the_app_says_what_it_lacks(tmp_path):
+    from tests import replay
+
+    path = tmp_path / "empty.toml"
+    path.write_text("# goals to come\n")
+    lab = Lab(LabConfig(cluster=ClusterOptions(), download=False, keep_journal=False))
+    app = make_app(lab, autostart=False, health_interval=0, exercises=path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await replay.loaded(pilot)
+
+        def toasts() -> str:
+            return " | ".join(notices(app))
+
+        await until(pilot, lambda: "no goals" in toasts() and "no questions" in toasts(), what=toasts)
+        app.action_goals()
+        await until(pilot, lambda: "This exercises file has no goals." in toasts(), what=toasts)
+    lab.close()

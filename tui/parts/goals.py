@@ -56,6 +56,8 @@ class Goals(LabAppBase):
         _ = self.exercises
         if self._exercises_note:
             self.notify(self._exercises_note, severity="warning", timeout=12)
+        for warning in self.exercises.warnings:
+            self.notify(f"{self.exercises.source}: {warning}", severity="warning", timeout=12)
         self.check_goals()
 
     # -- checking ---------------------------------------------------------------------------------------
@@ -157,6 +159,9 @@ class Goals(LabAppBase):
         if isinstance(self.screen, Dialog):
             return
         step = next(s for s in self.steps if s.number == self.current_step)
+        if not self.exercises.goals:
+            self.notify("This exercises file has no goals.", timeout=6)
+            return
         if not self.exercises.goals_of(step.number):
             numbers = ", ".join(str(n) for n in self.exercises.steps_with_goals())
             self.notify(f"{step.title} has no goals. The steps with goals: {numbers}.", timeout=6)
