@@ -276,3 +276,39 @@ async def test_a_file_without_goals_or_questions_is_used_and_the_app_says_what_i
         app.action_goals()
         await until(pilot, lambda: "This exercises file has no goals." in toasts(), what=toasts)
     lab.close()
+
+
+async def test_up_and_down_choose_the_goal_when_the_hints_make_the_list_taller_than_the_dialog():
+    """At 80x24, step 4's two goals with every hint shown no longer fit: ↑ ↓ still choose a goal (they used
+    to scroll the list, and the second goal could not be chosen), and the goal chosen comes into view."""
+    from screens.goals import GoalsDialog
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(4)
+        await pilot.pause()
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, GoalsDialog), what="the goals dialog")
+        dialog = app.screen
+        assert isinstance(dialog, GoalsDialog)
+        scroll = dialog.query_one("#goals-scroll")
+        await pilot.press("h", "h")
+        await until(pilot, lambda: scroll.max_scroll_y > 0, what=lambda: f"a list taller than the dialog: {scroll}")
+
+        def in_view(index: int) -> bool:
+            goal = dialog.query_one(f"#goal-{index}")
+            return scroll.region.contains_region(goal.region)
+
+        await pilot.press("down")
+        await until(pilot, lambda: dialog.selected == 1, what=lambda: f"the second goal chosen: {dialog.selected}")
+        await until(pilot, lambda: in_view(1), what="the second goal in view")
+        await pilot.press("h", "h")
+        await until(pilot, lambda: app.exercise_progress.hints.get("validation-mse-far") == 2, what="its hints")
+        await until(pilot, lambda: in_view(1), what="the second goal's hints in view")
+        await pilot.press("up")
+        await until(pilot, lambda: dialog.selected == 0, what=lambda: f"the first goal again: {dialog.selected}")
+        await until(pilot, lambda: in_view(0), what="the first goal in view")
+        await pilot.press("down")
+        await until(pilot, lambda: dialog.selected == 1 and in_view(1), what="the second goal once more")
