@@ -312,3 +312,41 @@ async def test_up_and_down_choose_the_goal_when_the_hints_make_the_list_taller_t
         await until(pilot, lambda: in_view(0), what="the first goal in view")
         await pilot.press("down")
         await until(pilot, lambda: dialog.selected == 1 and in_view(1), what="the second goal once more")
+
+
+async def test_the_quiz_shows_the_best_and_the_latest_score_after_taking_it_again(tmp_path):
+    """a (again) used to forget the finished score: the best and the latest are shown, and kept for next time."""
+    config = LabConfig(cluster=ClusterOptions(), download=False, journal_path=tmp_path / "journal.sqlite3")
+
+    async def take(app, pilot, right: int) -> None:
+        for index, question in enumerate(app.questions):
+            app.answer_question(question, question.answer if index < right else (question.answer + 1) % 2)
+        quiz = app.lab_screen.view(13)
+        quiz.refresh_quiz()
+        await until(pilot, lambda: "a Start again" in _footer_keys(app), what=lambda: str(_footer_keys(app)))
+        await pilot.press("a")
+
+    def status(app) -> str:
+        return rendered(app.lab_screen.view(13).query_one("#quiz-status"))
+
+    lab = Lab(config)
+    app = make_app(lab, autostart=False, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_step(13)
+        await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
+        total = len(app.questions)
+        await take(app, pilot, 5)
+        await until(pilot, lambda: "none answered yet" in status(app), what=lambda: status(app))
+        assert f"best 5 of {total}, latest 5 of {total}" in status(app)
+        await take(app, pilot, 3)
+        await until(pilot, lambda: "none answered yet" in status(app), what=lambda: status(app))
+        assert f"best 5 of {total}, latest 3 of {total}" in " ".join(status(app).split())
+    lab.close()
+
+    lab = Lab(config)
+    app = make_app(lab, autostart=False, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_step(13)
+        await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
+        await until(pilot, lambda: "latest 3 of" in " ".join(status(app).split()), what=lambda: status(app))
+    lab.close()

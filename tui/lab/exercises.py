@@ -21,7 +21,7 @@ from typing import Any
 
 from tui.lab import exercise_params
 from tui.lab.exercise_lines import Lines, Problem, syntax_problem
-from tui.lab.quiz import Question
+from tui.lab.quiz import Attempt, Question, score
 from tui.lab.steps import BY_NUMBER, Step
 from tui.lab.training import DONE, Run
 
@@ -213,14 +213,21 @@ class GoalStatus:
 
 @dataclass
 class Progress:
-    """What the learner did with the exercises: goals reached (by which run), hints shown, quiz answers."""
+    """What the learner did with the exercises: goals reached (by which run), hints shown, quiz answers, and the
+    scores of the earlier attempts at the quiz (journals written before they were kept have none)."""
 
     reached: dict[str, dict[str, Any]] = field(default_factory=dict)  # goal id -> {"run": id, "value": v}
     hints: dict[str, int] = field(default_factory=dict)  # goal id -> hints revealed
     answers: dict[str, int] = field(default_factory=dict)  # question id -> the choice given
+    attempts: list[Attempt] = field(default_factory=list)  # oldest first; the current one is in answers
 
     def to_dict(self) -> dict:
-        return {"reached": self.reached, "hints": self.hints, "answers": self.answers}
+        return {
+            "reached": self.reached,
+            "hints": self.hints,
+            "answers": self.answers,
+            "attempts": [a.to_dict() for a in self.attempts],
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Progress:
@@ -233,7 +240,18 @@ class Progress:
                 return {}
             return {str(k): v for k, v in value.items() if isinstance(v, kind) and not isinstance(v, bool)}
 
-        return cls(table("reached", dict), table("hints", int), table("answers", int))
+        kept = data.get("attempts")
+        attempts = [Attempt.from_dict(a) for a in kept] if isinstance(kept, list) else []
+        return cls(
+            table("reached", dict), table("hints", int), table("answers", int), [a for a in attempts if a is not None]
+        )
+
+    def restart_quiz(self, questions: tuple[Question, ...]) -> None:
+        """Every answer forgotten, the score they made kept among the attempts (once every question is answered)."""
+        now = score(questions, self.answers)
+        if now.finished:
+            self.attempts.append(Attempt(now.right, now.total))
+        self.answers.clear()
 
     def reveal_hint(self, goal: Goal) -> int:
         """One more hint of ``goal`` shown; the number shown now (never more than it has)."""

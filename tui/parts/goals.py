@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tui.lab import exercises as ex
 from tui.lab.exercises import Exercises, ExercisesError, Goal, GoalStatus, Progress
-from tui.lab.quiz import Question, Score, score
+from tui.lab.quiz import Attempt, Question, Score, score
 from tui.lab.training import DONE, Run
 from tui.parts.base import LabAppBase, log
 
@@ -141,9 +141,13 @@ class Goals(LabAppBase):
             self.refresh_chrome()
         return quiz_score
 
+    def quiz_attempts(self) -> list[Attempt]:
+        """The scores of the earlier attempts at the quiz, oldest first."""
+        return list(self.exercise_progress.attempts)
+
     def restart_quiz(self) -> None:
-        """Every answer forgotten: the quiz starts again (the hints and goals stay)."""
-        self.exercise_progress.answers.clear()
+        """Every answer forgotten, their score kept: the quiz starts again (the hints and goals stay)."""
+        self.exercise_progress.restart_quiz(self.questions)
         self._save_exercises()
 
     # -- the goals dialog (g, bound on the main screen) ----------------------------------------------------
