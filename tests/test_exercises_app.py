@@ -110,11 +110,12 @@ async def test_goals_hints_and_quiz_answers_come_back_on_the_next_start(tmp_path
 
     lab = Lab(config)
     app = make_app(lab, autostart=False, health_interval=0, exercises=_file(tmp_path, tag))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         steps = app.lab_screen.query_one("#steps")
         await until(pilot, lambda: steps.goals.get(4) == "☆", what=lambda: f"the goal ticked at start: {steps.goals}")
         assert app.exercise_progress.hints == {f"miss-{tag}": 2}
-        assert not [t for t in app.screen.query("Toast") if "Goal reached" in t.render().plain]
+        await pilot.pause()
+        assert not [n for n in notices(app) if "Goal reached" in n], notices(app)
         app.show_step(13)
         await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
         quiz = app.lab_screen.view(13)
