@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Static
 
 from screens.dialogs import Dialog
@@ -80,6 +81,8 @@ class GoalsDialog(Dialog):
         Binding("h", "hint", "Next hint", id="goals.hint", tooltip="Show one more hint of the goal marked ▸"),
         Binding("down,j", "select(1)", "Next goal", id="goals.next", tooltip="Mark the next goal for hints"),
         Binding("up,k", "select(-1)", "Prev goal", id="goals.prev", show=False, tooltip="Mark the previous goal"),
+        Binding("pagedown", "page(1)", "Page down", id="goals.page_down", show=False, tooltip="Scroll the goals down"),
+        Binding("pageup", "page(-1)", "Page up", id="goals.page_up", show=False, tooltip="Scroll the goals up"),
     ]
 
     def __init__(self, step: Step, statuses: list[GoalStatus], progress: Progress) -> None:
@@ -98,7 +101,8 @@ class GoalsDialog(Dialog):
                 f"Step {self.step.number} · {self.step.title}: goals ({reached} of {len(self.statuses)} reached)",
                 classes="title",
             )
-            with VerticalScroll(id="goals-scroll"):
+            # Not focusable: ↑ ↓ choose a goal even when the list scrolls (the chosen one is scrolled into view).
+            with VerticalScroll(id="goals-scroll", can_focus=False):
                 for index in range(len(self.statuses)):
                     yield Static(id=f"goal-{index}", classes="goal")
             several = len(self.statuses) > 1
@@ -110,8 +114,14 @@ class GoalsDialog(Dialog):
         self._draw()
         self.call_after_refresh(self._marked_in_sight)
 
-    def _marked_in_sight(self) -> None:
-        self.query_one("#goals-scroll").scroll_to_widget(self.query_one(f"#goal-{self.selected}"), animate=False)
+    def _marked_in_sight(self, newest_hint: bool = False) -> None:
+        """The goal marked ▸ scrolled into view; with ``newest_hint``, its last line too (the hint just shown)."""
+        scroll = self.query_one("#goals-scroll", VerticalScroll)
+        goal = self.query_one(f"#goal-{self.selected}")
+        scroll.scroll_to_widget(goal, animate=False, immediate=True)
+        if newest_hint:
+            region = goal.virtual_region
+            scroll.scroll_to_region(Region(region.x, region.bottom - 1, region.width, 1), animate=False, immediate=True)
 
     def _draw(self) -> None:
         several = len(self.statuses) > 1
@@ -123,7 +133,15 @@ class GoalsDialog(Dialog):
         """Mark another goal (the one h gives hints for)."""
         self.selected = (self.selected + delta) % len(self.statuses)
         self._draw()
-        self._marked_in_sight()
+        self.call_after_refresh(self._marked_in_sight)
+
+    def action_page(self, delta: int) -> None:
+        """Scroll the goals a page (the list itself takes no focus)."""
+        scroll = self.query_one("#goals-scroll", VerticalScroll)
+        if delta > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
 
     def action_hint(self) -> None:
         """One more hint of the marked goal, remembered for the next session."""
@@ -133,4 +151,4 @@ class GoalsDialog(Dialog):
             return
         cast("LabApp", self.app).reveal_hint(goal)
         self._draw()
-        self._marked_in_sight()
+        self.call_after_refresh(self._marked_in_sight, True)

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens.base import StepView
-from tui.lab.quiz import first_unanswered, score
+from tui.lab.quiz import attempts_label, first_unanswered, score
 from tui.lab.steps import Step
 from widgets.quiz import QuizCard
 
@@ -84,12 +84,15 @@ class QuizView(StepView):
         answers = self.lab_app.quiz_answers()
         now = score(questions, answers)
         question = questions[self.index]
+        earlier = attempts_label(self.lab_app.quiz_attempts(), now)
         status.update(
             Text.assemble(
                 (f"Question {self.index + 1} of {len(questions)}", "bold"),
                 ("  ·  ", "dim"),
                 now.label(),
                 ("  ·  Enter: next" if question.id in answers and not now.finished else "", "dim"),
+                # Once the quiz is taken again: the earlier full scores too, on a line of their own.
+                f"\nFull scores: {earlier}" if earlier else "",
             )
         )
         after = ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from tests.waiting import rendered, until
+from tests.waiting import notices, rendered, until
 from tui.app import make_app
 from tui.lab.cluster import ClusterOptions
 from tui.lab.service import Lab, LabConfig
@@ -110,11 +110,12 @@ async def test_goals_hints_and_quiz_answers_come_back_on_the_next_start(tmp_path
 
     lab = Lab(config)
     app = make_app(lab, autostart=False, health_interval=0, exercises=_file(tmp_path, tag))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         steps = app.lab_screen.query_one("#steps")
         await until(pilot, lambda: steps.goals.get(4) == "☆", what=lambda: f"the goal ticked at start: {steps.goals}")
         assert app.exercise_progress.hints == {f"miss-{tag}": 2}
-        assert not [t for t in app.screen.query("Toast") if "Goal reached" in t.render().plain]
+        await pilot.pause()
+        assert not [n for n in notices(app) if "Goal reached" in n], notices(app)
         app.show_step(13)
         await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
         quiz = app.lab_screen.view(13)
@@ -257,3 +258,96 @@ async def test_the_quiz_keys_that_lead_nowhere_are_not_offered():
         await pilot.pause()
         assert quiz.index == len(questions) - 1
         assert "p Prev" in _footer_keys(app), _footer_keys(app)  # at 80 columns, with the quiz's keys first
+
+
+async def test_a_file_without_goals_or_questions_is_used_and_the_app_says_what_it_lacks(tmp_path):
+    from tests import replay
+
+    path = tmp_path / "empty.toml"
+    path.write_text("# goals to come\n")
+    lab = Lab(LabConfig(cluster=ClusterOptions(), download=False, keep_journal=False))
+    app = make_app(lab, autostart=False, health_interval=0, exercises=path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await replay.loaded(pilot)
+
+        def toasts() -> str:
+            return " | ".join(notices(app))
+
+        await until(pilot, lambda: "no goals" in toasts() and "no questions" in toasts(), what=toasts)
+        app.action_goals()
+        await until(pilot, lambda: "This exercises file has no goals." in toasts(), what=toasts)
+    lab.close()
+
+
+async def test_up_and_down_choose_the_goal_when_the_hints_make_the_list_taller_than_the_dialog():
+    """At 80x24, step 4's two goals with every hint shown no longer fit: ↑ ↓ still choose a goal (they used
+    to scroll the list, and the second goal could not be chosen), and the goal chosen comes into view."""
+    from screens.goals import GoalsDialog
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(4)
+        await pilot.pause()
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, GoalsDialog), what="the goals dialog")
+        dialog = app.screen
+        assert isinstance(dialog, GoalsDialog)
+        scroll = dialog.query_one("#goals-scroll")
+        await pilot.press("h", "h")
+        await until(pilot, lambda: scroll.max_scroll_y > 0, what=lambda: f"a list taller than the dialog: {scroll}")
+
+        def in_view(index: int) -> bool:
+            goal = dialog.query_one(f"#goal-{index}")
+            return scroll.region.contains_region(goal.region)
+
+        await pilot.press("down")
+        await until(pilot, lambda: dialog.selected == 1, what=lambda: f"the second goal chosen: {dialog.selected}")
+        await until(pilot, lambda: in_view(1), what="the second goal in view")
+        await pilot.press("h", "h")
+        await until(pilot, lambda: app.exercise_progress.hints.get("validation-mse-far") == 2, what="its hints")
+        await until(pilot, lambda: in_view(1), what="the second goal's hints in view")
+        await pilot.press("up")
+        await until(pilot, lambda: dialog.selected == 0, what=lambda: f"the first goal again: {dialog.selected}")
+        await until(pilot, lambda: in_view(0), what="the first goal in view")
+        await pilot.press("down")
+        await until(pilot, lambda: dialog.selected == 1 and in_view(1), what="the second goal once more")
+
+
+async def test_the_quiz_shows_the_best_and_the_latest_score_after_taking_it_again(tmp_path):
+    """a (again) used to forget the finished score: the best and the latest are shown, and kept for next time."""
+    config = LabConfig(cluster=ClusterOptions(), download=False, journal_path=tmp_path / "journal.sqlite3")
+
+    async def take(app, pilot, right: int) -> None:
+        for index, question in enumerate(app.questions):
+            app.answer_question(question, question.answer if index < right else (question.answer + 1) % 2)
+        quiz = app.lab_screen.view(13)
+        quiz.refresh_quiz()
+        await until(pilot, lambda: "a Start again" in _footer_keys(app), what=lambda: str(_footer_keys(app)))
+        await pilot.press("a")
+
+    def status(app) -> str:
+        return rendered(app.lab_screen.view(13).query_one("#quiz-status"))
+
+    lab = Lab(config)
+    app = make_app(lab, autostart=False, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_step(13)
+        await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
+        total = len(app.questions)
+        await take(app, pilot, 5)
+        await until(pilot, lambda: "none answered yet" in status(app), what=lambda: status(app))
+        assert f"best 5 of {total}, latest 5 of {total}" in status(app)
+        await take(app, pilot, 3)
+        await until(pilot, lambda: "none answered yet" in status(app), what=lambda: status(app))
+        assert f"best 5 of {total}, latest 3 of {total}" in " ".join(status(app).split())
+    lab.close()
+
+    lab = Lab(config)
+    app = make_app(lab, autostart=False, health_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_step(13)
+        await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
+        await until(pilot, lambda: "latest 3 of" in " ".join(status(app).split()), what=lambda: status(app))
+    lab.close()

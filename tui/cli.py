@@ -231,7 +231,7 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
 
 def _exercises(parser: argparse.ArgumentParser, given: Path | None, data_dir: Path | None) -> Path | None:
     """The teacher's exercises file (--exercises, or exercises.toml in the data directory), checked before anything
-    starts: each mistake with its line, and exit status 2."""
+    starts: each mistake with its line, and exit status 2; what it lacks (goals, questions) is said, and it is used."""
     if given is not None:
         given = Path(os.path.expanduser(str(given)))
     elif data_dir is None or not (data_dir / "exercises.toml").is_file():
@@ -242,10 +242,12 @@ def _exercises(parser: argparse.ArgumentParser, given: Path | None, data_dir: Pa
     if path is None:
         return None
     try:
-        exercises.load(path)
+        found = exercises.load(path)
     except exercises.ExercisesError as error:
         flag = "--exercises " if given is not None else ""
         parser.error(f"{flag}{error.message()}")
+    for warning in found.warnings:
+        _say(f"{parser.prog}: warning: {path}: {warning}")
     return path.resolve()
 
 

@@ -12,7 +12,6 @@ achieved. Nothing here needs H2O: goals are checked against the runs the lab alr
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui.lab.quiz import Question
+from tui.lab import exercise_params
+from tui.lab.exercise_lines import Lines, Problem, syntax_problem
+from tui.lab.quiz import Attempt, Question, score
 from tui.lab.steps import BY_NUMBER, Step
 from tui.lab.training import DONE, Run
 
@@ -92,28 +93,9 @@ DEFAULTS: dict[str, Any] = {
     "rho": 0.99,
     "seed": -1,
 }
-PARAMETERS = set(DEFAULTS) | {
-    "auc_type", "autoencoder", "average_activation", "balance_classes", "categorical_encoding",
-    "classification_stop", "col_major", "diagnostics", "distribution", "elastic_averaging",
-    "export_weights_and_biases", "fast_mode", "fold_assignment", "force_load_balance", "huber_alpha",
-    "ignore_const_cols", "loss", "max_after_balance_size", "max_runtime_secs", "max_w2", "missing_values_handling",
-    "momentum_ramp", "overwrite_with_best_model", "quantile_alpha", "regression_stop", "replicate_training_data",
-    "reproducible", "score_duty_cycle", "score_each_iteration", "score_interval", "score_training_samples",
-    "score_validation_samples", "score_validation_sampling", "shuffle_training_data", "single_node_mode", "sparse",
-    "sparsity_beta", "standardize", "stopping_metric", "stopping_rounds", "stopping_tolerance",
-    "target_ratio_comm_to_comp", "train_samples_per_iteration", "tweedie_power", "use_all_factor_levels",
-    "variable_importances",
-}  # fmt: skip
+PARAMETERS = set(exercise_params.PARAMETERS)
 _GOAL_KEYS = {"id", "step", "text", "metric", "on", "compare", "target", "than_step", "when", "hints"}
 _QUESTION_KEYS = {"id", "text", "choices", "answer", "explain"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A mistake in an exercises file, at a line (0 when the line is not known)."""
-
-    line: int
-    text: str
 
 
 class ExercisesError(Exception):
@@ -126,10 +108,14 @@ class ExercisesError(Exception):
 
     def message(self) -> str:
         count = len(self.problems)
-        if count == 1 and not self.problems[0].line:
+        if count == 1 and not self.problems[0].line and not self.problems[0].shown:
             return f"{self.source}: {self.problems[0].text}"
         head = f"{self.source}: {count} mistake{'s' if count > 1 else ''} in the exercises file"
-        lines = [f"  line {p.line}: {p.text}" if p.line else f"  {p.text}" for p in self.problems]
+        lines = []
+        for problem in self.problems:
+            lines.append(f"  line {problem.line}: {problem.text}" if problem.line else f"  {problem.text}")
+            if problem.shown:
+                lines.append(f"    {problem.shown}")
         return "\n".join([head, *lines])
 
 
@@ -204,6 +190,7 @@ class Exercises:
     goals: tuple[Goal, ...] = ()
     questions: tuple[Question, ...] = ()
     source: str = ""
+    warnings: tuple[str, ...] = ()  # what the file lacks, though it can be used
 
     def goals_of(self, step: int) -> list[Goal]:
         return [g for g in self.goals if g.step == step]
@@ -226,14 +213,21 @@ class GoalStatus:
 
 @dataclass
 class Progress:
-    """What the learner did with the exercises: goals reached (by which run), hints shown, quiz answers."""
+    """What the learner did with the exercises: goals reached (by which run), hints shown, quiz answers, and the
+    scores of the earlier attempts at the quiz (journals written before they were kept have none)."""
 
     reached: dict[str, dict[str, Any]] = field(default_factory=dict)  # goal id -> {"run": id, "value": v}
     hints: dict[str, int] = field(default_factory=dict)  # goal id -> hints revealed
     answers: dict[str, int] = field(default_factory=dict)  # question id -> the choice given
+    attempts: list[Attempt] = field(default_factory=list)  # oldest first; the current one is in answers
 
     def to_dict(self) -> dict:
-        return {"reached": self.reached, "hints": self.hints, "answers": self.answers}
+        return {
+            "reached": self.reached,
+            "hints": self.hints,
+            "answers": self.answers,
+            "attempts": [a.to_dict() for a in self.attempts],
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Progress:
@@ -246,7 +240,18 @@ class Progress:
                 return {}
             return {str(k): v for k, v in value.items() if isinstance(v, kind) and not isinstance(v, bool)}
 
-        return cls(table("reached", dict), table("hints", int), table("answers", int))
+        kept = data.get("attempts")
+        attempts = [Attempt.from_dict(a) for a in kept] if isinstance(kept, list) else []
+        return cls(
+            table("reached", dict), table("hints", int), table("answers", int), [a for a in attempts if a is not None]
+        )
+
+    def restart_quiz(self, questions: tuple[Question, ...]) -> None:
+        """Every answer forgotten, the score they made kept among the attempts (once every question is answered)."""
+        now = score(questions, self.answers)
+        if now.finished:
+            self.attempts.append(Attempt(now.right, now.total))
+        self.answers.clear()
 
     def reveal_hint(self, goal: Goal) -> int:
         """One more hint of ``goal`` shown; the number shown now (never more than it has)."""
@@ -296,8 +301,8 @@ def parse(text: str, source: str = "exercises") -> Exercises:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ExercisesError(source, [_syntax_problem(exc)]) from None
-    lines = _Lines(text)
+        raise ExercisesError(source, [syntax_problem(exc, text)]) from None
+    lines = Lines(text)
     problems: list[Problem] = []
     for key in data:
         if key not in ("goal", "question"):
@@ -321,28 +326,20 @@ def parse(text: str, source: str = "exercises") -> Exercises:
         qids.setdefault(question.id, question.line)
     if problems:
         raise ExercisesError(source, problems)
+    warnings = []
+    if not goals:
+        warnings.append("no goals ([[goal]]): with this file no step has goals, not even the lab's own")
+    if not questions:
+        warnings.append("no questions ([[question]]): with this file the quiz has none")
     return Exercises(
-        tuple(g for g in found_goals if g is not None), tuple(q for q in found_questions if q is not None), source
+        tuple(g for g in found_goals if g is not None),
+        tuple(q for q in found_questions if q is not None),
+        source,
+        tuple(warnings),
     )
 
 
-def _syntax_problem(exc: Exception) -> Problem:
-    text = str(exc)
-    line = getattr(exc, "lineno", None)
-    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
-    if line is None and match:
-        line = int(match.group(1))
-    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", getattr(exc, "msg", text)).strip()
-    if "Illegal character '\\n'" in message:
-        message = "the line ends inside a text: is a closing quote missing?"
-    if match:
-        message += f" (column {match.group(2)})"
-    elif re.search(r"\(at end of document\)", text):
-        line = line or text.count("\n") + 1
-    return Problem(int(line or 0), f"TOML syntax: {message}")
-
-
-def _entries(data: dict, key: str, lines: _Lines, problems: list[Problem]) -> list[dict]:
+def _entries(data: dict, key: str, lines: Lines, problems: list[Problem]) -> list[dict]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         problems.append(Problem(lines.top(key), f"'{key}' must be written as [[{key}]] tables"))
@@ -350,81 +347,10 @@ def _entries(data: dict, key: str, lines: _Lines, problems: list[Problem]) -> li
     return value
 
 
-class _Lines:
-    """Where each entry of [[goal]] and [[question]], and each of its keys, stands in the file."""
-
-    _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
-    _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)(?:\s*\.\s*([A-Za-z0-9_-]+))?\s*=")
-
-    def __init__(self, text: str) -> None:
-        self.entries: dict[str, list[dict[str, int]]] = {}
-        self.tops: dict[str, int] = {}
-        current: dict[str, int] | None = None
-        prefix = ""
-        depth = 0  # inside a multi-line array or inline table
-        quote = ""  # inside a multi-line string
-        for number, line in enumerate(text.splitlines(), start=1):
-            if quote:
-                if line.count(quote) % 2 == 1:
-                    quote = ""
-                continue
-            if depth == 0:
-                header = self._HEADER.match(line)
-                table = self._TABLE.match(line) if header is None else None
-                key = self._KEY.match(line) if header is None and table is None else None
-                if header:
-                    current = {"": number}
-                    prefix = ""
-                    self.entries.setdefault(header.group(1), []).append(current)
-                    self.tops.setdefault(header.group(1), number)
-                elif table:
-                    parts = table.group(1).split(".")
-                    if current is not None and len(parts) == 2:
-                        prefix = parts[1] + "."
-                        current.setdefault(parts[1], number)
-                    else:
-                        current, prefix = None, ""
-                        self.tops.setdefault(parts[0], number)
-                elif key:
-                    name = prefix + key.group(1) + ("." + key.group(2) if key.group(2) else "")
-                    if current is not None:
-                        current.setdefault(name, number)
-                        current.setdefault(prefix + key.group(1), number)
-                    else:
-                        self.tops.setdefault(key.group(1), number)
-            body = _strip_strings(line)
-            for mark in ('"""', "'''"):
-                if body.count(mark) % 2 == 1:
-                    quote = mark
-            depth = max(0, depth + body.count("[") + body.count("{") - body.count("]") - body.count("}"))
-            if self._HEADER.match(line) or (depth and self._TABLE.match(line) and not self._KEY.match(line)):
-                depth = 0
-
-    def top(self, key: str) -> int:
-        return self.tops.get(key, 0)
-
-    def at(self, section: str, index: int, key: str = "") -> int:
-        entries = self.entries.get(section, [])
-        if index >= len(entries):
-            return 0
-        entry = entries[index]
-        while key and key not in entry and "." in key:
-            key = key.rsplit(".", 1)[0]
-        return entry.get(key, entry.get("", 0))
-
-
-def _strip_strings(line: str) -> str:
-    """A line without its one-line strings and its comment (to count brackets and quotes)."""
-    line = re.sub(r'"(?:[^"\\]|\\.)*"(?!")', '""', line)
-    line = re.sub(r"'[^']*'(?!')", "''", line)
-    return line.split("#", 1)[0]
-
-
 class _Reader:
     """Turns each table of the file into a Goal or a Question, noting every mistake with its line."""
 
-    def __init__(self, lines: _Lines, problems: list[Problem]) -> None:
+    def __init__(self, lines: Lines, problems: list[Problem]) -> None:
         self.lines = lines
         self.problems = problems
 
@@ -489,7 +415,10 @@ class _Reader:
             not isinstance(than, int) or isinstance(than, bool) or than not in BY_NUMBER or than == number
         ):
             say("than_step", f"'than_step' must be the number of another training step, not {_show(than)}")
-        when = self._conditions(entry.get("when", {}), index)
+        named = f'goal "{entry["id"]}"' if isinstance(entry.get("id"), str) else f"goal {index + 1}"
+        if step is not None:
+            named += f" (step {step.number})"
+        when = self._conditions(entry.get("when", {}), index, named)
         hints = entry.get("hints", [])
         if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
             say("hints", '\'hints\' must be a list of texts, such as ["first hint", "second hint"]')
@@ -513,43 +442,46 @@ class _Reader:
             line=self.lines.at("goal", index),
         )
 
-    def _conditions(self, when: Any, index: int) -> tuple[Condition, ...]:
+    def _conditions(self, when: Any, index: int, name: str) -> tuple[Condition, ...]:
+        """The goal's conditions; each one no run can meet (a value of the wrong type, outside its range) is
+        a mistake, named with the goal (``name``), the parameter, the value and what the parameter takes."""
         if not isinstance(when, dict):
             self._say(
                 "goal", index, "when", "'when' must be a table, such as when = { sample_rows = { at_most = 5000 } }"
             )
             return ()
         found = []
-        for name, value in when.items():
-            key = f"when.{name}"
-            if name not in RUN_FACTS and name not in PARAMETERS:
-                self._say(
-                    "goal",
-                    index,
-                    key,
-                    f"unknown condition '{name}': a Deep Learning parameter or one of {', '.join(RUN_FACTS)}",
-                )
+        for parameter, value in when.items():
+
+            def say(text: str, parameter: str = parameter) -> None:
+                self._say("goal", index, f"when.{parameter}", f"{name}: {text}")
+
+            if parameter not in RUN_FACTS and parameter not in PARAMETERS:
+                say(f"unknown condition '{parameter}': a Deep Learning parameter or one of {', '.join(RUN_FACTS)}")
                 continue
-            if isinstance(value, dict):
-                if not value or any(k not in COMPARISONS for k in value):
-                    self._say("goal", index, key, f"the condition on '{name}' compares with {', '.join(COMPARISONS)}")
+            if not isinstance(value, dict):
+                problem = exercise_params.equals_problem(parameter, value)
+                if problem:
+                    say(f"when {parameter} = {_show(value)} is never met: {problem}")
+                else:
+                    found.append(Condition(parameter, "equals", value))
+                continue
+            if not value or any(k not in COMPARISONS for k in value):
+                say(f"the condition on '{parameter}' compares with {', '.join(COMPARISONS)}")
+                continue
+            if not exercise_params.is_numeric(parameter):
+                example = _show(DEFAULTS[parameter]) if parameter in DEFAULTS else exercise_params.example(parameter)
+                say(f"'{parameter}' is not a number: write {parameter} = {example}, not a comparison")
+                continue
+            for compare, limit in value.items():
+                if not exercise_params.is_number(limit):
+                    say(f"the condition on '{parameter}' needs a number, not {_show(limit)}")
                     continue
-                default = DEFAULTS.get(name)
-                if isinstance(default, (str, bool)):
-                    self._say(
-                        "goal",
-                        index,
-                        key,
-                        f"'{name}' is not a number: write {name} = {_show(default)}, not a comparison",
-                    )
+                problem = exercise_params.limit_problem(parameter, float(limit), COMPARISONS[compare][1])
+                if problem:
+                    say(f"when {parameter} {compare} {_show(limit)} is never met: {problem}")
                     continue
-                for compare, limit in value.items():
-                    if not isinstance(limit, (int, float)) or isinstance(limit, bool):
-                        self._say("goal", index, key, f"the condition on '{name}' needs a number, not {_show(limit)}")
-                        continue
-                    found.append(Condition(name, compare, limit))
-            else:
-                found.append(Condition(name, "equals", value))
+                found.append(Condition(parameter, compare, limit))
         return tuple(found)
 
     def question(self, entry: dict, index: int) -> Question | None:

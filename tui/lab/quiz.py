@@ -50,3 +50,39 @@ def score(questions: tuple[Question, ...] | list[Question], answers: dict[str, i
 def first_unanswered(questions: tuple[Question, ...] | list[Question], answers: dict[str, int]) -> int:
     """Where to open the quiz: the first question without an answer (the first one when all are answered)."""
     return next((i for i, q in enumerate(questions) if q.id not in answers), 0)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The score of one full attempt at the quiz, kept when the learner takes it again."""
+
+    right: int
+    total: int
+
+    def label(self) -> str:
+        return f"{self.right} of {self.total}"
+
+    def to_dict(self) -> dict:
+        return {"right": self.right, "total": self.total}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Attempt | None:
+        """An attempt from the journal, or None for one that makes no sense."""
+        if not isinstance(data, dict):
+            return None
+        right, total = data.get("right"), data.get("total")
+        if not isinstance(right, int) or isinstance(right, bool) or not isinstance(total, int):
+            return None
+        if isinstance(total, bool) or total <= 0 or not 0 <= right <= total:
+            return None
+        return cls(right, total)
+
+
+def attempts_label(earlier: list[Attempt], now: Score) -> str:
+    """The best and the latest full scores over the earlier attempts and the current one once finished; empty
+    before the quiz is taken again (the score then says it all)."""
+    if not earlier:
+        return ""
+    finished = [*earlier, Attempt(now.right, now.total)] if now.finished else list(earlier)
+    best = max(reversed(finished), key=lambda a: (a.right / a.total, a.right))
+    return f"best {best.label()}, latest {finished[-1].label()}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tui.lab import exercises as ex
 from tui.lab.exercises import Exercises, ExercisesError, Goal, GoalStatus, Progress
-from tui.lab.quiz import Question, Score, score
+from tui.lab.quiz import Attempt, Question, Score, score
 from tui.lab.training import DONE, Run
 from tui.parts.base import LabAppBase, log
 
@@ -56,6 +56,8 @@ class Goals(LabAppBase):
         _ = self.exercises
         if self._exercises_note:
             self.notify(self._exercises_note, severity="warning", timeout=12)
+        for warning in self.exercises.warnings:
+            self.notify(f"{self.exercises.source}: {warning}", severity="warning", timeout=12)
         self.check_goals()
 
     # -- checking ---------------------------------------------------------------------------------------
@@ -139,9 +141,13 @@ class Goals(LabAppBase):
             self.refresh_chrome()
         return quiz_score
 
+    def quiz_attempts(self) -> list[Attempt]:
+        """The scores of the earlier attempts at the quiz, oldest first."""
+        return list(self.exercise_progress.attempts)
+
     def restart_quiz(self) -> None:
-        """Every answer forgotten: the quiz starts again (the hints and goals stay)."""
-        self.exercise_progress.answers.clear()
+        """Every answer forgotten, their score kept: the quiz starts again (the hints and goals stay)."""
+        self.exercise_progress.restart_quiz(self.questions)
         self._save_exercises()
 
     # -- the goals dialog (g, bound on the main screen) ----------------------------------------------------
@@ -157,6 +163,9 @@ class Goals(LabAppBase):
         if isinstance(self.screen, Dialog):
             return
         step = next(s for s in self.steps if s.number == self.current_step)
+        if not self.exercises.goals:
+            self.notify("This exercises file has no goals.", timeout=6)
+            return
         if not self.exercises.goals_of(step.number):
             numbers = ", ".join(str(n) for n in self.exercises.steps_with_goals())
             self.notify(f"{step.title} has no goals. The steps with goals: {numbers}.", timeout=6)
