@@ -113,6 +113,9 @@ def split_values(text: str, list_type: bool) -> list[str]:
     return [part.strip() for part in body.replace(";", ",").split(",")]
 
 
+SHOWN_TWICE = 8  # how many of the values given twice the message names
+
+
 def parse_axis(name: str, text: str, metas: dict[str, ParamMeta], base: dict[str, Any]) -> Axis:
     """The values typed for ``name``, each checked as the form would check it; :class:`ParamError` says every
     value that is wrong, in words for the field, on one line (never a traceback)."""
@@ -128,15 +131,32 @@ def parse_axis(name: str, text: str, metas: dict[str, ParamMeta], base: dict[str
         raise ParamError(f"give the values to try, {hint}")
     values: list[Any] = []
     problems: list[str] = []  # every bad value, said at once
+    seen: set[Any] = set()
+    twice: list[tuple[int, str]] = []  # values given again (said in one line, however many)
     for number, part in enumerate(parts, start=1):
-        said = _check_value(meta, name, number, part, values, metas, base)
+        said = _check_value(meta, name, number, part, metas, base)
         if isinstance(said, str):
             problems.append(said)
+            continue
+        key = _hashable(norm(said[0]))
+        if key in seen:
+            twice.append((number, part))
         else:
+            seen.add(key)
             values.append(said[0])
+    if len(twice) == 1:
+        problems.append(f"value {twice[0][0]} ({twice[0][1]}) is given twice")
+    elif twice:
+        parts_twice = list(dict.fromkeys(p for _, p in twice))
+        shown = ", ".join(parts_twice[:SHOWN_TWICE]) + (", …" if len(parts_twice) > SHOWN_TWICE else "")
+        problems.append(f"{len(twice)} values are given twice: {shown}")
     if problems:
         raise ParamError(" · ".join(problems))
     return Axis(name, values)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _check_value(
@@ -144,7 +164,6 @@ def _check_value(
     name: str,
     number: int,
     part: str,
-    values: list[Any],
     metas: dict[str, ParamMeta],
     base: dict[str, Any],
 ) -> str | tuple[Any]:
@@ -164,8 +183,6 @@ def _check_value(
         where, why = next(((k, v) for k, v in problems.items() if k == name), next(iter(problems.items())))
         about = "" if where == name else f"{where} "
         return f"value {number} ({part}): {about}{why}"
-    if any(norm(value) == norm(seen) for seen in values):
-        return f"value {number} ({part}) is given twice"
     return (value,)
 
 
