@@ -7,9 +7,10 @@ screen only shows its news and asks the App to start or cancel it.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -24,7 +25,7 @@ from widgets.chart import ScoringChart
 from widgets.code import CodePanel
 from widgets.footer import LabFooter
 from widgets.sweep_board import SweepBoard, curves
-from widgets.sweep_form import FormValues, SweepForm
+from widgets.sweep_form import CHECKING, FormValues, SweepForm
 
 if TYPE_CHECKING:
     from tui.app import LabApp
@@ -35,6 +36,8 @@ CHART_KEYS = {"MSE": "mse", "RMSE": "rmse", "logloss": "logloss", "AUC": "auc", 
 
 class SweepScreen(ModalScreen):
     """One step's sweep: set it up, start it (t), watch it, cancel it (x); Escape goes back to the lab."""
+
+    AUTO_FOCUS = None  # nothing has the keys at first: t, x, m work, and the first Tab goes to the values
 
     DEFAULT_CSS = """
     SweepScreen {
@@ -83,6 +86,16 @@ class SweepScreen(ModalScreen):
         Binding("x", "cancel", "Cancel sweep", id="sweep.cancel", tooltip="Stop the grid; its finished models stay"),
         Binding("m", "metric", "Metric", id="sweep.metric", tooltip="Sort and chart by another metric"),
         Binding("enter", "open", "Open run", id="sweep.open", show=False, tooltip="Open the highlighted model's run"),
+        # Tab goes through the values first (what the learner came to type), then the drop-downs.
+        Binding("tab", "next_field(1)", "Next field", id="sweep.next_field", show=False, tooltip="The next field"),
+        Binding(
+            "shift+tab",
+            "next_field(-1)",
+            "Previous field",
+            id="sweep.previous_field",
+            show=False,
+            tooltip="The previous field",
+        ),
         Binding(
             "left_square_bracket", "tab(-1)", "Prev tab", id="sweep.prev_tab", show=False, tooltip="The tab on the left"
         ),
@@ -114,6 +127,7 @@ class SweepScreen(ModalScreen):
         self.metric = self.metrics[0]
         self.plan: SweepPlan | None = None
         self.problem = ""
+        self.drawn_at: float | None = None  # when the screen was first drawn (time.monotonic, as keys are stamped)
 
     @property
     def lab_app(self) -> LabApp:
@@ -138,10 +152,21 @@ class SweepScreen(ModalScreen):
     def on_mount(self) -> None:
         """Tabs move with [ and ]; a sweep already running (or done) on this step is shown."""
         self.query_one(Tabs).can_focus = False
+        self.call_after_refresh(self._drawn)
         self.query_one("#sweep-curves-chart", ScoringChart).clear("No model finished yet: each one's curve comes here")
         if self.state is not None:
             self.show_state(self.state)
             self.call_after_refresh(self.show_tab, "sweep-board-pane")  # once the tabs have set their first
+
+    def _drawn(self) -> None:
+        self.drawn_at = time.monotonic()
+
+    def on_key(self, event: events.Key) -> None:
+        """Tab moves at once, where the key is, so that the keys typed after it find their field."""
+        if event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            self.action_next_field(1 if event.key == "tab" else -1)
 
     # -- the setup ------------------------------------------------------------------------------
     @on(SweepForm.Changed)
@@ -155,7 +180,7 @@ class SweepScreen(ModalScreen):
     def _summarise(self) -> None:
         summary = self.query_one("#sweep-summary", Static)
         if self.plan is None:
-            summary.update(f"✗ {self.problem}" if self.problem else "")
+            summary.update(self.problem if self.problem in ("", CHECKING) else f"✗ {self.problem}")
             code = ""
         else:
             lab = self.lab_app.lab
@@ -195,11 +220,23 @@ class SweepScreen(ModalScreen):
         self.set_focus(None)
 
     def action_back(self) -> None:
-        """Escape: back to the lab; a running sweep goes on."""
+        """Escape: back to the lab; a running sweep goes on. The values typed a moment ago are kept too."""
+        self.lab_app.keep_sweep_form(self.step.number, self.query_one(SweepForm).values())
         self.dismiss(None)
 
     def action_start(self) -> None:
-        """Start the sweep as set up (t)."""
+        """Start the sweep as set up (t). A t typed before the screen was drawn was meant for the screen the
+        learner saw: it starts nothing, and a word says to press it again."""
+        key = self.lab_app.last_key
+        if key is not None and key.key == "t" and (self.drawn_at is None or key.time < self.drawn_at):
+            self.notify("The sweep screen opened as you typed t: press t again to start the sweep.", timeout=5)
+            return
+        self._start()
+
+    def _start(self) -> None:
+        form = self.query_one(SweepForm)
+        form.flush()  # values typed a moment ago are checked now
+        self.plan, self.problem = form.plan, form.problem
         if self.plan is None:
             self.notify(self.problem or "choose the values to sweep first", severity="warning")
             return
@@ -222,6 +259,7 @@ class SweepScreen(ModalScreen):
         """Open the highlighted model's run in its step (Enter)."""
         run = self.query_one(SweepBoard).selected()
         if run is not None:
+            self.lab_app.keep_sweep_form(self.step.number, self.query_one(SweepForm).values())
             self.dismiss(None)
             self.lab_app.open_run(run)
 
@@ -231,6 +269,20 @@ class SweepScreen(ModalScreen):
         index = TABS.index(tabs.active) if tabs.active in TABS else 0
         self.show_tab(TABS[(index + step) % len(TABS)])
 
+    def action_next_field(self, step: int) -> None:
+        """Tab (or Shift+Tab) on the Setup tab: the values fields first, then the drop-downs and the button."""
+        order = ["#sweep-values-1", "#sweep-values-2", "#sweep-param-1", "#sweep-param-2", "#sweep-preset"]
+        fields = [w for w in (self.query_one(i) for i in [*order, "#sweep-start"]) if w.focusable]
+        if self.query_one(TabbedContent).active not in ("", "sweep-setup") or not fields:
+            self.focus_next() if step > 0 else self.focus_previous()
+            return
+        here = self.focused
+        if here in fields:
+            target = fields[(fields.index(here) + step) % len(fields)]
+        else:
+            target = fields[0] if step > 0 else fields[-1]
+        self.set_focus(target)  # now, not after the keys already typed (Widget.focus waits for them)
+
     def show_tab(self, tab: str) -> None:
         """Bring a tab to the front (a focused field lets go first)."""
         self.set_focus(None)
@@ -239,7 +291,7 @@ class SweepScreen(ModalScreen):
     @on(Button.Pressed, "#sweep-start")
     def _start_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_start()
+        self._start()
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

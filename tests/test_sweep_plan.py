@@ -22,6 +22,7 @@ from tui.lab.sweep import (
     ranked,
 )
 from tui.lab.training import Run
+from widgets.sweep_form import CHECK_AFTER
 
 METAS = {m.name: m for m in replay.metas()}
 
@@ -134,7 +135,7 @@ async def test_the_screen_says_a_bad_value_at_its_field_and_will_not_start():
         assert isinstance(screen, SweepScreen)
         assert screen.plan is not None and screen.plan.count == 5  # step 4's preset
         screen.query_one("#sweep-values-1", Input).value = "5, ten"
-        await pilot.pause()
+        await pilot.pause(CHECK_AFTER + 0.2)  # checked once the typing pauses
         said = str(screen.query_one("#sweep-error-1", Static).render())
         assert "✗ value 2 (ten): not a number" in said
         assert screen.plan is None
@@ -267,7 +268,7 @@ async def test_every_bad_value_shows_under_its_field_at_once():
         await replay.loaded(pilot)
         screen = await _sweep_screen(pilot)
         screen.query_one("#sweep-values-1", Input).value = "5, ten, -1"
-        await pilot.pause()
+        await pilot.pause(CHECK_AFTER + 0.2)  # checked once the typing pauses
         said = str(screen.query_one("#sweep-error-1", Static).render())
         assert "value 2 (ten): not a number · value 3 (-1): must be > 0" in said
 

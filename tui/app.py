@@ -161,6 +161,7 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
         self._saved_forms = {}  # step number -> form values of an earlier session, until shown
         self._quitting = False
         self._leaving_code: int | None = None
+        self.last_key = None
         self._keys_shown = None
         self._keys_pending = False
         self._prepare_timer = None

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Button, Input, Select, Static
 
 from tui.lab.params import LIST_TYPES, ParamError, ParamMeta
@@ -23,9 +25,14 @@ from tui.lab.sweep import (
     presets_for,
 )
 from tui.lab.training import RunSpec
+from widgets.paging import LabSelect
+from widgets.text_field import LabInput
 
 NONE = "-"  # the second parameter's "no second parameter"
 OWN = "own"  # the preset select's "my own values"
+# The values are checked once the typing pauses this long (seconds), not at every key: 200 values cost a check each.
+CHECK_AFTER = 0.3
+CHECKING = "checking the values…"
 # Parameters a sweep is most often about, offered first (after the step's own).
 COMMON = ("epochs", "hidden", "activation", "hidden_dropout_ratios", "input_dropout_ratio", "l1", "l2", "rate")
 
@@ -50,6 +57,13 @@ def param_order(step: Step, metas: dict[str, ParamMeta]) -> list[str]:
     rest = sorted(n for n in metas if n not in first)
     ordered = list(dict.fromkeys(first + rest))
     return [n for n in ordered if metas[n].type in SWEEP_TYPES]
+
+
+class FieldSelect(LabSelect, inherit_bindings=False):
+    """A drop-down of the form: Enter, Up and Down open it; a space typed on it is not (values are typed in the
+    field beside it, and a space among them must never open a list)."""
+
+    BINDINGS = [Binding("enter,down,up", "show_overlay", "Show menu", show=False)]
 
 
 class SweepForm(Vertical):
@@ -103,7 +117,7 @@ class SweepForm(Vertical):
         self.metas = {m.name: m for m in metas}
         self.presets = presets_for(step.number)
         self.preset: Preset | None = None  # the preset whose other values apply (kept when its values are edited)
-        self._expected: object = None  # a value set in the preset select by the form itself, not chosen
+        self._timer: Timer | None = None  # the check of the values, once the typing pauses
         self.plan: SweepPlan | None = None
         self.problem = ""
         self._names = param_order(step, self.metas)
@@ -113,7 +127,7 @@ class SweepForm(Vertical):
         options = [(p.title, p.key) for p in self.presets] + [("My own values", OWN)]
         with Horizontal():
             yield Static("Preset", classes="name")
-            yield Select(options, value=OWN, allow_blank=False, id="sweep-preset")
+            yield FieldSelect(options, value=OWN, allow_blank=False, id="sweep-preset")
         yield Static("", id="sweep-preset-note")  # what the preset sets besides the swept values
         params = [(n, n) for n in self._names]
         for index in (1, 2):
@@ -121,8 +135,8 @@ class SweepForm(Vertical):
                 yield Static(f"Parameter {index}", classes="name")
                 first = params if index == 1 else [("none", NONE), *params]
                 start = "epochs" if index == 1 and "epochs" in self.metas else (first[0][1] if first else NONE)
-                yield Select(first, value=start, allow_blank=False, id=f"sweep-param-{index}")
-                yield Input(placeholder="values, commas apart", id=f"sweep-values-{index}")
+                yield FieldSelect(first, value=start, allow_blank=False, id=f"sweep-param-{index}")
+                yield LabInput(placeholder="values, commas apart", id=f"sweep-values-{index}")
             yield Static("", id=f"sweep-error-{index}", classes="field-error empty")
         with Horizontal(id="sweep-buttons"):
             yield Button("Start sweep (t)", id="sweep-start", variant="primary")
@@ -159,16 +173,21 @@ class SweepForm(Vertical):
         )
 
     def _fill(self, fields: tuple[tuple[str, str], ...]) -> None:
-        for index, (name, text) in enumerate(fields, start=1):
-            self.query_one(f"#sweep-param-{index}", Select).value = name
-            self.query_one(f"#sweep-values-{index}", Input).value = text
+        """Put values in the fields. The form's own changes post nothing: a change message still queued when the
+        learner types would otherwise be taken for the learner's and put these values back over the typing."""
+        with self.prevent(Select.Changed, Input.Changed):
+            for index, (name, text) in enumerate(fields, start=1):
+                self.query_one(f"#sweep-param-{index}", Select).value = name
+                self.query_one(f"#sweep-values-{index}", Input).value = text
+        for index in (1, 2):
+            self._hint(index)
 
     def _choose(self, key: str) -> None:
-        """Show ``key`` in the preset select; the change it posts is the form's own, not the learner's choice."""
+        """Show ``key`` in the preset select, as the form's own change (not the learner's choice)."""
         select = self.query_one("#sweep-preset", Select)
         if select.value != key:
-            self._expected = key
-            select.value = key
+            with self.prevent(Select.Changed):
+                select.value = key
 
     def use_preset(self, preset: Preset) -> None:
         """Fill the fields from a preset (its other values go on top of the form's)."""
@@ -179,10 +198,6 @@ class SweepForm(Vertical):
     @on(Select.Changed, "#sweep-preset")
     def _preset_chosen(self, event: Select.Changed) -> None:
         event.stop()
-        if self._expected is not None and event.value == self._expected:
-            self._expected = None  # set by the form: done already
-            return
-        self._expected = None
         preset = next((p for p in self.presets if p.key == event.value), None)
         if preset is None:
             self._check()  # my own values: the fields stay as they are
@@ -199,30 +214,47 @@ class SweepForm(Vertical):
     @on(Select.Changed, "#sweep-param-1, #sweep-param-2")
     def _param_chosen(self, event: Select.Changed) -> None:
         event.stop()
-        index = 1 if event.select.id == "sweep-param-1" else 2
-        meta = self.metas.get(str(event.value))
+        self._hint(1 if event.select.id == "sweep-param-1" else 2)
+        self._edited()
+        self._check()
+
+    def _hint(self, index: int) -> None:
+        """The values field's placeholder: how to type values of the parameter chosen."""
+        meta = self.metas.get(str(self.query_one(f"#sweep-param-{index}", Select).value))
         hint = "lists apart with ';', e.g. 64; 128, 128" if meta and meta.type in LIST_TYPES else "values, commas apart"
         if meta is not None and meta.values:
             hint = ", ".join(meta.values[:4])
         self.query_one(f"#sweep-values-{index}", Input).placeholder = hint
-        self._edited()
-        self._check()
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
+        """A key in a values field: checked once the typing pauses; meanwhile the plan waits, and says so."""
         event.stop()
         self._edited()
-        self._check()
+        if self._timer is not None:
+            self._timer.stop()
+        elif self.plan is not None or self.problem != CHECKING:
+            self.plan, self.problem = None, CHECKING
+            self.post_message(self.Changed(None, CHECKING))
+        self._timer = self.set_timer(CHECK_AFTER, self._check)
+
+    def flush(self) -> None:
+        """Check values still waiting for the typing to pause, now (t was pressed)."""
+        if self._timer is not None:
+            self._check()
 
     def spec(self) -> RunSpec:
         """The form's run, with the preset's other values on top."""
         return apply_preset(self.base, self.preset) if self.preset is not None else self.base
 
     def _check(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         self._say_preset()
         spec = self.spec()
         axes: list[Axis] = []
-        wrong = False
+        wrong = ""
         for index in (1, 2):
             name = str(self.query_one(f"#sweep-param-{index}", Select).value)
             text = self.query_one(f"#sweep-values-{index}", Input).value
@@ -231,10 +263,11 @@ class SweepForm(Vertical):
                 try:
                     axes.append(parse_axis(name, text, self.metas, spec.params))
                 except ParamError as exc:
-                    message, wrong = f"✗ {exc}", True
+                    message = f"✗ {exc}"
+                    wrong = wrong or f"fix the values of parameter {index} ({name}), marked ✗ below them"
             self._say(index, message)
         plan = SweepPlan(spec, axes)
-        problem = "fix the values marked ✗" if wrong else (check_plan(plan) or "")
+        problem = wrong or check_plan(plan) or ""
         self.plan = None if problem else plan
         self.problem = problem
         self.post_message(self.Changed(self.plan, problem))

@@ -62,6 +62,7 @@ class LabAppBase(WorkerErrors, App):
     _health_timer: Timer | None
     _saved_forms: dict[str, dict]  # step number -> form values of an earlier session, until shown
     _quitting: bool
+    last_key: Any  # the latest key that reached the App (an events.Key), see StepViews.on_key
     _leaving_code: int | None  # the exit status the app is leaving with, once exit() was called
     _keys_shown: tuple | None  # what the footer's keys were drawn for (see StepViews.refresh_keys)
     _keys_pending: bool

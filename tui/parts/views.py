@@ -12,6 +12,7 @@ from screens.base import STEP_ACTIONS
 from screens.dialogs import SaveDialog
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
+from widgets.text_field import hand_to_field
 
 # A training step's view takes a noticeable part of a second to build: the next step's is built ahead, once the
 # learner has left the keys alone this long (reading a lesson, watching a run), so that n shows it at once.
@@ -52,6 +53,22 @@ class StepViews(LabAppBase):
                     await super().on_event(key)
                 return
         await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """Every key that reaches the App (runs before Textual's own, which runs the bindings).
+
+        A key typed ahead of the screen was sent where the focus was when it arrived: a key meant for a text field
+        that has the focus now, but did not then, goes to that field, in order. The key is kept as ``last_key`` for
+        an action that must know when it was typed (a sweep never starts from a key typed before its screen).
+        """
+        self.last_key = event
+        try:
+            focused = self.screen.focused
+        except ScreenStackError:
+            return
+        if hand_to_field(event, focused):
+            event.stop()
+            event.prevent_default()
 
     def _plan_next_view(self) -> None:
         """Build the next step's view after a quiet moment (again after every key)."""

@@ -1,0 +1,124 @@
+"""The sweep screen's fields take every key typed, at full speed, as soon as the screen opens; a drop-down never takes
+typing meant for a field; a key typed before the screen was drawn never starts a sweep."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, Select, Static
+
+from tests import replay
+from tests.waiting import rendered, until
+
+NAMES = {"escape": ("escape", "\x1b"), "tab": ("tab", "\t"), "ctrl+u": ("ctrl+u", "\x15"), "end": ("end", None)}
+
+
+def burst(app, *keys: str) -> None:
+    """Keys in the App's queue at once, with no pause for the screen between them (a paste, a fast typist)."""
+    for key in keys:
+        name, char = NAMES.get(key, (key, key if len(key) == 1 else None))
+        if key == " ":
+            name = "space"
+        elif key == ",":
+            name = "comma"
+        elif key == ".":
+            name = "full_stop"
+        app.post_message(events.Key(name, char))
+
+
+async def _on_step(pilot, number: int):
+    app = pilot.app
+    await replay.loaded(pilot)
+    app.show_step(number)
+    await replay.drawn(pilot)
+    app.lab_screen.query_one("#steps").focus()
+    await pilot.pause()
+    return app
+
+
+def _sweep(app):
+    from screens.sweep import SweepScreen
+
+    return app.screen if isinstance(app.screen, SweepScreen) else None
+
+
+async def test_the_first_tab_goes_to_the_values_and_a_fast_retype_arrives_whole():
+    """On step 7, s, Tab, End, Ctrl+U and new values typed in one burst: the field holds exactly the new values."""
+    for values in ("0.003, 0.03", "0.01, 0.02"):
+        app = replay.replay_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _on_step(pilot, 7)
+            burst(app, "s", "tab", "end", "ctrl+u", *values)
+            await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
+            screen = _sweep(app)
+            field = screen.query_one("#sweep-values-1", Input)
+            await until(pilot, lambda: field.value == values, what=lambda: f"the values typed, not {field.value!r}")
+            await pilot.pause(0.5)
+            assert field.value == values
+            assert not any(s.expanded for s in screen.query(Select)), "a drop-down opened"
+            await until(pilot, lambda: screen.plan is not None and screen.plan.count == 2, what="the plan of 2")
+
+
+async def test_typing_on_a_drop_down_never_opens_its_list():
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _on_step(pilot, 7)
+        burst(app, "s")
+        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
+        screen = _sweep(app)
+        screen.query_one("#sweep-param-1", Select).focus()
+        await pilot.pause()
+        burst(app, *"0.003, 0.03")  # the space opened Textual's drop-down
+        await pilot.pause(0.3)
+        assert not screen.query_one("#sweep-param-1", Select).expanded
+
+
+async def test_a_t_typed_before_the_sweep_screen_was_drawn_starts_nothing():
+    """On a busy machine a t typed with the s can wait in the queue until the screen is up with its plan: it was
+    meant for the step the learner saw, and starts no sweep; a t typed once the screen is drawn does."""
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _on_step(pilot, 4)
+        burst(app, "s", "t")
+        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
+        screen = _sweep(app)
+        await until(pilot, lambda: screen.plan is not None and screen.drawn_at is not None, what="the plan, drawn")
+        await pilot.pause(0.5)
+        assert app.sweep_state is None, "a sweep started from a key typed before its screen was drawn"
+        late = events.Key("t", "t")
+        late.time = screen.drawn_at - 0.05  # typed before the screen was drawn, handled after
+        app.post_message(late)
+        await pilot.pause(0.5)
+        assert app.sweep_state is None, "a sweep started from a key typed before its screen was drawn"
+        assert any("press t again" in n.message for n in app._notifications), "a word says why"
+
+
+async def test_two_hundred_values_are_checked_once_the_typing_pauses_and_duplicates_are_one_line():
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _on_step(pilot, 4)
+        burst(app, "s")
+        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
+        screen = _sweep(app)
+        form = screen.query_one("#sweep-form")
+        field = screen.query_one("#sweep-values-1", Input)
+        field.focus()
+        field.value = ""
+        await pilot.pause()
+        checks = {"n": 0}
+        original = form._check
+
+        def counted():
+            checks["n"] += 1
+            original()
+
+        form._check = counted
+        text = ", ".join(str(1 + i % 100) for i in range(200))  # 1..100 twice
+        burst(app, *text)
+        await until(pilot, lambda: field.value == text, what="every key", timeout=60)
+        await pilot.pause(1.0)
+        assert checks["n"] <= 5, f"the values were checked {checks['n']} times for {len(text)} keys"
+        said = rendered(screen.query_one("#sweep-error-1", Static))
+        assert "100 values are given twice: 1, 2, 3" in said, said
+        assert said.count("twice") == 1, said
+        summary = rendered(screen.query_one("#sweep-summary", Static))
+        assert "models" not in summary and "epochs" in summary, summary
