@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import processes_with
+from tests.waiting import wait_until
 from tui.export_cli import main as export_main
 from tui.lab.export import ExportError, build, choose_runs, journal_runs
 from tui.lab.journal import Journal
@@ -92,7 +93,9 @@ def test_a_real_session_exports_as_a_script_that_runs_and_a_valid_notebook(lab, 
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Starting server from" in done.stdout, done.stdout[-2000:]  # its own H2O, not the session's
-    assert set(processes_with("H2O_from_python_")) <= before, "the script's H2O outlived it"
+    # h2o-py stops its H2O as the script ends, and on a busy machine the JVM may take a moment more to go:
+    # wait for it, with a bound that only a real leak reaches.
+    wait_until(lambda: set(processes_with("H2O_from_python_")) <= before, timeout=30, what="the script's H2O to stop")
 
     # The notebook: valid nbformat 4, markdown (the lesson, the figures) before each run's code.
     book_path = tmp_path / "session.ipynb"
@@ -208,3 +211,4 @@ async def test_the_export_dialog_says_what_is_wrong_at_the_file_name(tmp_path, m
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ExportDialog), what="escape closes")
     assert (tmp_path / "h2o-lab-session.py").read_text() == "mine" and not (tmp_path / "other.py").exists()
+
