@@ -212,3 +212,22 @@ async def test_the_export_dialog_says_what_is_wrong_at_the_file_name(tmp_path, m
         await until(pilot, lambda: not isinstance(app.screen, ExportDialog), what="escape closes")
     assert (tmp_path / "h2o-lab-session.py").read_text() == "mine" and not (tmp_path / "other.py").exists()
 
+
+def test_a_steps_lesson_is_written_once_however_many_runs_it_had():
+    from tests import replay
+    from tui.lab.steps import step
+
+    runs = []
+    for order, number in enumerate((4, 4, 3, 4, 4, 4)):
+        run = replay.run(number)
+        run.run_id = f"run-{order}"
+        run.model_id = ""
+        run.started_at = float(order)
+        runs.append(run)
+    export = build(runs)
+    lesson = step(4).lesson
+    assert lesson and export.script().count(lesson[:40]) == 1
+    markdown = [c.text for c in export.cells if c.kind == "markdown"]
+    assert sum(lesson in text for text in markdown) == 1 and sum(step(3).lesson in text for text in markdown) == 1
+    # every run still has its heading and its figures
+    assert all(f"run-{order}, step" in "\n".join(markdown) for order in range(6))

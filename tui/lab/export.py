@@ -4,7 +4,7 @@ The script connects (``h2o.init()``), reads the data the runs used from H2O's pu
 the local copy the lab read), then repeats each run: its split, its estimator with the parameters the learner
 gave, its training and its figures. A run that continued another names that run's model as its checkpoint; when
 the run it continued is not part of the export, it is trained first. The notebook holds the same code, a cell per
-run, each after a markdown cell with the step's lesson and what the run showed.
+run, each after a markdown cell with what the run showed (and, before a step's first run, its lesson).
 """
 
 from __future__ import annotations
@@ -183,6 +183,8 @@ def build(
     for dataset in datasets:
         export.cells.append(Cell("code", _import_code(dataset, sources)))
     model_vars: dict[str, str] = {}
+    # A step's lesson stands before its first run only: the runs after it tried other values on the same lesson.
+    taught: set[int] = set()
     for run in ordered:
         step = _step(run.spec.step)
         heading = f"{run.run_id}, step {run.spec.step}" + (f": {step.heading}" if step else "")
@@ -191,8 +193,9 @@ def build(
         text = [heading]
         if run.run_id in extra:
             text.append("Trained here because a run of this session continues it.")
-        if step is not None and step.lesson:
+        if step is not None and step.lesson and step.number not in taught:
             text.append(step.lesson)
+            taught.add(step.number)
         figures = _figures(run)
         if figures:
             text.append("What the run showed in the lab:\n" + figures)
