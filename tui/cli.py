@@ -75,16 +75,32 @@ def _memory(text: str) -> str:
 
 
 def _url(text: str) -> str:
-    parts = urllib.parse.urlsplit(text.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a cluster address; use http://HOST:PORT or https://HOST:PORT"
-        )
+    wrong = f"'{text}' is not a cluster address; use http://HOST:PORT or https://HOST:PORT"
     try:
-        _ = parts.port  # urllib checks the port only when asked
+        parts = urllib.parse.urlsplit(text.strip())
+    except ValueError:  # an unclosed [ of an IPv6 address
+        raise argparse.ArgumentTypeError(wrong) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(wrong)
+    try:
+        port = parts.port  # urllib checks the port only when asked
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' has an invalid port") from None
+        port = 0
+    if port == 0:
+        raise argparse.ArgumentTypeError(f"'{text}' has an invalid port")
     return text.strip().rstrip("/")
+
+
+def _user(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a user name (or leave --user out when the cluster has no login)")
+    return text
+
+
+def _directory(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a directory")
+    return Path(text)
 
 
 def _mirror(text: str) -> str:
@@ -92,6 +108,14 @@ def _mirror(text: str) -> str:
     if parts.scheme not in ("http", "https", "file") or (parts.scheme != "file" and not parts.hostname):
         raise argparse.ArgumentTypeError(f"'{text}' is not a mirror address; use http(s)://HOST/PATH/")
     return text.strip()
+
+
+def expanded(parser: argparse.ArgumentParser, flag: str, path: Path) -> Path:
+    """``path`` with ``~`` expanded; a ``~user`` with no home folder is a usage mistake (exit status 2)."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        parser.error(f"{flag} {path}: there is no home folder for {path.parts[0]}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     remote.add_argument(
         "--user",
+        type=_user,
         metavar="USER",
         help="user name for the cluster; the password comes from H2O_LAB_PASSWORD or a prompt",
     )
@@ -143,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = parser.add_argument_group("data")
     data.add_argument(
         "--data-dir",
-        type=Path,
+        type=_directory,
         metavar="DIR",
         default=os.environ.get("H2O_LAB_DATA") or None,
         help="directory with staged data files: cars_20mpg.csv, mnist/train.csv.gz, mnist/test.csv.gz "

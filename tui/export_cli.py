@@ -54,29 +54,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    from tui.cli import expanded  # noqa: PLC0415
     from tui.lab import paths  # noqa: PLC0415
-    from tui.lab.export import ExportError, journal_runs, write_export  # noqa: PLC0415
+    from tui.lab.export import ExportChoiceError, ExportError, journal_runs, write_export  # noqa: PLC0415
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    data_dir = expanded(parser, "--data-dir", args.data_dir) if args.data_dir else None
+    if data_dir is not None and not data_dir.is_dir():
+        parser.error(f"--data-dir {data_dir}: " + ("not a directory" if data_dir.exists() else "no such directory"))
     fmt = args.format
     if fmt is None:
         fmt = "ipynb" if args.output is not None and args.output.suffix == ".ipynb" else "py"
-    output = args.output.expanduser() if args.output else Path(f"h2o-lab-session.{fmt}")
+    output = expanded(parser, "--output", args.output) if args.output else Path(f"h2o-lab-session.{fmt}")
     if output.suffix not in (".py", ".ipynb") or output.suffix != f".{fmt}":
         parser.error(f"--output {output}: a {fmt} export is written to a .{fmt} file")
     if output.exists() and not args.force:
         parser.error(f"--output {output} exists; choose another name or add --force to replace it")
     if output.parent and not output.parent.is_dir():
         parser.error(f"--output {output}: the folder {output.parent} does not exist")
-    journal = args.journal.expanduser() if args.journal else paths.data_dir() / "journal.sqlite3"
+    journal = expanded(parser, "--journal", args.journal) if args.journal else paths.data_dir() / "journal.sqlite3"
     if not journal.is_file():
         parser.error(f"no run journal at {journal}: train a step in h2o-lab first (or give --journal FILE)")
-    data_dir = args.data_dir.expanduser() if args.data_dir else None
     try:
         said = write_export(
             journal_runs(journal), output, fmt=fmt, which=args.session, local_data=args.local_data, data_dir=data_dir
         )
+    except ExportChoiceError as exc:
+        parser.error(str(exc))
     except ExportError as exc:
         print(f"h2o-lab export: {exc}", file=sys.stderr)
         return 1

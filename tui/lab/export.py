@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import textwrap
 import time
@@ -30,6 +31,10 @@ FORMATS = ("py", "ipynb")
 
 class ExportError(ValueError):
     """Nothing to export, or a choice that cannot be met; the message says which."""
+
+
+class ExportChoiceError(ExportError):
+    """A choice that cannot be met (a format, a session, local data with no local copy): a usage mistake."""
 
 
 @dataclass
@@ -63,7 +68,7 @@ def choose_runs(runs: list[Run], which: str = LATEST, current: str | None = None
     """The finished runs of the latest session (``current``, else the one of the last run started), or of every
     session, oldest first."""
     if which not in (LATEST, ALL):
-        raise ExportError(f"'{which}' is not a session to export; use latest or all")
+        raise ExportChoiceError(f"'{which}' is not a session to export; use latest or all")
     done = sorted(
         (r for r in runs if r.status == DONE and not r.run_id.startswith("trial-")), key=lambda r: r.started_at
     )
@@ -259,13 +264,41 @@ def journal_runs(journal: Path) -> list[Run]:
     return runs
 
 
-def data_sources(datasets: list[str], data_dir: Path | None, cache_dir: Path) -> dict[str, tuple[str, str]]:
-    """For each data set: its official address and the local copy the lab would read ('' when there is none)."""
+# The line of a run's script that read a data set (tui/lab/codegen.py), and the data set each variable holds.
+_READ_LINE = re.compile(r'^(cars|train|test) = h2o\.(?:import|upload)_file\("([^"]+)"', re.MULTILINE)
+_READ_VARS = {"cars": "cars", "train": "mnist-train", "test": "mnist-test"}
+_STANDIN_NOTE = "# the lab's offline stand-in\n"
+
+
+def read_copies(runs: list[Run]) -> dict[str, str]:
+    """The local files the runs read, newest run first, as their scripts recorded them: data set -> path, for the
+    files that are still there. The offline stand-in of the cars data is left out: it is not the data set."""
+    found: dict[str, str] = {}
+    for run in sorted(runs, key=lambda r: r.started_at, reverse=True):
+        for match in _READ_LINE.finditer(run.code or ""):
+            name, path = _READ_VARS[match.group(1)], match.group(2)
+            if name in found or "://" in path or run.code[: match.start()].endswith(_STANDIN_NOTE):
+                continue
+            if (run.spec.dataset == "mnist") == name.startswith("mnist") and Path(path).is_file():
+                found[name] = str(Path(path).resolve())
+    return found
+
+
+def data_sources(
+    datasets: list[str], data_dir: Path | None, cache_dir: Path, runs: list[Run] | None = None
+) -> dict[str, tuple[str, str]]:
+    """For each data set: its official address and a local copy ('' when there is none): the one in ``data_dir``,
+    else the one the journal's ``runs`` read, else the cache's."""
     resolver = DataResolver(data_dir, cache_dir, download=False)
+    read = read_copies(runs or [])
     found = {}
     for name in datasets:
         local = resolver.local_copy(name)
-        found[name] = (REGISTRY[name].url, str(Path(local.path).resolve()) if local else "")
+        if local is not None and local.source == "data-dir":
+            path = local.path
+        else:
+            path = read.get(name) or (local.path if local is not None else "")
+        found[name] = (REGISTRY[name].url, str(Path(path).resolve()) if path else "")
     return found
 
 
@@ -283,16 +316,18 @@ def write_export(
     """Export the latest session (or ``which`` = all) of the runs ``every`` to ``output``; returns a sentence saying
     what was written."""
     if fmt not in FORMATS:
-        raise ExportError(f"'{fmt}' is not an export format; use py or ipynb")
+        raise ExportChoiceError(f"'{fmt}' is not an export format; use py or ipynb")
     chosen = choose_runs(every, which, current)
     names = sorted({r.spec.dataset for r in every if r.spec.dataset})
     wanted = [n for n in ("cars", "mnist-train", "mnist-test") if n.split("-")[0] in names]
-    sources = data_sources(wanted, data_dir, cache_dir or paths.data_cache_dir())
+    sources = data_sources(wanted, data_dir, cache_dir or paths.data_cache_dir(), every)
     if local_data:
         missing = [REGISTRY[n].filename for n in wanted if not sources[n][1]]
         if missing:
-            raise ExportError(
-                f"No local copy of {', '.join(missing)} was found for --local-data; give the folder with --data-dir."
+            looked = (f"in {data_dir}, " if data_dir is not None else "") + "where the runs read it, in the lab's cache"
+            raise ExportChoiceError(
+                f"--local-data: no copy of {', '.join(missing)} was found ({looked}); "
+                "give the folder of staged data with --data-dir"
             )
         sources = {n: (local, "") for n, (_url, local) in sources.items()}
     export = build(chosen, every, sources)
