@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import http.server
 import json
 import os
-import socket
+import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,45 @@ from tui.lab.training import DONE, Run, RunSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
+
+
+@contextlib.contextmanager
+def _an_h2o_at_the_default_address(home: Path):
+    """Something listening where a bare ``h2o.init()`` looks first, recording every request it gets.
+
+    That place is http://localhost:54321 unless ``~/.h2oconfig`` names another; the test names a port of its own
+    (54321 may hold another H2O on a shared machine), so that a script that would join the H2O found there is
+    caught without any H2O running."""
+    asked: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(503)
+
+        do_POST = do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    (home / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{server.server_address[1]}\n")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run_script(script: Path, work: Path) -> subprocess.CompletedProcess:
+    """The exported script run with plain python, as a learner would, from ``work`` (also its home folder)."""
+    from tui.lab.java import find_java
+
+    java_home = str(Path(find_java().path).resolve().parents[1])
+    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
+    return subprocess.run([sys.executable, str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=400)
 
 
 def _session(lab, cars) -> list[Run]:
@@ -66,7 +108,7 @@ def test_a_real_session_exports_as_a_script_that_runs_and_a_valid_notebook(lab, 
     text = script.read_text()
     ast.parse(text)
     assert 'cars = h2o.import_file("https://' in text and f"a local copy: cars = h2o.import_file('{TEST_DATA}" in text
-    assert text.count(".train(") == 3 and "h2o.init()" in text
+    assert text.count(".train(") == 3 and "h2o.init(port=port, " in text and "\nh2o.init()" not in text
     continued_var = runs[2].run_id.replace("-", "_")
     base_var = runs[1].run_id.replace("-", "_")
     assert f"{continued_var} = H2ODeepLearningEstimator(" in text and f"checkpoint={base_var}.model_id" in text
@@ -79,20 +121,14 @@ def test_a_real_session_exports_as_a_script_that_runs_and_a_valid_notebook(lab, 
     capsys.readouterr()
     work = tmp_path / "work"
     work.mkdir()
-    with socket.socket() as sock:  # h2o.init() looks here first, finds nobody, and starts its own H2O
-        sock.bind(("127.0.0.1", 0))
-        nobody = sock.getsockname()[1]
-    (work / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{nobody}\n")
-    from tui.lab.java import find_java
-
-    java_home = str(Path(find_java().path).resolve().parents[1])
-    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
     before = set(processes_with("H2O_from_python_"))
-    done = subprocess.run(
-        [sys.executable, str(offline)], cwd=work, env=env, capture_output=True, text=True, timeout=400
-    )
+    with _an_h2o_at_the_default_address(work) as asked:
+        done = _run_script(offline, work)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert not asked, f"the script asked the H2O already running: {asked}"
     assert "Starting server from" in done.stdout, done.stdout[-2000:]  # its own H2O, not the session's
+    cores = re.search(r"H2O_cluster_allowed_cores:\s+(\d+)", done.stdout)
+    assert cores and int(cores.group(1)) == max(1, (os.cpu_count() or 2) // 2), done.stdout[-2000:]
     # h2o-py stops its H2O as the script ends, and on a busy machine the JVM may take a moment more to go:
     # wait for it, with a bound that only a real leak reaches.
     wait_until(lambda: set(processes_with("H2O_from_python_")) <= before, timeout=30, what="the script's H2O to stop")
@@ -147,6 +183,9 @@ def test_sessions_and_continued_runs_outside_the_export():
     script = export.script()
     assert "Trained here because a run of this session continues it." in script
     assert "checkpoint=run_1.model_id" in script
+    # its own H2O, bounded; joining a class cluster is a comment away
+    assert 'h2o.init(port=port, max_mem_size="1g", nthreads=' in script and "\nh2o.init()" not in script
+    assert '#     h2o.connect(url="http://HOST:54321"' in script
     assert script.index("run_1 = H2ODeepLearningEstimator") < script.index("run_2 = H2ODeepLearningEstimator")
 
 
@@ -186,7 +225,7 @@ async def test_the_export_key_writes_the_sessions_runs(tmp_path, monkeypatch):
         await until(pilot, lambda: not isinstance(app.screen, ExportDialog), what="the export written")
     text = (tmp_path / "h2o-lab-session.py").read_text()
     ast.parse(text)
-    assert text.count(".train(") == 2 and "h2o.init()" in text
+    assert text.count(".train(") == 2 and "h2o.init(port=port, " in text
 
 
 async def test_the_export_dialog_says_what_is_wrong_at_the_file_name(tmp_path, monkeypatch):

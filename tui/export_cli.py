@@ -10,8 +10,9 @@ from pathlib import Path
 DESCRIPTION = """\
 Write the runs of your h2o-lab session (from the run journal) as one h2o-py script that repeats them,
 or as a Jupyter notebook with each step's lesson, what each run showed, and the code. The script starts
-a local H2O with h2o.init() and reads the data from H2O's public addresses (--local-data: from the
-copies the lab read on this machine, for a classroom without internet).
+an H2O of its own on this machine (1g of memory, half the cores, a free port) and reads the data from
+H2O's public addresses (--local-data: from the copies the lab read on this machine, for a classroom
+without internet).
 """
 
 EPILOG = """\

@@ -1,10 +1,11 @@
 """A learner's session, taken away: every run in order as one h2o-py script, or as a Jupyter notebook.
 
-The script connects (``h2o.init()``), reads the data the runs used from H2O's public addresses (a comment names
-the local copy the lab read), then repeats each run: its split, its estimator with the parameters the learner
-gave, its training and its figures. A run that continued another names that run's model as its checkpoint; when
-the run it continued is not part of the export, it is trained first. The notebook holds the same code, a cell per
-run, each after a markdown cell with what the run showed (and, before a step's first run, its lesson).
+The script starts an H2O of its own (a free port, a bounded heap and thread count), reads the data the runs used
+from H2O's public addresses (a comment names the local copy the lab read), then repeats each run: its split, its
+estimator with the parameters the learner gave, its training and its figures. A run that continued another names
+that run's model as its checkpoint; when the run it continued is not part of the export, it is trained first. The
+notebook holds the same code, a cell per run, each after a markdown cell with what the run showed (and, before a
+step's first run, its lesson).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.lab import codegen, kinds, paths
+from tui.lab.cluster import DEFAULT_HEAP
 from tui.lab.data_files import REGISTRY
 from tui.lab.datasets import DataResolver
 from tui.lab.steps import STEPS
@@ -179,11 +181,12 @@ def build(
         Cell(
             "markdown",
             f"{title}\n\nExported by h2o-lab: each run of the session in order, with the parameters it was given. "
-            "It needs h2o-py (pip install h2o) and Java 8-17; h2o.init() starts a local H2O cluster (or joins "
-            "the one running). Runs train again: their figures will be close to the ones noted, not equal.",
+            f"It needs h2o-py (pip install h2o) and Java 8-17, and starts an H2O of its own on this machine "
+            f"({DEFAULT_HEAP} of memory, half the cores, a free port). "
+            "Runs train again: their figures will be close to the ones noted, not equal.",
         )
     )
-    export.cells.append(Cell("code", "import h2o\nfrom h2o.estimators import H2ODeepLearningEstimator\n\nh2o.init()"))
+    export.cells.append(Cell("code", codegen.own_h2o_code(DEFAULT_HEAP)))
     datasets = [d for d in ("cars", "mnist") if any(r.spec.dataset == d for r in ordered)]
     for dataset in datasets:
         export.cells.append(Cell("code", _import_code(dataset, sources)))
