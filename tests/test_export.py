@@ -8,6 +8,7 @@ import http.server
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ import pytest
 from tests.helpers import processes_with
 from tests.waiting import wait_until
 from tui.export_cli import main as export_main
-from tui.lab.export import ExportError, build, choose_runs, journal_runs
+from tui.lab.export import ExportError, build, choose_runs, journal_runs, notebook
 from tui.lab.journal import Journal
 from tui.lab.training import DONE, Run, RunSpec
 
@@ -270,3 +271,30 @@ def test_a_steps_lesson_is_written_once_however_many_runs_it_had():
     assert sum(lesson in text for text in markdown) == 1 and sum(step(3).lesson in text for text in markdown) == 1
     # every run still has its heading and its figures
     assert all(f"run-{order}, step" in "\n".join(markdown) for order in range(6))
+
+
+@pytest.mark.cluster
+def test_offline_the_default_export_stops_at_its_import_with_one_line(tmp_path):
+    """The data's web address cannot be reached (here a closed port of this machine): the script says so in one
+    line, names --local-data, and stops there, instead of failing on every later line; its H2O stops with it."""
+    from tests import replay
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{closed}/cars_20mpg.csv"
+    script = tmp_path / "session.py"
+    export = build([replay.run(4)], sources={"cars": (url, "")})
+    script.write_text(export.script())
+    # the notebook's import cell is the same code: SystemExit ends a Run All there, as a failing cell does
+    assert "raise SystemExit(" in notebook(export).cells[2].source
+    work = tmp_path / "work"
+    work.mkdir()
+    before = set(processes_with("H2O_from_python_"))
+    done = _run_script(script, work)
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    said = done.stderr.strip().splitlines()
+    assert len(said) == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert f"127.0.0.1:{closed} cannot be reached" in said[0] and "h2o-lab export --local-data" in said[0]
+    assert "Starting server from" in done.stdout and ".train(" not in done.stdout
+    wait_until(lambda: set(processes_with("H2O_from_python_")) <= before, timeout=30, what="the script's H2O to stop")

@@ -16,6 +16,7 @@ import re
 import sqlite3
 import textwrap
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,7 @@ def _import_code(dataset: str, sources: dict[str, tuple[str, str]]) -> str:
     if dataset == "cars":
         url, local = sources.get("cars", (REGISTRY["cars"].url, ""))
         lines = [f"# a local copy: cars = h2o.import_file({local!r})" if local else ""]
-        lines.append(f'cars = h2o.import_file("{url}")')
+        lines += _reading([f'cars = h2o.import_file("{url}")'], [url])
         lines.append('cars["economy_20mpg"] = cars["economy_20mpg"].asfactor()')
         return "\n".join(line for line in lines if line)
     train_url, train_local = sources.get("mnist-train", (REGISTRY["mnist-train"].url, ""))
@@ -226,15 +227,35 @@ def _import_code(dataset: str, sources: dict[str, tuple[str, str]]) -> str:
     lines = []
     if train_local:
         lines.append(f"# local copies: h2o.import_file({train_local!r}, header=-1), and {test_local!r}")
-    lines += [
+    reads = [
         f'mnist_train = h2o.import_file("{train_url}", header=-1)',
         f'mnist_test = h2o.import_file("{test_url}", header=-1)',
+    ]
+    lines += _reading(reads, [train_url, test_url])
+    lines += [
         "mnist_predictors = list(range(0, 784))  # the 784 pixels",
         "mnist_response = 784  # the label, in the last column",
         "mnist_train[mnist_response] = mnist_train[mnist_response].asfactor()",
         "mnist_test[mnist_response] = mnist_test[mnist_response].asfactor()",
     ]
     return "\n".join(lines)
+
+
+def _reading(reads: list[str], sources: list[str]) -> list[str]:
+    """The lines that import the data; from a web address, inside a ``try`` that stops the script (or the
+    notebook's Run All) with one line when the address cannot be reached, instead of failing on every later line."""
+    hosts = sorted({urllib.parse.urlsplit(s).netloc for s in sources if "://" in s})
+    if not hosts:
+        return reads
+    return [
+        "try:",
+        *(f"    {line}" for line in reads),
+        "except (ValueError, h2o.exceptions.H2OResponseError):  # H2O could not read the address",
+        "    raise SystemExit(",
+        f'        "{" and ".join(hosts)} cannot be reached from here: for the copies on this machine, "',
+        '        "export again with h2o-lab export --local-data"',
+        "    ) from None",
+    ]
 
 
 def notebook(export: Export) -> Any:
