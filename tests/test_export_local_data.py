@@ -89,3 +89,12 @@ def test_every_usage_mistake_exits_2_with_one_line(argv, said, tmp_path, monkeyp
     last = err.strip().splitlines()[-1]
     assert ": error: " in last and said in last, err
     assert not (tmp_path / "h2o-class").exists()
+
+
+@pytest.mark.parametrize("value,said", [("/nonexistent", "no such directory"), (__file__, "not a directory")])
+def test_export_names_the_variable_a_wrong_data_dir_came_from(value, said, monkeypatch, capsys):
+    monkeypatch.setenv("H2O_LAB_DATA", value)
+    with pytest.raises(SystemExit) as exit_:
+        export_main([])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(f"error: H2O_LAB_DATA={value}: {said}")

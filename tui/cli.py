@@ -47,6 +47,14 @@ class UsageError(Exception):
     pass
 
 
+def machine_cores() -> int:
+    """The cores this process may run on: what Java reports to H2O as its available processors."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _positive_threads(text: str) -> int:
     try:
         value = int(text)
@@ -110,12 +118,17 @@ def _mirror(text: str) -> str:
     return text.strip()
 
 
+def given(flag: str, value: object) -> str:
+    """How the learner gave a value, for a message: ``--flag VALUE``, or ``VARIABLE=VALUE`` (``flag`` ends in =)."""
+    return f"{flag}{value}" if flag.endswith("=") else f"{flag} {value}"
+
+
 def expanded(parser: argparse.ArgumentParser, flag: str, path: Path) -> Path:
     """``path`` with ``~`` expanded; a ``~user`` with no home folder is a usage mistake (exit status 2)."""
     try:
         return path.expanduser()
     except RuntimeError:
-        parser.error(f"{flag} {path}: there is no home folder for {path.parts[0]}")
+        parser.error(f"{given(flag, path)}: there is no home folder for {path.parts[0]}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,7 +183,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=_directory,
         metavar="DIR",
-        default=os.environ.get("H2O_LAB_DATA") or None,
         help="directory with staged data files: cars_20mpg.csv, mnist/train.csv.gz, mnist/test.csv.gz "
         "(default: H2O_LAB_DATA)",
     )
@@ -178,7 +190,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--mirror",
         type=_mirror,
         metavar="URL",
-        default=os.environ.get("H2O_LAB_MIRROR") or None,
         help="download data from this address instead of H2O's public bucket, such as a classroom "
         "server holding the same files (default: H2O_LAB_MIRROR)",
     )
@@ -202,13 +213,22 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     parser = build_parser()
     args = parser.parse_args(argv)
 
+    # A value from the environment is named by its variable when it is wrong: the learner typed no flag.
+    source = "--data-dir"
+    if args.data_dir is None and environ.get("H2O_LAB_DATA"):
+        source, args.data_dir = "H2O_LAB_DATA=", Path(environ["H2O_LAB_DATA"])
     if args.data_dir is not None:
         data_dir = Path(os.path.expanduser(str(args.data_dir)))
         if not data_dir.exists():
-            parser.error(f"--data-dir {data_dir}: no such directory")
+            parser.error(f"{given(source, args.data_dir)}: no such directory")
         if not data_dir.is_dir():
-            parser.error(f"--data-dir {data_dir}: not a directory")
+            parser.error(f"{given(source, args.data_dir)}: not a directory")
         args.data_dir = data_dir.resolve()
+    if args.mirror is None and environ.get("H2O_LAB_MIRROR"):
+        try:
+            args.mirror = _mirror(environ["H2O_LAB_MIRROR"])
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"H2O_LAB_MIRROR={environ['H2O_LAB_MIRROR']}: {exc}")
     args.exercises = _exercises(parser, args.exercises, args.data_dir)
     if args.url is None:
         for flag, value in (("--user", args.user), ("--insecure", args.insecure)):
@@ -216,6 +236,14 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
                 parser.error(f"{flag} goes with --url (an existing cluster); the private cluster needs no credentials")
         if args.keep_on_cluster:
             parser.error("--keep-on-cluster goes with --url: the private cluster is stopped at quit, with all it holds")
+        cores = machine_cores()
+        if args.nthreads > cores:
+            # H2O takes any number (it logs "Java availableProcessors" and goes on): a warning, not a mistake.
+            print(
+                f"h2o-lab: warning: --nthreads {args.nthreads} is more than this machine's {cores} cores: "
+                f"H2O accepts it, but no more than {cores} threads run at once",
+                file=sys.stderr,
+            )
     else:
         for flag, value in (("--nthreads", args.nthreads != -1), ("--max-mem", args.max_mem), ("--port", args.port)):
             if value:

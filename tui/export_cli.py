@@ -46,7 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=Path,
         metavar="DIR",
-        default=os.environ.get("H2O_LAB_DATA") or None,
         help="where the staged data files are, as for h2o-lab (default: H2O_LAB_DATA)",
     )
     parser.add_argument("--journal", type=Path, metavar="FILE", help="the run journal (default: the learner's)")
@@ -55,15 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    from tui.cli import expanded  # noqa: PLC0415
+    from tui.cli import expanded, given  # noqa: PLC0415
     from tui.lab import paths  # noqa: PLC0415
     from tui.lab.export import ExportChoiceError, ExportError, journal_runs, write_export  # noqa: PLC0415
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    data_dir = expanded(parser, "--data-dir", args.data_dir) if args.data_dir else None
+    # A value from the environment is named by its variable when it is wrong: the learner typed no flag.
+    source = "--data-dir"
+    if args.data_dir is None and os.environ.get("H2O_LAB_DATA"):
+        source, args.data_dir = "H2O_LAB_DATA=", Path(os.environ["H2O_LAB_DATA"])
+    data_dir = expanded(parser, source, args.data_dir) if args.data_dir else None
     if data_dir is not None and not data_dir.is_dir():
-        parser.error(f"--data-dir {data_dir}: " + ("not a directory" if data_dir.exists() else "no such directory"))
+        wrong = "not a directory" if data_dir.exists() else "no such directory"
+        parser.error(f"{given(source, args.data_dir)}: {wrong}")
     fmt = args.format
     if fmt is None:
         fmt = "ipynb" if args.output is not None and args.output.suffix == ".ipynb" else "py"
