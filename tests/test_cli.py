@@ -117,3 +117,39 @@ def test_every_way_out_stops_the_private_cluster(tmp_path, how):
         assert "cluster ready after" in log and "timings: first paint" in log
     finally:
         term.close()
+
+
+@pytest.mark.parametrize(
+    "variable,value,said",
+    [
+        ("H2O_LAB_DATA", "/nonexistent", "H2O_LAB_DATA=/nonexistent: no such directory"),
+        ("H2O_LAB_DATA", __file__, f"H2O_LAB_DATA={__file__}: not a directory"),
+        ("H2O_LAB_MIRROR", "ftp://x", "H2O_LAB_MIRROR=ftp://x: 'ftp://x' is not a mirror address"),
+    ],
+)
+def test_a_bad_value_from_the_environment_names_its_variable(variable, value, said, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        parse_args([], environ={variable: value})
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "--data-dir" not in err.splitlines()[-1] and "--mirror" not in err.splitlines()[-1]
+
+
+def test_the_flag_wins_over_the_environment(tmp_path):
+    _args, config = parse_args(["--data-dir", str(tmp_path)], environ={"H2O_LAB_DATA": "/nonexistent"})
+    assert config.data_dir == tmp_path.resolve()
+    _args, config = parse_args([], environ={"H2O_LAB_DATA": str(tmp_path), "H2O_LAB_MIRROR": "https://m.example/"})
+    assert config.data_dir == tmp_path.resolve() and config.mirror == "https://m.example/"
+
+
+def test_more_threads_than_cores_is_said_but_accepted(capsys):
+    from tui.cli import machine_cores
+
+    _args, config = parse_args(["--nthreads", str(machine_cores() + 1)], environ={})
+    assert config.cluster.nthreads == machine_cores() + 1
+    err = capsys.readouterr().err
+    assert err.startswith("h2o-lab: warning: ") and len(err.strip().splitlines()) == 1
+    assert f"more than this machine's {machine_cores()} cores" in err
+    parse_args(["--nthreads", str(machine_cores())], environ={})
+    parse_args([], environ={})
+    assert capsys.readouterr().err == ""

@@ -3,23 +3,67 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import http.server
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import processes_with
+from tests.waiting import wait_until
 from tui.export_cli import main as export_main
-from tui.lab.export import ExportError, build, choose_runs, journal_runs
+from tui.lab.export import ExportError, build, choose_runs, journal_runs, notebook
 from tui.lab.journal import Journal
 from tui.lab.training import DONE, Run, RunSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
+
+
+@contextlib.contextmanager
+def _an_h2o_at_the_default_address(home: Path):
+    """Something listening where a bare ``h2o.init()`` looks first, recording every request it gets.
+
+    That place is http://localhost:54321 unless ``~/.h2oconfig`` names another; the test names a port of its own
+    (54321 may hold another H2O on a shared machine), so that a script that would join the H2O found there is
+    caught without any H2O running."""
+    asked: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(503)
+
+        do_POST = do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    (home / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{server.server_address[1]}\n")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run_script(script: Path, work: Path) -> subprocess.CompletedProcess:
+    """The exported script run with plain python, as a learner would, from ``work`` (also its home folder)."""
+    from tui.lab.java import find_java
+
+    java_home = str(Path(find_java().path).resolve().parents[1])
+    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
+    return subprocess.run([sys.executable, str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=400)
 
 
 def _session(lab, cars) -> list[Run]:
@@ -65,7 +109,7 @@ def test_a_real_session_exports_as_a_script_that_runs_and_a_valid_notebook(lab, 
     text = script.read_text()
     ast.parse(text)
     assert 'cars = h2o.import_file("https://' in text and f"a local copy: cars = h2o.import_file('{TEST_DATA}" in text
-    assert text.count(".train(") == 3 and "h2o.init()" in text
+    assert text.count(".train(") == 3 and "h2o.init(port=port, " in text and "\nh2o.init()" not in text
     continued_var = runs[2].run_id.replace("-", "_")
     base_var = runs[1].run_id.replace("-", "_")
     assert f"{continued_var} = H2ODeepLearningEstimator(" in text and f"checkpoint={base_var}.model_id" in text
@@ -78,21 +122,17 @@ def test_a_real_session_exports_as_a_script_that_runs_and_a_valid_notebook(lab, 
     capsys.readouterr()
     work = tmp_path / "work"
     work.mkdir()
-    with socket.socket() as sock:  # h2o.init() looks here first, finds nobody, and starts its own H2O
-        sock.bind(("127.0.0.1", 0))
-        nobody = sock.getsockname()[1]
-    (work / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{nobody}\n")
-    from tui.lab.java import find_java
-
-    java_home = str(Path(find_java().path).resolve().parents[1])
-    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
     before = set(processes_with("H2O_from_python_"))
-    done = subprocess.run(
-        [sys.executable, str(offline)], cwd=work, env=env, capture_output=True, text=True, timeout=400
-    )
+    with _an_h2o_at_the_default_address(work) as asked:
+        done = _run_script(offline, work)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert not asked, f"the script asked the H2O already running: {asked}"
     assert "Starting server from" in done.stdout, done.stdout[-2000:]  # its own H2O, not the session's
-    assert set(processes_with("H2O_from_python_")) <= before, "the script's H2O outlived it"
+    cores = re.search(r"H2O_cluster_allowed_cores:\s+(\d+)", done.stdout)
+    assert cores and int(cores.group(1)) == max(1, (os.cpu_count() or 2) // 2), done.stdout[-2000:]
+    # h2o-py stops its H2O as the script ends, and on a busy machine the JVM may take a moment more to go:
+    # wait for it, with a bound that only a real leak reaches.
+    wait_until(lambda: set(processes_with("H2O_from_python_")) <= before, timeout=30, what="the script's H2O to stop")
 
     # The notebook: valid nbformat 4, markdown (the lesson, the figures) before each run's code.
     book_path = tmp_path / "session.ipynb"
@@ -144,6 +184,9 @@ def test_sessions_and_continued_runs_outside_the_export():
     script = export.script()
     assert "Trained here because a run of this session continues it." in script
     assert "checkpoint=run_1.model_id" in script
+    # its own H2O, bounded; joining a class cluster is a comment away
+    assert 'h2o.init(port=port, max_mem_size="1g", nthreads=' in script and "\nh2o.init()" not in script
+    assert '#     h2o.connect(url="http://HOST:54321"' in script
     assert script.index("run_1 = H2ODeepLearningEstimator") < script.index("run_2 = H2ODeepLearningEstimator")
 
 
@@ -183,7 +226,7 @@ async def test_the_export_key_writes_the_sessions_runs(tmp_path, monkeypatch):
         await until(pilot, lambda: not isinstance(app.screen, ExportDialog), what="the export written")
     text = (tmp_path / "h2o-lab-session.py").read_text()
     ast.parse(text)
-    assert text.count(".train(") == 2 and "h2o.init()" in text
+    assert text.count(".train(") == 2 and "h2o.init(port=port, " in text
 
 
 async def test_the_export_dialog_says_what_is_wrong_at_the_file_name(tmp_path, monkeypatch):
@@ -208,3 +251,50 @@ async def test_the_export_dialog_says_what_is_wrong_at_the_file_name(tmp_path, m
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ExportDialog), what="escape closes")
     assert (tmp_path / "h2o-lab-session.py").read_text() == "mine" and not (tmp_path / "other.py").exists()
+
+
+def test_a_steps_lesson_is_written_once_however_many_runs_it_had():
+    from tests import replay
+    from tui.lab.steps import step
+
+    runs = []
+    for order, number in enumerate((4, 4, 3, 4, 4, 4)):
+        run = replay.run(number)
+        run.run_id = f"run-{order}"
+        run.model_id = ""
+        run.started_at = float(order)
+        runs.append(run)
+    export = build(runs)
+    lesson = step(4).lesson
+    assert lesson and export.script().count(lesson[:40]) == 1
+    markdown = [c.text for c in export.cells if c.kind == "markdown"]
+    assert sum(lesson in text for text in markdown) == 1 and sum(step(3).lesson in text for text in markdown) == 1
+    # every run still has its heading and its figures
+    assert all(f"run-{order}, step" in "\n".join(markdown) for order in range(6))
+
+
+@pytest.mark.cluster
+def test_offline_the_default_export_stops_at_its_import_with_one_line(tmp_path):
+    """The data's web address cannot be reached (here a closed port of this machine): the script says so in one
+    line, names --local-data, and stops there, instead of failing on every later line; its H2O stops with it."""
+    from tests import replay
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{closed}/cars_20mpg.csv"
+    script = tmp_path / "session.py"
+    export = build([replay.run(4)], sources={"cars": (url, "")})
+    script.write_text(export.script())
+    # the notebook's import cell is the same code: SystemExit ends a Run All there, as a failing cell does
+    assert "raise SystemExit(" in notebook(export).cells[2].source
+    work = tmp_path / "work"
+    work.mkdir()
+    before = set(processes_with("H2O_from_python_"))
+    done = _run_script(script, work)
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    said = done.stderr.strip().splitlines()
+    assert len(said) == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert f"127.0.0.1:{closed} cannot be reached" in said[0] and "h2o-lab export --local-data" in said[0]
+    assert "Starting server from" in done.stdout and ".train(" not in done.stdout
+    wait_until(lambda: set(processes_with("H2O_from_python_")) <= before, timeout=30, what="the script's H2O to stop")

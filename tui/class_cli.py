@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 1024 <= int(text) <= 65534:
         raise argparse.ArgumentTypeError(f"'{text}' is not a port from 1024 to 65534")
     return int(text)
+
+
+def _host(text: str) -> str:
+    if not re.match(r"^[A-Za-z0-9_.-]+$", text):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a host name or address; give one such as lab1.example.org or 10.0.0.5"
+        )
+    return text
 
 
 def _memory(text: str) -> str:
@@ -64,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a multi-node cloud: every node's address, separated by commas (HOST or HOST:PORT)",
     )
     where.add_argument(
-        "--host", help="the address learners use to reach the cluster (default: this machine's name, or the first node)"
+        "--host",
+        type=_host,
+        help="the address learners use to reach the cluster (default: this machine's name, or the first node)",
     )
     parser.add_argument(
         "--output", type=Path, default=Path("h2o-class"), metavar="DIR", help="where to write (default: ./h2o-class)"
@@ -102,6 +113,7 @@ def _names(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[st
 
 
 def main(argv: list[str]) -> int:
+    from tui.cli import expanded  # noqa: PLC0415
     from tui.lab.cluster import h2o_jar  # noqa: PLC0415
     from tui.lab.errors import ClusterError  # noqa: PLC0415
     from tui.lab.java import find_java  # noqa: PLC0415
@@ -122,7 +134,7 @@ def main(argv: list[str]) -> int:
         java = find_java().path
     except ClusterError:
         java = "java"
-    output = args.output.expanduser()
+    output = expanded(parser, "--output", args.output)
     try:
         write_class(plan, output, jar, java)
     except ClassError as exc:

@@ -47,6 +47,14 @@ class UsageError(Exception):
     pass
 
 
+def machine_cores() -> int:
+    """The cores this process may run on: what Java reports to H2O as its available processors."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _positive_threads(text: str) -> int:
     try:
         value = int(text)
@@ -75,16 +83,32 @@ def _memory(text: str) -> str:
 
 
 def _url(text: str) -> str:
-    parts = urllib.parse.urlsplit(text.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a cluster address; use http://HOST:PORT or https://HOST:PORT"
-        )
+    wrong = f"'{text}' is not a cluster address; use http://HOST:PORT or https://HOST:PORT"
     try:
-        _ = parts.port  # urllib checks the port only when asked
+        parts = urllib.parse.urlsplit(text.strip())
+    except ValueError:  # an unclosed [ of an IPv6 address
+        raise argparse.ArgumentTypeError(wrong) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(wrong)
+    try:
+        port = parts.port  # urllib checks the port only when asked
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' has an invalid port") from None
+        port = 0
+    if port == 0:
+        raise argparse.ArgumentTypeError(f"'{text}' has an invalid port")
     return text.strip().rstrip("/")
+
+
+def _user(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a user name (or leave --user out when the cluster has no login)")
+    return text
+
+
+def _directory(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a directory")
+    return Path(text)
 
 
 def _mirror(text: str) -> str:
@@ -92,6 +116,19 @@ def _mirror(text: str) -> str:
     if parts.scheme not in ("http", "https", "file") or (parts.scheme != "file" and not parts.hostname):
         raise argparse.ArgumentTypeError(f"'{text}' is not a mirror address; use http(s)://HOST/PATH/")
     return text.strip()
+
+
+def given(flag: str, value: object) -> str:
+    """How the learner gave a value, for a message: ``--flag VALUE``, or ``VARIABLE=VALUE`` (``flag`` ends in =)."""
+    return f"{flag}{value}" if flag.endswith("=") else f"{flag} {value}"
+
+
+def expanded(parser: argparse.ArgumentParser, flag: str, path: Path) -> Path:
+    """``path`` with ``~`` expanded; a ``~user`` with no home folder is a usage mistake (exit status 2)."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        parser.error(f"{given(flag, path)}: there is no home folder for {path.parts[0]}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     remote.add_argument(
         "--user",
+        type=_user,
         metavar="USER",
         help="user name for the cluster; the password comes from H2O_LAB_PASSWORD or a prompt",
     )
@@ -143,9 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     data = parser.add_argument_group("data")
     data.add_argument(
         "--data-dir",
-        type=Path,
+        type=_directory,
         metavar="DIR",
-        default=os.environ.get("H2O_LAB_DATA") or None,
         help="directory with staged data files: cars_20mpg.csv, mnist/train.csv.gz, mnist/test.csv.gz "
         "(default: H2O_LAB_DATA)",
     )
@@ -153,7 +190,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--mirror",
         type=_mirror,
         metavar="URL",
-        default=os.environ.get("H2O_LAB_MIRROR") or None,
         help="download data from this address instead of H2O's public bucket, such as a classroom "
         "server holding the same files (default: H2O_LAB_MIRROR)",
     )
@@ -177,13 +213,22 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     parser = build_parser()
     args = parser.parse_args(argv)
 
+    # A value from the environment is named by its variable when it is wrong: the learner typed no flag.
+    source = "--data-dir"
+    if args.data_dir is None and environ.get("H2O_LAB_DATA"):
+        source, args.data_dir = "H2O_LAB_DATA=", Path(environ["H2O_LAB_DATA"])
     if args.data_dir is not None:
         data_dir = Path(os.path.expanduser(str(args.data_dir)))
         if not data_dir.exists():
-            parser.error(f"--data-dir {data_dir}: no such directory")
+            parser.error(f"{given(source, args.data_dir)}: no such directory")
         if not data_dir.is_dir():
-            parser.error(f"--data-dir {data_dir}: not a directory")
+            parser.error(f"{given(source, args.data_dir)}: not a directory")
         args.data_dir = data_dir.resolve()
+    if args.mirror is None and environ.get("H2O_LAB_MIRROR"):
+        try:
+            args.mirror = _mirror(environ["H2O_LAB_MIRROR"])
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"H2O_LAB_MIRROR={environ['H2O_LAB_MIRROR']}: {exc}")
     args.exercises = _exercises(parser, args.exercises, args.data_dir)
     if args.url is None:
         for flag, value in (("--user", args.user), ("--insecure", args.insecure)):
@@ -191,6 +236,14 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
                 parser.error(f"{flag} goes with --url (an existing cluster); the private cluster needs no credentials")
         if args.keep_on_cluster:
             parser.error("--keep-on-cluster goes with --url: the private cluster is stopped at quit, with all it holds")
+        cores = machine_cores()
+        if args.nthreads > cores:
+            # H2O takes any number (it logs "Java availableProcessors" and goes on): a warning, not a mistake.
+            print(
+                f"h2o-lab: warning: --nthreads {args.nthreads} is more than this machine's {cores} cores: "
+                f"H2O accepts it, but no more than {cores} threads run at once",
+                file=sys.stderr,
+            )
     else:
         for flag, value in (("--nthreads", args.nthreads != -1), ("--max-mem", args.max_mem), ("--port", args.port)):
             if value:

@@ -10,8 +10,9 @@ from pathlib import Path
 DESCRIPTION = """\
 Write the runs of your h2o-lab session (from the run journal) as one h2o-py script that repeats them,
 or as a Jupyter notebook with each step's lesson, what each run showed, and the code. The script starts
-a local H2O with h2o.init() and reads the data from H2O's public addresses (--local-data: from the
-copies the lab read on this machine, for a classroom without internet).
+an H2O of its own on this machine (1g of memory, half the cores, a free port) and reads the data from
+H2O's public addresses (--local-data: from the copies the lab read on this machine, for a classroom
+without internet).
 """
 
 EPILOG = """\
@@ -45,7 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=Path,
         metavar="DIR",
-        default=os.environ.get("H2O_LAB_DATA") or None,
         help="where the staged data files are, as for h2o-lab (default: H2O_LAB_DATA)",
     )
     parser.add_argument("--journal", type=Path, metavar="FILE", help="the run journal (default: the learner's)")
@@ -54,29 +54,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    from tui.cli import expanded, given  # noqa: PLC0415
     from tui.lab import paths  # noqa: PLC0415
-    from tui.lab.export import ExportError, journal_runs, write_export  # noqa: PLC0415
+    from tui.lab.export import ExportChoiceError, ExportError, journal_runs, write_export  # noqa: PLC0415
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    # A value from the environment is named by its variable when it is wrong: the learner typed no flag.
+    source = "--data-dir"
+    if args.data_dir is None and os.environ.get("H2O_LAB_DATA"):
+        source, args.data_dir = "H2O_LAB_DATA=", Path(os.environ["H2O_LAB_DATA"])
+    data_dir = expanded(parser, source, args.data_dir) if args.data_dir else None
+    if data_dir is not None and not data_dir.is_dir():
+        wrong = "not a directory" if data_dir.exists() else "no such directory"
+        parser.error(f"{given(source, args.data_dir)}: {wrong}")
     fmt = args.format
     if fmt is None:
         fmt = "ipynb" if args.output is not None and args.output.suffix == ".ipynb" else "py"
-    output = args.output.expanduser() if args.output else Path(f"h2o-lab-session.{fmt}")
+    output = expanded(parser, "--output", args.output) if args.output else Path(f"h2o-lab-session.{fmt}")
     if output.suffix not in (".py", ".ipynb") or output.suffix != f".{fmt}":
         parser.error(f"--output {output}: a {fmt} export is written to a .{fmt} file")
     if output.exists() and not args.force:
         parser.error(f"--output {output} exists; choose another name or add --force to replace it")
     if output.parent and not output.parent.is_dir():
         parser.error(f"--output {output}: the folder {output.parent} does not exist")
-    journal = args.journal.expanduser() if args.journal else paths.data_dir() / "journal.sqlite3"
+    journal = expanded(parser, "--journal", args.journal) if args.journal else paths.data_dir() / "journal.sqlite3"
     if not journal.is_file():
         parser.error(f"no run journal at {journal}: train a step in h2o-lab first (or give --journal FILE)")
-    data_dir = args.data_dir.expanduser() if args.data_dir else None
     try:
         said = write_export(
             journal_runs(journal), output, fmt=fmt, which=args.session, local_data=args.local_data, data_dir=data_dir
         )
+    except ExportChoiceError as exc:
+        parser.error(str(exc))
     except ExportError as exc:
         print(f"h2o-lab export: {exc}", file=sys.stderr)
         return 1

@@ -36,6 +36,26 @@ def connect_code(own: bool, url: str = "", user: str | None = None, estimator: b
     return "\n".join(lines)
 
 
+def own_h2o_code(heap: str) -> str:
+    """The start of an exported session: an H2O of the script's own, on a free port of this machine, with a bounded
+    heap and half the cores; a comment says how to join a class cluster instead."""
+    return f"""import os
+import socket
+
+import h2o
+from h2o.estimators import H2ODeepLearningEstimator
+
+# An H2O of this script's own, stopped when Python exits: a bare h2o.init() would join any H2O
+# answering on port 54321 (on a shared machine, another learner's), or start one on every core.
+# To use a class cluster instead, replace the lines below with (the teacher gives address and user):
+#     import getpass
+#     h2o.connect(url="http://HOST:54321", auth=("USER", getpass.getpass()))
+with socket.socket() as free:
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]  # a port no one uses now (H2O takes the next free one from there)
+h2o.init(port=port, max_mem_size="{heap}", nthreads=max(1, (os.cpu_count() or 2) // 2))"""
+
+
 def _read_line(var: str, path: str, upload: bool, extra: str = "") -> str:
     """The line that brings a file into H2O: the cluster reads it itself, or this machine sends it."""
     if upload and "://" not in path:

@@ -1,24 +1,28 @@
 """A learner's session, taken away: every run in order as one h2o-py script, or as a Jupyter notebook.
 
-The script connects (``h2o.init()``), reads the data the runs used from H2O's public addresses (a comment names
-the local copy the lab read), then repeats each run: its split, its estimator with the parameters the learner
-gave, its training and its figures. A run that continued another names that run's model as its checkpoint; when
-the run it continued is not part of the export, it is trained first. The notebook holds the same code, a cell per
-run, each after a markdown cell with the step's lesson and what the run showed.
+The script starts an H2O of its own (a free port, a bounded heap and thread count), reads the data the runs used
+from H2O's public addresses (a comment names the local copy the lab read), then repeats each run: its split, its
+estimator with the parameters the learner gave, its training and its figures. A run that continued another names
+that run's model as its checkpoint; when the run it continued is not part of the export, it is trained first. The
+notebook holds the same code, a cell per run, each after a markdown cell with what the run showed (and, before a
+step's first run, its lesson).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import textwrap
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui.lab import codegen, kinds, paths
+from tui.lab.cluster import DEFAULT_HEAP
 from tui.lab.data_files import REGISTRY
 from tui.lab.datasets import DataResolver
 from tui.lab.steps import STEPS
@@ -30,6 +34,10 @@ FORMATS = ("py", "ipynb")
 
 class ExportError(ValueError):
     """Nothing to export, or a choice that cannot be met; the message says which."""
+
+
+class ExportChoiceError(ExportError):
+    """A choice that cannot be met (a format, a session, local data with no local copy): a usage mistake."""
 
 
 @dataclass
@@ -63,7 +71,7 @@ def choose_runs(runs: list[Run], which: str = LATEST, current: str | None = None
     """The finished runs of the latest session (``current``, else the one of the last run started), or of every
     session, oldest first."""
     if which not in (LATEST, ALL):
-        raise ExportError(f"'{which}' is not a session to export; use latest or all")
+        raise ExportChoiceError(f"'{which}' is not a session to export; use latest or all")
     done = sorted(
         (r for r in runs if r.status == DONE and not r.run_id.startswith("trial-")), key=lambda r: r.started_at
     )
@@ -174,15 +182,18 @@ def build(
         Cell(
             "markdown",
             f"{title}\n\nExported by h2o-lab: each run of the session in order, with the parameters it was given. "
-            "It needs h2o-py (pip install h2o) and Java 8-17; h2o.init() starts a local H2O cluster (or joins "
-            "the one running). Runs train again: their figures will be close to the ones noted, not equal.",
+            f"It needs h2o-py (pip install h2o) and Java 8-17, and starts an H2O of its own on this machine "
+            f"({DEFAULT_HEAP} of memory, half the cores, a free port). "
+            "Runs train again: their figures will be close to the ones noted, not equal.",
         )
     )
-    export.cells.append(Cell("code", "import h2o\nfrom h2o.estimators import H2ODeepLearningEstimator\n\nh2o.init()"))
+    export.cells.append(Cell("code", codegen.own_h2o_code(DEFAULT_HEAP)))
     datasets = [d for d in ("cars", "mnist") if any(r.spec.dataset == d for r in ordered)]
     for dataset in datasets:
         export.cells.append(Cell("code", _import_code(dataset, sources)))
     model_vars: dict[str, str] = {}
+    # A step's lesson stands before its first run only: the runs after it tried other values on the same lesson.
+    taught: set[int] = set()
     for run in ordered:
         step = _step(run.spec.step)
         heading = f"{run.run_id}, step {run.spec.step}" + (f": {step.heading}" if step else "")
@@ -191,8 +202,9 @@ def build(
         text = [heading]
         if run.run_id in extra:
             text.append("Trained here because a run of this session continues it.")
-        if step is not None and step.lesson:
+        if step is not None and step.lesson and step.number not in taught:
             text.append(step.lesson)
+            taught.add(step.number)
         figures = _figures(run)
         if figures:
             text.append("What the run showed in the lab:\n" + figures)
@@ -207,7 +219,7 @@ def _import_code(dataset: str, sources: dict[str, tuple[str, str]]) -> str:
     if dataset == "cars":
         url, local = sources.get("cars", (REGISTRY["cars"].url, ""))
         lines = [f"# a local copy: cars = h2o.import_file({local!r})" if local else ""]
-        lines.append(f'cars = h2o.import_file("{url}")')
+        lines += _reading([f'cars = h2o.import_file("{url}")'], [url])
         lines.append('cars["economy_20mpg"] = cars["economy_20mpg"].asfactor()')
         return "\n".join(line for line in lines if line)
     train_url, train_local = sources.get("mnist-train", (REGISTRY["mnist-train"].url, ""))
@@ -215,15 +227,35 @@ def _import_code(dataset: str, sources: dict[str, tuple[str, str]]) -> str:
     lines = []
     if train_local:
         lines.append(f"# local copies: h2o.import_file({train_local!r}, header=-1), and {test_local!r}")
-    lines += [
+    reads = [
         f'mnist_train = h2o.import_file("{train_url}", header=-1)',
         f'mnist_test = h2o.import_file("{test_url}", header=-1)',
+    ]
+    lines += _reading(reads, [train_url, test_url])
+    lines += [
         "mnist_predictors = list(range(0, 784))  # the 784 pixels",
         "mnist_response = 784  # the label, in the last column",
         "mnist_train[mnist_response] = mnist_train[mnist_response].asfactor()",
         "mnist_test[mnist_response] = mnist_test[mnist_response].asfactor()",
     ]
     return "\n".join(lines)
+
+
+def _reading(reads: list[str], sources: list[str]) -> list[str]:
+    """The lines that import the data; from a web address, inside a ``try`` that stops the script (or the
+    notebook's Run All) with one line when the address cannot be reached, instead of failing on every later line."""
+    hosts = sorted({urllib.parse.urlsplit(s).netloc for s in sources if "://" in s})
+    if not hosts:
+        return reads
+    return [
+        "try:",
+        *(f"    {line}" for line in reads),
+        "except (ValueError, h2o.exceptions.H2OResponseError):  # H2O could not read the address",
+        "    raise SystemExit(",
+        f'        "{" and ".join(hosts)} cannot be reached from here: for the copies on this machine, "',
+        '        "export again with h2o-lab export --local-data"',
+        "    ) from None",
+    ]
 
 
 def notebook(export: Export) -> Any:
@@ -256,13 +288,41 @@ def journal_runs(journal: Path) -> list[Run]:
     return runs
 
 
-def data_sources(datasets: list[str], data_dir: Path | None, cache_dir: Path) -> dict[str, tuple[str, str]]:
-    """For each data set: its official address and the local copy the lab would read ('' when there is none)."""
+# The line of a run's script that read a data set (tui/lab/codegen.py), and the data set each variable holds.
+_READ_LINE = re.compile(r'^(cars|train|test) = h2o\.(?:import|upload)_file\("([^"]+)"', re.MULTILINE)
+_READ_VARS = {"cars": "cars", "train": "mnist-train", "test": "mnist-test"}
+_STANDIN_NOTE = "# the lab's offline stand-in\n"
+
+
+def read_copies(runs: list[Run]) -> dict[str, str]:
+    """The local files the runs read, newest run first, as their scripts recorded them: data set -> path, for the
+    files that are still there. The offline stand-in of the cars data is left out: it is not the data set."""
+    found: dict[str, str] = {}
+    for run in sorted(runs, key=lambda r: r.started_at, reverse=True):
+        for match in _READ_LINE.finditer(run.code or ""):
+            name, path = _READ_VARS[match.group(1)], match.group(2)
+            if name in found or "://" in path or run.code[: match.start()].endswith(_STANDIN_NOTE):
+                continue
+            if (run.spec.dataset == "mnist") == name.startswith("mnist") and Path(path).is_file():
+                found[name] = str(Path(path).resolve())
+    return found
+
+
+def data_sources(
+    datasets: list[str], data_dir: Path | None, cache_dir: Path, runs: list[Run] | None = None
+) -> dict[str, tuple[str, str]]:
+    """For each data set: its official address and a local copy ('' when there is none): the one in ``data_dir``,
+    else the one the journal's ``runs`` read, else the cache's."""
     resolver = DataResolver(data_dir, cache_dir, download=False)
+    read = read_copies(runs or [])
     found = {}
     for name in datasets:
         local = resolver.local_copy(name)
-        found[name] = (REGISTRY[name].url, str(Path(local.path).resolve()) if local else "")
+        if local is not None and local.source == "data-dir":
+            path = local.path
+        else:
+            path = read.get(name) or (local.path if local is not None else "")
+        found[name] = (REGISTRY[name].url, str(Path(path).resolve()) if path else "")
     return found
 
 
@@ -280,16 +340,18 @@ def write_export(
     """Export the latest session (or ``which`` = all) of the runs ``every`` to ``output``; returns a sentence saying
     what was written."""
     if fmt not in FORMATS:
-        raise ExportError(f"'{fmt}' is not an export format; use py or ipynb")
+        raise ExportChoiceError(f"'{fmt}' is not an export format; use py or ipynb")
     chosen = choose_runs(every, which, current)
     names = sorted({r.spec.dataset for r in every if r.spec.dataset})
     wanted = [n for n in ("cars", "mnist-train", "mnist-test") if n.split("-")[0] in names]
-    sources = data_sources(wanted, data_dir, cache_dir or paths.data_cache_dir())
+    sources = data_sources(wanted, data_dir, cache_dir or paths.data_cache_dir(), every)
     if local_data:
         missing = [REGISTRY[n].filename for n in wanted if not sources[n][1]]
         if missing:
-            raise ExportError(
-                f"No local copy of {', '.join(missing)} was found for --local-data; give the folder with --data-dir."
+            looked = (f"in {data_dir}, " if data_dir is not None else "") + "where the runs read it, in the lab's cache"
+            raise ExportChoiceError(
+                f"--local-data: no copy of {', '.join(missing)} was found ({looked}); "
+                "give the folder of staged data with --data-dir"
             )
         sources = {n: (local, "") for n, (_url, local) in sources.items()}
     export = build(chosen, every, sources)
