@@ -108,7 +108,7 @@ class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
         """Draw the current digit and its caption; fetch it and its neighbours from the cluster if not cached."""
         digit = self.cache.get((self.which, self.row))
         about = Text()
-        about.append(f"{self.which} row {self.row:,}", style="bold")
+        about.append(f"{self.which} row {fmt.row_number(self.row)}", style="bold")
         about.append(f" of {self.rows.get(self.which, 0):,}\n\n")
         if digit is not None:
             about.append("label ", style="dim")

@@ -229,6 +229,10 @@ class PredictionsPanel(Vertical):
                 chosen = f"p{_cell(row[found.columns.index('predicted')])}"
                 sure = row[found.columns.index(chosen)] if chosen in found.columns else None
                 cells.append(_cell(sure))
+            # The digits are the frame's first rows, in order: the same numbers as the digit browser's.
+            headers.insert(0, ("row", "row"))
+            for index, cells in enumerate(rows):
+                cells.insert(0, fmt.row_number(index))
         self.table.set_data(headers, rows)
         if chart.display:
             chart.draw(found.residuals())
@@ -268,7 +272,7 @@ class PredictionsPanel(Vertical):
         except LabError:
             return
         if digits:
-            self.app.call_from_thread(self.pad.load, digits[0].pixels)
+            self.app.call_from_thread(self.pad.load, digits[0].pixels, row)
 
     @on(DataTable.RowHighlighted, "#pred-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:

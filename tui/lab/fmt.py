@@ -55,6 +55,11 @@ def count(n: int | None) -> str:
     return "-" if n is None else f"{n:,}"
 
 
+def row_number(index: int) -> str:
+    """A frame's row as a learner counts it: the first is 1 (H2O and Python count from 0)."""
+    return f"{index + 1:,}"
+
+
 _LIST = re.compile(r"\[([^\[\]]*)\]")
 
 

@@ -1,0 +1,53 @@
+"""What the screens say, in the words and numbers a learner reads (seen at 80x24 by a tester)."""
+
+from __future__ import annotations
+
+from tests import replay
+from tests.waiting import rendered, until
+from tui.lab.mnist import Digit
+
+
+async def test_the_digit_browser_counts_rows_from_one():
+    from screens.mnist import DigitBrowser
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.mnist_loaded(pilot)
+        browser = app.lab_screen.view(10).query_one(DigitBrowser)
+        about = browser.query_one("#digit-about")
+        assert rendered(about).startswith("train row 1 of 60,000")
+        browser.focus()
+        await pilot.press("v", "end")
+        browser.action_move(10_000)
+        await pilot.pause()
+        assert rendered(about).startswith("test row 10,000 of 10,000")
+
+
+def test_a_mistake_names_its_test_row_from_one():
+    from widgets.digits import DigitCard
+
+    card = DigitCard(Digit(frame="test", row=9999, label="5", pixels=[0] * 784, predicted="4", probability=0.6))
+    caption = list(card.compose())[1]
+    assert "test row 10,000" in rendered(caption)
+
+
+async def test_the_predictions_table_and_the_pad_number_the_test_digits_from_one():
+    from tui.lab.predictions import Predictions
+    from tui.lab.training import Run
+
+    recorded = replay.fixture("predictions_step11.json")
+    app = replay.replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await replay.mnist_run(pilot, "inside-pane", recorded=Run.from_dict(recorded["run"]))
+        view = app.lab_screen.view(11)
+        panel = view.query_one("#predictions")
+        panel.show_predictions(Predictions.from_dict(recorded["predictions"]))
+        await replay.settle(pilot)
+        table = panel.table
+        await until(pilot, lambda: table.row_count > 0, what="the predictions table")
+        assert str(table.ordered_columns[0].label) == "row"
+        assert [str(table.get_row_at(i)[0]) for i in (0, 1)] == ["1", "2"]
+        pad = panel.pad
+        pad.load(Digit.from_dict(recorded["digit"]).pixels, row=0)
+        await pilot.pause()
+        assert "test row 1 loaded" in rendered(pad.help)
