@@ -51,3 +51,21 @@ async def test_the_predictions_table_and_the_pad_number_the_test_digits_from_one
         pad.load(Digit.from_dict(recorded["digit"]).pixels, row=0)
         await pilot.pause()
         assert "test row 1 loaded" in rendered(pad.help)
+
+
+def test_the_residual_charts_zero_line_is_on_the_axis_zero():
+    from rich.text import Text
+
+    from tui.lab.predictions import Predictions
+    from widgets.predictions import ResidualChart
+
+    found = Predictions.from_dict(replay.fixture("predictions_step4.json")["predictions"])
+    chart = ResidualChart()
+    chart.draw(found.residuals())
+    chart.plt.plotsize(60, 12)
+    lines = Text.from_ansi(chart.plt.build()).plain.splitlines()
+    # The zero line runs from the y axis to the frame's right side: ├──…──┤.
+    zero_lines = [line for line in lines if "├" in line and line.rstrip().endswith("┤") and "───" in line]
+    assert len(zero_lines) == 1, "\n".join(lines)
+    label = zero_lines[0].split("├")[0].strip()
+    assert label and float(label) == 0.0, "\n".join(lines)

@@ -23,6 +23,7 @@ from tui.lab.predictions import Predictions, RowScore
 from tui.lab.training import CANCELLED, DONE, Run
 from widgets.digit_pad import DigitPad
 from widgets.paged_table import PagedTable
+from widgets.ticks import nice_ticks
 
 DIGITS_LESSON = (
     "What the model answers for each test digit, and how sure it is. ↑ ↓ move through them; Enter puts that digit "
@@ -34,6 +35,7 @@ LESSON = (
 )
 TRY_LABELS = {"displacement": "displ.", "power": "power", "weight": "weight", "acceleration": "accel.", "year": "year"}
 ASK_AFTER = 0.6  # seconds after the last key in the car's fields before the model is asked
+CHART_ROWS = 12  # the residual chart's height
 NAME_WIDTH = 22  # a car's name in the table, cut with … beyond this
 SHOWN = {  # the table's columns by kind (the predictors go to the form below)
     "regression": ("name", "actual", "predicted", "residual"),
@@ -63,10 +65,10 @@ class RowScored(Message):
 class ResidualChart(PlotextPlot):
     """Residual (true minus predicted) against the prediction, one dot per row, with the zero line."""
 
-    DEFAULT_CSS = """
-    ResidualChart {
-        height: 12;
-    }
+    DEFAULT_CSS = f"""
+    ResidualChart {{
+        height: {CHART_ROWS};
+    }}
     """
 
     def draw(self, pairs: list[tuple[float, float]]) -> None:
@@ -78,6 +80,15 @@ class ResidualChart(PlotextPlot):
             xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
             plt.hline(0.0)  # no error
             plt.scatter(xs, ys, marker="•")
+            # Round ticks that include 0, so the zero line sits on the row the axis calls 0 (plotext's own ticks
+            # put it beside -0.17 or 0.04).
+            rows = self.size.height or CHART_ROWS
+            ticks, labels = nice_ticks(min(min(ys), 0.0), max(max(ys), 0.0), max(3, min(6, rows // 2)))
+            if ticks:
+                plt.yticks(ticks, labels)
+            ticks, labels = nice_ticks(min(xs), max(xs), max(2, min(8, (self.size.width or 60) // 10)))
+            if ticks:
+                plt.xticks(ticks, labels)
         plt.title("residual (true - predicted) against predicted")
         plt.xlabel("predicted")
         self.refresh()
