@@ -69,3 +69,27 @@ def test_the_residual_charts_zero_line_is_on_the_axis_zero():
     assert len(zero_lines) == 1, "\n".join(lines)
     label = zero_lines[0].split("├")[0].strip()
     assert label and float(label) == 0.0, "\n".join(lines)
+
+
+def test_a_cancelled_run_says_how_long_it_ran_then_that_its_model_is_kept():
+    from tui.lab.training import CANCELLED
+    from widgets.run_texts import status_text
+
+    run = replay.run(3)
+    run.status, run.finished_at = CANCELLED, run.started_at + 4.4
+    text = status_text(run).plain
+    assert text.startswith(f"Cancelled after 4.4 s; the partial model is kept · {run.run_id}"), text
+
+
+async def test_the_predictions_say_their_counts_with_thousands_separators():
+    from tui.lab.predictions import Predictions
+    from tui.lab.training import Run
+
+    recorded = replay.fixture("predictions_step11.json")
+    app = replay.replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await replay.mnist_run(pilot, "inside-pane", recorded=Run.from_dict(recorded["run"]))
+        panel = app.lab_screen.view(11).query_one("#predictions")
+        panel.show_predictions(Predictions.from_dict(recorded["predictions"]))
+        await pilot.pause()
+        assert "on the first 200 of 10,000 test digits" in rendered(panel.status)

@@ -209,8 +209,8 @@ class PredictionsPanel(Vertical):
         self.predictions = predictions
         frame = {"validation": "validation rows", "test": "test digits", "training": "training rows"}
         what = frame.get(predictions.scored_on, predictions.scored_on)
-        some = "all" if len(predictions.rows) == predictions.total else f"the first {len(predictions.rows)} of"
-        self._status = Text(f"{predictions.run_id} on {some} {predictions.total} {what}.")
+        some = "all" if len(predictions.rows) == predictions.total else f"the first {len(predictions.rows):,} of"
+        self._status = Text(f"{predictions.run_id} on {some} {predictions.total:,} {what}.")
         if predictions.kind == "multinomial" and self.lab is not None and self.lab.ready:
             self._digit_worker(self.lab, predictions.scored_on, 0)  # the pad starts with the first digit
         self._draw()
