@@ -93,3 +93,42 @@ async def test_the_predictions_say_their_counts_with_thousands_separators():
         panel.show_predictions(Predictions.from_dict(recorded["predictions"]))
         await pilot.pause()
         assert "on the first 200 of 10,000 test digits" in rendered(panel.status)
+
+
+def test_the_heat_maps_cells_line_up_with_one_number_format():
+    import re
+
+    from rich.console import Console
+
+    from tui.lab.sweep_runner import state_from_dict
+    from widgets.sweep_board import heat_map
+
+    state = state_from_dict(replay.fixture("sweep_step5.json"))
+    for metric in ("MSE", "RMSE", "r2"):
+        console = Console(width=80, record=True, color_system=None)
+        console.print(heat_map(state, metric))
+        rows = [line for line in console.export_text().splitlines() if re.search(r"[█▓▒░·]{2} ", line)]
+        assert len(rows) == 2, rows
+        cells = [re.findall(r"\*?[█▓▒░·]{2} [\d.]+", row) for row in rows]
+        starts = [[row.index(cell.lstrip("*")) for cell in found] for row, found in zip(rows, cells)]
+        assert starts[0] == starts[1], f"{metric}: the shades are out of line\n" + "\n".join(rows)
+        numbers = [cell.split()[-1] for found in cells for cell in found]
+        assert len({len(n) for n in numbers}) == 1, f"{metric}: {numbers}"
+
+
+async def test_the_sweep_leaderboard_gives_its_metric_in_one_format():
+    from textual.app import App
+
+    from tui.lab.sweep_runner import state_from_dict
+    from widgets.sweep_board import SweepBoard
+
+    state = state_from_dict(replay.fixture("sweep_step5.json"))
+    board = SweepBoard()
+    async with App().run_test(size=(120, 40)) as pilot:
+        await pilot.app.mount(board)
+        board.show(state, "MSE")
+        await pilot.pause()
+    table = board.table
+    column = next(i for i, c in enumerate(table.ordered_columns) if str(c.label).startswith("MSE"))
+    shown = [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+    assert shown[0] == "0.1200" and len({len(s) for s in shown}) == 1, shown
