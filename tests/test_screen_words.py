@@ -132,3 +132,40 @@ async def test_the_sweep_leaderboard_gives_its_metric_in_one_format():
     column = next(i for i, c in enumerate(table.ordered_columns) if str(c.label).startswith("MSE"))
     shown = [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
     assert shown[0] == "0.1200" and len({len(s) for s in shown}) == 1, shown
+
+
+async def test_each_c_in_the_threshold_explorer_names_its_criterion():
+    from tui.lab.evaluation import Evaluation
+    from widgets.threshold import ThresholdExplorer
+
+    evaluation = Evaluation.from_dict(replay.fixture("evaluation_step12.json"))
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.evaluated(pilot)
+        explorer = app.lab_screen.view(12).query_one(ThresholdExplorer)
+        explorer.focus()
+        body = explorer.query_one("#explorer-body")
+        seen = [rendered(body)]
+        for criterion in evaluation.criteria[1:]:
+            await pilot.press("c")
+            await pilot.pause()
+            text = " ".join(rendered(body).split())
+            assert text != " ".join(seen[-1].split()), f"c to {criterion.name} changed nothing"
+            assert text.startswith(f"Best for {criterion.name}: threshold {criterion.threshold:.4f}"), text
+            shared = [c.name for c in evaluation.criteria if c.index == criterion.index and c is not criterion]
+            if shared:
+                assert f"the same threshold is best for {', '.join(shared)}" in text, text
+            seen.append(rendered(body))
+
+
+async def test_the_threshold_explorers_figures_have_one_format():
+    import re
+
+    app = replay.replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await replay.evaluated(pilot, moves=("c", "c", "c", "c", "c"))  # recall: 1 beside small rates
+        from widgets.threshold import ThresholdExplorer
+
+        text = rendered(app.lab_screen.view(12).query_one(ThresholdExplorer).query_one("#explorer-body"))
+        figures = re.findall(r"(?:precision|recall|F1|accuracy|false pos\. rate) +(\d[\d.]*)", text)
+        assert len(figures) == 5 and all(re.fullmatch(r"\d\.\d{4}", f) for f in figures), figures
