@@ -62,10 +62,10 @@ class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
     BINDINGS = [
         Binding("right", "move(1)", "Next digit", id="digits.next"),
         Binding("left", "move(-1)", "Previous digit", id="digits.prev"),
-        Binding("pagedown", "move(100)", "+100", show=False),
-        Binding("pageup", "move(-100)", "-100", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("v", "switch", "Train/test", id="digits.switch"),
+        Binding("pagedown", "move(100)", "+100", show=False, tooltip="100 digits on"),
+        Binding("pageup", "move(-100)", "-100", show=False, tooltip="100 digits back"),
+        Binding("home", "first", "First", show=False, tooltip="Back to the first digit"),
+        Binding("v", "switch", "Train/test", id="digits.switch", tooltip="Switch between the training and test digits"),
     ]
 
     def __init__(self) -> None:

@@ -69,13 +69,13 @@ class DigitCanvas(Widget, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up", "move(0,-1)", "Up", show=False),
-        Binding("down", "move(0,1)", "Down", show=False),
-        Binding("left", "move(-1,0)", "Left", show=False),
-        Binding("right", "move(1,0)", "Right", show=False),
-        Binding("space", "pen", "Pen up/down", id="pad.pen"),
-        Binding("e", "eraser", "Eraser", id="pad.eraser"),
-        Binding("c", "clear", "Clear", id="pad.clear"),
+        Binding("up", "move(0,-1)", "Up", show=False, tooltip="Move the pen up (inking or erasing if it is down)"),
+        Binding("down", "move(0,1)", "Down", show=False, tooltip="Move the pen down"),
+        Binding("left", "move(-1,0)", "Left", show=False, tooltip="Move the pen left"),
+        Binding("right", "move(1,0)", "Right", show=False, tooltip="Move the pen right"),
+        Binding("space", "pen", "Pen up/down", id="pad.pen", tooltip="Put the pen down (moving inks) or lift it"),
+        Binding("e", "eraser", "Eraser", id="pad.eraser", tooltip="Put the eraser down (moving clears) or lift it"),
+        Binding("c", "clear", "Clear", id="pad.clear", tooltip="Clear the pad"),
     ]
 
     @dataclass(eq=False)

@@ -40,10 +40,16 @@ class ThresholdExplorer(Vertical, can_focus=True):
     BINDINGS = [
         Binding("right", "move(1)", "Lower", id="explorer.lower", tooltip="Lower the threshold: more yeses"),
         Binding("left", "move(-1)", "Higher", id="explorer.higher", tooltip="Raise the threshold: fewer yeses"),
-        Binding("shift+right,pagedown", "move(10)", "-10 rows", show=False),
-        Binding("shift+left,pageup", "move(-10)", "+10 rows", show=False),
-        Binding("m", "best", "Max F1", id="explorer.best"),
-        Binding("c", "criterion", "Criterion", id="explorer.criterion", tooltip="The next criterion's best threshold"),
+        Binding("shift+right,pagedown", "move(10)", "-10 rows", show=False, tooltip="Lower the threshold by 10 rows"),
+        Binding("shift+left,pageup", "move(-10)", "+10 rows", show=False, tooltip="Raise the threshold by 10 rows"),
+        Binding("m", "best", "Max F1", id="explorer.best", tooltip="Back to H2O's max-F1 threshold"),
+        Binding(
+            "c",
+            "criterion",
+            "Criterion",
+            id="explorer.criterion",
+            tooltip="The next criterion's best threshold (F1, F2, F0.5, accuracy, ...)",
+        ),
     ]
 
     @dataclass(eq=False)
