@@ -169,3 +169,26 @@ async def test_the_threshold_explorers_figures_have_one_format():
         text = rendered(app.lab_screen.view(12).query_one(ThresholdExplorer).query_one("#explorer-body"))
         figures = re.findall(r"(?:precision|recall|F1|accuracy|false pos\. rate) +(\d[\d.]*)", text)
         assert len(figures) == 5 and all(re.fullmatch(r"\d\.\d{4}", f) for f in figures), figures
+
+
+async def test_the_run_comparisons_chart_names_the_metric_m_chose():
+    from rich.text import Text
+
+    from tui.lab.training import CHART_METRICS
+    from widgets.chart import ScoringChart
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.all_runs(pilot, marked=("run-4", "run-5"))
+        view = app.lab_screen.view(99)
+        chart = view.query_one("#compare-chart", ScoringChart)
+        a, b = view._chart_pair
+        shared = [m for m in a.history.available_metrics() if m in b.history.available_metrics()]
+        assert len(shared) > 1
+        for press, metric in enumerate(shared):
+            if press:
+                await pilot.press("m")
+                await pilot.pause()
+            chart.plt.plotsize(chart.size.width, chart.size.height)
+            title = Text.from_ansi(chart.plt.build()).plain.splitlines()[0]
+            assert f" {CHART_METRICS[metric]} " in f" {title} ", f"{metric}: {title.strip()}"
