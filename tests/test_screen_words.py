@@ -192,3 +192,60 @@ async def test_the_run_comparisons_chart_names_the_metric_m_chose():
             chart.plt.plotsize(chart.size.width, chart.size.height)
             title = Text.from_ansi(chart.plt.build()).plain.splitlines()[0]
             assert f" {CHART_METRICS[metric]} " in f" {title} ", f"{metric}: {title.strip()}"
+
+
+def _shown(widget) -> list[str]:
+    from textual.geometry import Region
+
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))]
+
+
+async def test_step_1_keeps_the_end_of_the_log_path_in_sight():
+    from widgets.table import PairsView
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.ready(pilot)
+        await replay.settle(pilot)
+        status = app.lab_screen.view(1).query_one("#cluster-status", PairsView)
+        log = replay.cluster_status().log_file
+        lines = [line.strip() for line in _shown(status) if line.strip().startswith("Log")]
+        assert len(lines) == 1, _shown(status)
+        shown = lines[0].removeprefix("Log").strip()
+        assert shown.startswith("…/") and log.endswith(shown[1:]), shown
+
+
+async def test_a_drop_downs_value_is_cut_at_a_word_with_an_ellipsis():
+    from textual.app import App
+
+    from widgets.paging import LabSelect
+
+    class Narrow(App):
+        CSS = "LabSelect { width: 22; }"
+
+        def compose(self):
+            yield LabSelect(
+                [("default (RectifierWithDropout)", "a"), ("only the first rows of it:", "b"), ("short", "c")],
+                value="a",
+                allow_blank=False,
+                compact=True,
+            )
+
+    app = Narrow()
+    async with app.run_test(size=(80, 24)) as pilot:
+        select = app.query_one(LabSelect)
+        for value, full in (
+            ("a", "default (RectifierWithDropout)"),
+            ("b", "only the first rows of it:"),
+            ("c", "short"),
+        ):
+            select.value = value
+            await pilot.pause()
+            lines = [line for line in _shown(select.query_one("#label")) if line]
+            assert len(lines) == 1, lines
+            if full == "short":
+                assert lines == ["short"]
+                continue
+            assert lines[0].endswith("…") and full.startswith(lines[0][:-1]), lines
+            assert full[len(lines[0]) - 1] == " ", f"{lines[0]!r} is cut in a word of {full!r}"
+            assert select.tooltip == full
