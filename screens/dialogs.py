@@ -40,7 +40,7 @@ class Dialog(ModalScreen):
         margin-left: 2;
     }
     """
-    BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close")]
+    BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close", tooltip="Close the dialog")]
 
     _answered = False
 
@@ -60,8 +60,8 @@ class ConfirmDialog(Dialog):
     """Asks a yes/no question; dismisses with True or False."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
-        Binding("n", "answer(False)", "No", id="dialog.no"),
+        Binding("y", "answer(True)", "Yes", id="dialog.yes", tooltip="Answer yes"),
+        Binding("n", "answer(False)", "No", id="dialog.no", tooltip="Answer no"),
     ]
 
     def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
