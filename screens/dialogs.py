@@ -9,10 +9,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.small_window import FitsWindow
 from tui.lab.errors import LabError
 
 
-class Dialog(ModalScreen):
+class Dialog(FitsWindow, ModalScreen):
     DEFAULT_CSS = """
     Dialog {
         align: center middle;
@@ -41,6 +42,7 @@ class Dialog(ModalScreen):
     }
     """
     BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close", tooltip="Close the dialog")]
+    NOTICE_KEYS = {"escape": "Escape closes this dialog"}
 
     _answered = False
 
@@ -79,6 +81,10 @@ class ConfirmDialog(Dialog):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self._no} (n)", id="no")
                 yield Button(f"{self._yes} (y)", id="yes", variant="error")
+
+    def notice_keys(self) -> dict[str, str]:
+        """Behind the small window's notice the question is hidden: the notice names it and its answers."""
+        return {"y": f"{self._title}: y for {self._yes}, n for {self._no}", "n": "", **super().notice_keys()}
 
     def on_mount(self) -> None:
         """Focus starts on No: a stray Enter does not say yes."""

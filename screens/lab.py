@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher
 
 from screens.base import StepView
+from screens.small_window import FitsWindow
 from tui.lab.steps import PAGES, STEPS, Step
 from widgets.footer import LabFooter
 from widgets.header import LabHeader
@@ -44,7 +45,7 @@ def make_view(step: Step) -> StepView:
     return view_class(step.kind)(step)
 
 
-class LabScreen(Screen):
+class LabScreen(FitsWindow, Screen):
     DEFAULT_CSS = """
     LabScreen #body {
         height: 1fr;
@@ -53,49 +54,20 @@ class LabScreen(Screen):
         width: 1fr;
         height: 1fr;
     }
-    LabScreen #too-small {
-        display: none;
-        height: 1fr;
-        content-align: center middle;
-        text-align: center;
-        padding: 1 2;
-    }
-    LabScreen.too-small #too-small {
-        display: block;
-    }
-    LabScreen.too-small #body {
-        display: none;
-    }
     """
-
-    MIN_WIDTH = 80
-    MIN_HEIGHT = 24
 
     def __init__(self, steps: list[Step] | None = None) -> None:
         super().__init__()
         self.steps = steps or STEPS + PAGES
 
     def compose(self) -> ComposeResult:
-        """The header, the step list with step 1's view beside it, a too-small notice, and the footer."""
+        """The header, the step list with step 1's view beside it, and the footer."""
         yield LabHeader(id="header")
-        yield Static(id="too-small")
         with Horizontal(id="body"):
             yield StepList(self.steps, id="steps")
             with ContentSwitcher(id="views", initial=f"view-{self.steps[0].number}"):
                 yield make_view(self.steps[0])  # the others are made on their first visit
         yield LabFooter()
-
-    def on_resize(self) -> None:
-        """Hide everything behind a notice while the terminal is smaller than 80 by 24."""
-        width, height = self.size
-        small = width < self.MIN_WIDTH or height < self.MIN_HEIGHT
-        self.set_class(small, "too-small")
-        if small:
-            self.query_one("#too-small", Static).update(
-                f"h2o-lab needs a terminal of at least {self.MIN_WIDTH} columns by {self.MIN_HEIGHT} rows; "
-                f"this one is {width} by {height}.\n\nEnlarge the window (or make the font smaller). "
-                "Everything keeps running meanwhile; q quits."
-            )
 
     def on_mount(self) -> None:
         """Tell the App the screen is mounted, once step 1's view is there too."""

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static, TabbedContent, TabPane, Tabs
 
+from screens.small_window import FitsWindow
 from tui.lab.params import ParamMeta
 from tui.lab.steps import Step
 from tui.lab.sweep import GRID_SORT, SweepPlan, estimate, metrics_for
@@ -34,10 +35,11 @@ TABS = ("sweep-setup", "sweep-board-pane", "sweep-curves", "sweep-code")
 CHART_KEYS = {"MSE": "mse", "RMSE": "rmse", "logloss": "logloss", "AUC": "auc", "error": "classification_error"}
 
 
-class SweepScreen(ModalScreen):
+class SweepScreen(FitsWindow, ModalScreen):
     """One step's sweep: set it up, start it (t), watch it, cancel it (x); Escape goes back to the lab."""
 
     AUTO_FOCUS = None  # nothing has the keys at first: t, x, m work, and the first Tab goes to the values
+    NOTICE_KEYS = {"escape": "Escape goes back to the lab"}
 
     DEFAULT_CSS = """
     SweepScreen {

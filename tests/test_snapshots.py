@@ -366,3 +366,21 @@ def test_export_dialog(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(replay.replay_app(), terminal_size=size, run_before=before)
+
+
+def test_small_terminal_notice_on_the_sweep_screen(snap_compare):
+    """The sweep screen, opened at 80x24, then the window made 60x20: the notice stands in for it too."""
+
+    async def before(pilot):
+        from screens.sweep import SweepScreen
+        from tests.waiting import until
+
+        await replay.loaded(pilot)
+        pilot.app.show_step(4)
+        await pilot.pause()
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SweepScreen), what="the sweep screen")
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+
+    assert snap_compare(replay.replay_app(), terminal_size=(80, 24), run_before=before)
