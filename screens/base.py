@@ -162,6 +162,10 @@ class StepView(WorkerErrors, Vertical):
         """Whether a step key applies now (it shows in the footer and acts); views add their own rules."""
         return action in self.STEP_ACTIONS
 
+    def why_not(self, action: str) -> str | None:
+        """Why a step key this view answers does not apply now (said when it is pressed), or None."""
+        return None
+
     def run_step_action(self, action: str) -> None:
         """Act on a step key, if it applies now."""
         if self.check_step_action(action):

@@ -104,6 +104,10 @@ class DataView(StepView):
         """i imports until the data is in."""
         return super().check_step_action(action) and not self.loaded
 
+    def why_not(self, action: str) -> str | None:
+        """i once the data is in."""
+        return "The cars data is already imported." if action == "import_data" else None
+
     def action_import_data(self) -> None:
         """Import the cars data (i)."""
         if not self.loaded:

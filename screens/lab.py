@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
+from textual import events
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -40,6 +44,16 @@ def view_class(kind: str) -> type[StepView]:
     return cast("type[StepView]", getattr(importlib.import_module(module), name))
 
 
+def step_action_of(bindings: Iterable[BindingType], key: str) -> str | None:
+    """The step action a key is bound to (``in_view('continue')`` gives continue), or None."""
+    for binding in Binding.make_bindings(bindings):
+        if binding.key == key:
+            _namespace, name, params = parse_action(binding.action)
+            if name == "in_view" and params:
+                return str(params[0])
+    return None
+
+
 def make_view(step: Step) -> StepView:
     """A new view for a step."""
     return view_class(step.kind)(step)
@@ -68,6 +82,19 @@ class LabScreen(FitsWindow, Screen):
             with ContentSwitcher(id="views", initial=f"view-{self.steps[0].number}"):
                 yield make_view(self.steps[0])  # the others are made on their first visit
         yield LabFooter()
+
+    def on_key(self, event: events.Key) -> None:
+        """A step key that does not apply now says why (it reaches here when no field took it as typing)."""
+        if event.key in self.active_bindings:
+            return  # the key acts now (or another binding takes it)
+        action = step_action_of(type(self.app).BINDINGS, event.key)
+        view = cast("LabApp", self.app).current_view()
+        if action is None or view is None or not view.is_mounted or action not in view.STEP_ACTIONS:
+            return
+        if not view.check_step_action(action):
+            reason = view.why_not(action)
+            if reason:
+                self.notify(reason, severity="warning", timeout=8)
 
     def on_mount(self) -> None:
         """Tell the App the screen is mounted, once step 1's view is there too."""

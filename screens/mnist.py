@@ -233,6 +233,10 @@ class MnistDataView(StepView):
         """i imports until the digits are in."""
         return super().check_step_action(action) and not self.loaded
 
+    def why_not(self, action: str) -> str | None:
+        """i once the digits are in."""
+        return "The MNIST digits are already imported." if action == "import_data" else None
+
     def action_import_data(self) -> None:
         """Import the MNIST digits (i)."""
         if not self.loaded:

@@ -132,6 +132,22 @@ class RunsView(StepView):
             return run is not None and run.run_id in lab.model_paths and lab.ready and not lab.has_model(run)
         return run is not None
 
+    def why_not(self, action: str) -> str | None:
+        """The word for space, l, m or o pressed when it does not apply."""
+        run = self.selected
+        if action == "chart_metric":
+            return "Mark two runs with space first: m changes the metric of their comparison's chart."
+        if run is None:
+            return "No run in the table yet: train one on a step first."
+        if action != "reload":
+            return None
+        lab = self.lab_app.lab
+        if run.run_id not in lab.model_paths:
+            return f"{run.run_id} has no model saved by an earlier session: o loads such a model."
+        if not lab.ready:
+            return "The cluster is not ready yet: o loads the model once it is."
+        return f"{run.run_id}'s model is already in this cluster."
+
     def action_reload(self) -> None:
         """Load the selected earlier run's saved model into this cluster (o)."""
         run = self.selected

@@ -46,6 +46,18 @@ class RunOutcome(StepView):
         self.query_one(InsidePanel).show(run, self.link.lab)
         self.refresh_runs()
 
+    def why_not(self, action: str) -> str | None:
+        """The word for x, f or k pressed when it does not apply."""
+        if action == "cancel":
+            return "Nothing is training on this step: x cancels a job while it runs."
+        if action == "fix":
+            return "The form offers no fix now: f applies one that a field's warning offers."
+        if action == "continue":
+            if self.run is None:
+                return "No run on this step yet: train one (t), then k continues it from its checkpoint."
+            return self.link.lab.why_not_continue(self.run)
+        return None
+
     def refresh_runs(self) -> None:
         """A run finished somewhere: the Results tab's table of this step's runs."""
         if self._built:
