@@ -260,7 +260,7 @@ class PredictionsPanel(Vertical):
             for name in ("displacement", "power", "weight", "acceleration", "year"):
                 value = row.get(name)
                 self.fields[name].value = "" if value is None else f"{value:g}"
-        self.answer.update(
+        self.answer.update(  # filled from the table: the tab stays where the learner reads
             Text.assemble(
                 (str(row.get("name", "")), "bold"),
                 f": true {_cell(row.get('actual'))}, the model says {_cell(row.get('predicted'))}. "
@@ -319,10 +319,10 @@ class PredictionsPanel(Vertical):
             try:
                 values[name] = float(text)
             except ValueError:
-                self.answer.update(Text(f"{name}: '{text}' is not a number.", style="red"))
+                self._say(Text(f"{name}: '{text}' is not a number.", style="red"))
                 self.fields[name].focus()
                 return
-        self.answer.update(Text("Asking the model…", style="italic"))
+        self._say(Text("Asking the model…", style="italic"))
         self._score_worker(run, lab, values, found.ranges)
 
     @work(thread=True, exclusive=True, group="score-row", exit_on_error=False)
@@ -335,24 +335,33 @@ class PredictionsPanel(Vertical):
     @on(RowScored)
     def _scored(self, message: RowScored) -> None:
         message.stop()
-        answer = self.answer
         if message.score is None:
-            answer.update(Text(message.error, style="red"))
+            self._say(Text(message.error, style="red"))
             return
         self.show_score(message.score)
 
     def show_score(self, score: RowScore) -> None:
-        """The model's answer for the learner's car, and its notes on values outside the training range."""
-        text = Text("The model says ", style="bold")
+        """The model's answer for the learner's car, after its notes on values outside the training range.
+
+        The notes come first: an answer for a car unlike any the model saw is read with them, not above them.
+        """
+        text = Text()
+        for name, note in score.notes.items():
+            text.append(f"⚠ {name} {note}\n", style="yellow")
+        text.append("The model says ", style="bold")
         text.append(_cell(score.predicted), style="bold cyan")
         if self.predictions is not None:
             text.append(f" for {self.predictions.response}")
         if score.probabilities:
             shares = ", ".join(f"{label}: {p:.3f}" for label, p in score.probabilities.items())
             text.append(f" (probabilities {shares})")
-        for name, note in score.notes.items():
-            text.append(f"\n{name} {note}", style="yellow")
+        self._say(text)
+
+    def _say(self, text: Text) -> None:
+        """A new answer line, brought into view once laid out (at 80x24 it is below the tab's bottom edge)."""
         self.answer.update(text)
+        if self.answer.is_mounted:
+            self.answer.call_after_refresh(self.answer.scroll_visible, animate=False)
 
 
 def _cell(value, column: str = "") -> str:
