@@ -55,9 +55,8 @@ async def test_escape_typed_while_the_sweep_screen_opens_closes_it(lab, cars, th
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, app, 4)
         burst(app, "s", *(["escape", then] if len(then) == 1 else [then]))
-        await pilot.pause(1.0)
-        names = [type(s).__name__ for s in app.screen_stack]
-        assert "SweepScreen" not in names, names
+        names = lambda: [type(s).__name__ for s in app.screen_stack]  # noqa: E731
+        await until(pilot, lambda: "SweepScreen" not in names(), what=lambda: f"the sweep screen closed: {names()}")
         if then.endswith("g"):
             await until(pilot, lambda: type(app.screen).__name__ == "GoalsDialog", what="the goals dialog after g")
         else:
