@@ -31,7 +31,9 @@ async def test_an_error_in_a_handler_is_shown_and_the_session_goes_on(lab, monke
     calls = {"n": 0}
     original = ParamForm.refresh_messages
 
-    def flaky(self):  # the first edit of a field fails; the next ones work
+    def flaky(self):  # the first edit of a field of step 4's form fails; the next ones work
+        if self is not app.lab_screen.view(4).form:  # another step's form, built ahead while the test waits
+            return original(self)
         calls["n"] += 1
         if calls["n"] == 1:
             raise Provoked("a handler failed on purpose")
