@@ -6,8 +6,21 @@ from __future__ import annotations
 import pytest
 
 from tests import replay
-from tests.test_sweep_typing import burst
-from tests.waiting import rendered, until
+from tests.waiting import burst, rendered, until
+
+
+async def _epochs_field(pilot):
+    """Step 4's epochs field, focused, on the replayed lab."""
+    app = pilot.app
+    await replay.loaded(pilot)
+    app.show_step(4)
+    await replay.drawn(pilot)
+    view = app.lab_screen.view(4)
+    await until(pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="the form")
+    field = view.form.field("epochs")
+    field.focus_input()
+    await pilot.pause()
+    return field
 
 
 @pytest.mark.parametrize(
@@ -21,14 +34,7 @@ from tests.waiting import rendered, until
 async def test_a_burst_into_a_step_field_arrives_whole_while_its_message_changes(keys, expected):
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await replay.loaded(pilot)
-        app.show_step(4)
-        await replay.drawn(pilot)
-        view = app.lab_screen.view(4)
-        await until(pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="the form")
-        field = view.form.field("epochs")
-        field.focus_input()
-        await pilot.pause()
+        field = await _epochs_field(pilot)
         burst(app, *keys)
         control = field._control()
         await until(pilot, lambda: control.value == expected, what=lambda: f"{expected!r}, not {control.value!r}")
@@ -41,14 +47,7 @@ async def test_a_burst_typed_as_a_field_is_focused_reaches_it():
     """Tab into the form and type at once: the keys sent before the field had the focus reach it."""
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await replay.loaded(pilot)
-        app.show_step(4)
-        await replay.drawn(pilot)
-        view = app.lab_screen.view(4)
-        await until(pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="the form")
-        field = view.form.field("epochs")
-        field.focus_input()
-        await pilot.pause()
+        field = await _epochs_field(pilot)
         app.screen.set_focus(None)
         await pilot.pause()
         field.focus_input()  # the focus moves as the keys come

@@ -7,20 +7,10 @@ import time
 import pytest
 from textual import events
 
-from tests.waiting import until
+from tests.waiting import burst, until
 from tui.app import make_app
 
 pytestmark = pytest.mark.cluster
-
-NAMES = {"escape": ("escape", "\x1b"), "enter": ("enter", "\r"), "tab": ("tab", "\t")}
-
-
-def burst(app, *keys: str) -> None:
-    """Put keys in the App's queue at once, with no pause for the screen between them (as a terminal delivers a
-    paste or keys typed faster than the screen draws)."""
-    for key in keys:
-        name, char = NAMES.get(key, (key, key if len(key) == 1 else None))
-        app.post_message(events.Key(name, char))
 
 
 async def open_step(pilot, app, number: int):
