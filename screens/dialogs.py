@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from screens.small_window import FitsWindow
 from tui.lab.errors import LabError
+from widgets.text_field import LabInput
 
 
 class Dialog(FitsWindow, ModalScreen):
@@ -190,12 +191,11 @@ class SaveDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         """The title, the file name field with its error line, then Cancel and Save."""
-        from textual.widgets import Input  # noqa: PLC0415
 
         with Vertical():
             yield Static("Save the code", classes="title")
             yield Static("File name (relative to the directory h2o-lab was started in):")
-            yield Input(value=self.filename, id="save-path")
+            yield LabInput(value=self.filename, id="save-path")
             yield Static("", id="save-error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel")

@@ -7,6 +7,7 @@ steps on screen, the ways out) and keeps what is its own: the keys, the start-up
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 
 from textual import on
@@ -189,6 +190,8 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
         self._quitting = False
         self._leaving_code: int | None = None
         self.last_key = None
+        self._held_keys = []
+        self._settled_screens = weakref.WeakSet()
         self._keys_shown = None
         self._keys_pending = False
         self._prepare_timer = None
