@@ -1,7 +1,10 @@
-"""The cars lessons promise only what a learner's run shows (figures measured with bench/train_vs_valid.py)."""
+"""The cars lessons promise only what a learner's run shows (figures measured with bench/train_vs_valid.py
+and bench/step3_lab_vs_plain.py)."""
 
 from __future__ import annotations
 
+from tui.lab import codegen
+from tui.lab.cluster import ClusterOptions
 from tui.lab.steps import step
 
 
@@ -10,6 +13,15 @@ def test_step_3_does_not_call_its_error_optimistic():
     lesson = step(3).lesson
     assert "optimistic" not in lesson
     assert "step 4 holds data back" in lesson
+
+
+def test_step_3_says_why_runs_differ_and_the_threads_it_names_are_the_real_ones():
+    lesson = step(3).lesson
+    assert "No seed is set" in lesson
+    assert "two threads (the lab's cluster)" in lesson and "one (the exported notebook's H2O)" in lesson
+    # The lab's cluster takes every core; the exported notebook's H2O half of them (one of two).
+    assert ClusterOptions().nthreads == -1
+    assert "nthreads=max(1, (os.cpu_count() or 2) // 2)" in codegen.own_h2o_code("1g")
 
 
 def test_step_4_says_the_two_errors_end_close():
