@@ -12,7 +12,7 @@ from tui.lab import fmt
 from tui.lab.cluster import ClusterStatus
 from tui.lab.errors import LabError
 from widgets.code import CodePanel
-from widgets.table import PairsView
+from widgets.table import PairsView, PathValue
 
 
 def status_rows(status: ClusterStatus, state: str) -> list[tuple[str, str | Text]]:
@@ -36,7 +36,7 @@ def status_rows(status: ClusterStatus, state: str) -> list[tuple[str, str | Text
     if status.java:
         rows.append(("Java", status.java))
     if status.log_file:
-        rows.append(("Log", status.log_file))
+        rows.append(("Log", PathValue(status.log_file)))
     return rows
 
 

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.lab.errors import LabError
+from widgets.text_field import LabInput
 
 
 class Dialog(ModalScreen):
@@ -40,7 +41,7 @@ class Dialog(ModalScreen):
         margin-left: 2;
     }
     """
-    BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close")]
+    BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close", tooltip="Close the dialog")]
 
     _answered = False
 
@@ -60,8 +61,8 @@ class ConfirmDialog(Dialog):
     """Asks a yes/no question; dismisses with True or False."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
-        Binding("n", "answer(False)", "No", id="dialog.no"),
+        Binding("y", "answer(True)", "Yes", id="dialog.yes", tooltip="Answer yes"),
+        Binding("n", "answer(False)", "No", id="dialog.no", tooltip="Answer no"),
     ]
 
     def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
@@ -184,12 +185,11 @@ class SaveDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         """The title, the file name field with its error line, then Cancel and Save."""
-        from textual.widgets import Input  # noqa: PLC0415
 
         with Vertical():
             yield Static("Save the code", classes="title")
             yield Static("File name (relative to the directory h2o-lab was started in):")
-            yield Input(value=self.filename, id="save-path")
+            yield LabInput(value=self.filename, id="save-path")
             yield Static("", id="save-error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel")

@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 
 from screens.dialogs import Dialog
 from tui.lab.errors import LabError
+from widgets.text_field import LabInput
 
 DEFAULT_NAME = "h2o-lab-session"
 
@@ -73,7 +74,7 @@ class ExportDialog(Dialog):
                 yield Choice("This session", value=True, id="which-latest")
                 yield Choice("Every session", id="which-all")
             yield Tick("Read the data from this machine's copies (no internet)", id="export-local")
-            yield Input(value=f"{DEFAULT_NAME}.py", id="export-path")
+            yield LabInput(value=f"{DEFAULT_NAME}.py", id="export-path")
             yield Static("", id="export-error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel")

@@ -92,6 +92,10 @@ class GoalsDialog(Dialog):
         self.progress = progress
         # The first goal not reached that still has hints to give, else the first goal.
         self.selected = next((i for i, s in enumerate(statuses) if not s.reached), 0)
+        # The parts are made here and held, never looked up: the dialog may close while a redraw is on its way.
+        # Not focusable: ↑ ↓ choose a goal even when the list scrolls (the chosen one is scrolled into view).
+        self._scroll = VerticalScroll(id="goals-scroll", can_focus=False)
+        self._goals = [Static(id=f"goal-{index}", classes="goal") for index in range(len(statuses))]
 
     def compose(self) -> ComposeResult:
         """A title, each goal, and the keys."""
@@ -101,10 +105,8 @@ class GoalsDialog(Dialog):
                 f"Step {self.step.number} · {self.step.title}: goals ({reached} of {len(self.statuses)} reached)",
                 classes="title",
             )
-            # Not focusable: ↑ ↓ choose a goal even when the list scrolls (the chosen one is scrolled into view).
-            with VerticalScroll(id="goals-scroll", can_focus=False):
-                for index in range(len(self.statuses)):
-                    yield Static(id=f"goal-{index}", classes="goal")
+            with self._scroll:
+                yield from self._goals
             several = len(self.statuses) > 1
             keys = "h hint · ↑ ↓ choose a goal · Esc close" if several else "h hint · Esc close"
             yield Static(f"Every finished run is checked. {keys}", id="goals-keys")
@@ -116,8 +118,9 @@ class GoalsDialog(Dialog):
 
     def _marked_in_sight(self, newest_hint: bool = False) -> None:
         """The goal marked ▸ scrolled into view; with ``newest_hint``, its last line too (the hint just shown)."""
-        scroll = self.query_one("#goals-scroll", VerticalScroll)
-        goal = self.query_one(f"#goal-{self.selected}")
+        scroll, goal = self._scroll, self._goals[self.selected]
+        if not (scroll.is_attached and goal.is_attached):
+            return  # closed meanwhile
         scroll.scroll_to_widget(goal, animate=False, immediate=True)
         if newest_hint:
             region = goal.virtual_region
@@ -127,7 +130,7 @@ class GoalsDialog(Dialog):
         several = len(self.statuses) > 1
         for index, status in enumerate(self.statuses):
             shown = self.progress.hints_shown(status.goal)
-            self.query_one(f"#goal-{index}", Static).update(goal_text(status, shown, index == self.selected, several))
+            self._goals[index].update(goal_text(status, shown, index == self.selected, several))
 
     def action_select(self, delta: int) -> None:
         """Mark another goal (the one h gives hints for)."""
@@ -137,7 +140,7 @@ class GoalsDialog(Dialog):
 
     def action_page(self, delta: int) -> None:
         """Scroll the goals a page (the list itself takes no focus)."""
-        scroll = self.query_one("#goals-scroll", VerticalScroll)
+        scroll = self._scroll
         if delta > 0:
             scroll.scroll_page_down(animate=False)
         else:

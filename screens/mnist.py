@@ -62,10 +62,10 @@ class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
     BINDINGS = [
         Binding("right", "move(1)", "Next digit", id="digits.next"),
         Binding("left", "move(-1)", "Previous digit", id="digits.prev"),
-        Binding("pagedown", "move(100)", "+100", show=False),
-        Binding("pageup", "move(-100)", "-100", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("v", "switch", "Train/test", id="digits.switch"),
+        Binding("pagedown", "move(100)", "+100", show=False, tooltip="100 digits on"),
+        Binding("pageup", "move(-100)", "-100", show=False, tooltip="100 digits back"),
+        Binding("home", "first", "First", show=False, tooltip="Back to the first digit"),
+        Binding("v", "switch", "Train/test", id="digits.switch", tooltip="Switch between the training and test digits"),
     ]
 
     def __init__(self) -> None:
@@ -108,7 +108,7 @@ class DigitBrowser(WorkerErrors, Vertical, can_focus=True):
         """Draw the current digit and its caption; fetch it and its neighbours from the cluster if not cached."""
         digit = self.cache.get((self.which, self.row))
         about = Text()
-        about.append(f"{self.which} row {self.row:,}", style="bold")
+        about.append(f"{self.which} row {fmt.row_number(self.row)}", style="bold")
         about.append(f" of {self.rows.get(self.which, 0):,}\n\n")
         if digit is not None:
             about.append("label ", style="dim")

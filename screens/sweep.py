@@ -195,7 +195,7 @@ class SweepScreen(ModalScreen):
             guess = estimate(self.plan, rows, lab.known_speed)
             which = "validation" if spec.split or spec.dataset == "mnist" else "training"
             summary.update(
-                f"{self.plan.count} models · {guess.text()}\n"
+                f"{self.plan.count} model{'s' if self.plan.count != 1 else ''} · {guess.text()}\n"
                 f"ranked by {which} {self.metric} (m: another metric) · t starts, H2O trains them one by one"
             )
             named = self.state.grid_id if self.state is not None and self.state.plan.spec == self.plan.spec else ""

@@ -331,7 +331,8 @@ class TrainView(RunOutcome):
         if fix is not None:
             self.show_tab("setup-pane")  # the change is seen where it is made
             form.apply_fix(fix)  # type: ignore[union-attr]
-            self.notify(f"{fix[0]} set to {py(fix[1])}.", timeout=3)
+            shown = ("on" if fix[1] else "off") if isinstance(fix[1], bool) else py(fix[1])  # as the form shows it
+            self.notify(f"{fix[0]} set to {shown}.", timeout=3)
 
     def action_continue(self) -> None:
         """Continue the finished run from its checkpoint (k key)."""

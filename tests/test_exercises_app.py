@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from tests.waiting import notices, rendered, until
+from tests.waiting import burst, notices, rendered, until
 from tui.app import make_app
 from tui.lab.cluster import ClusterOptions
 from tui.lab.service import Lab, LabConfig
@@ -351,3 +351,22 @@ async def test_the_quiz_shows_the_best_and_the_latest_score_after_taking_it_agai
         await until(pilot, lambda: app._view_number(13) is not None, what="the quiz")
         await until(pilot, lambda: "latest 3 of" in " ".join(status(app).split()), what=lambda: status(app))
     lab.close()
+
+
+async def test_a_goal_chosen_as_the_dialog_closes_raises_nothing():
+    """g, ↓ and Esc in one burst: the goal chosen was to be scrolled into view after the next redraw, when the dialog
+    was already gone (the lookup of its list failed, an internal error)."""
+    from screens.goals import GoalsDialog
+    from tests import replay
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(4)
+        await pilot.pause()
+        for keys in (("g", "escape"), ("g", "down", "escape"), ("g", "h", "escape"), ("g", "down", "up", "escape")):
+            burst(app, *keys)
+            await pilot.pause()
+            await until(pilot, lambda: not isinstance(app.screen, GoalsDialog), what="the dialog to close")
+            await pilot.pause()
+        assert app.internal_errors == 0 and app.is_running

@@ -146,7 +146,7 @@ def test_the_drawing_pad_with_a_test_digit(snap_compare, size):
         view.query_one("#predictions").show_predictions(Predictions.from_dict(recorded["predictions"]))
         await pilot.pause()
         pad = view.query_one("#digit-pad")
-        pad.load(Digit.from_dict(recorded["digit"]).pixels)
+        pad.load(Digit.from_dict(recorded["digit"]).pixels, row=0)
         pad.show_score(RowScore.from_dict(recorded["score"]))
         pad.query_one("#pad-canvas").focus()
         pad.scroll_visible(animate=False, top=True)

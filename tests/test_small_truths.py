@@ -132,3 +132,21 @@ async def test_an_error_in_a_widget_being_removed_is_of_no_consequence():
         assert app.internal_errors == 1
         app._exception = None  # the live widget's error was meant: the test does not fail on it
         await pilot.pause()
+
+
+async def test_the_fix_for_a_rate_names_the_switch_as_the_form_shows_it():
+    """f after a rate typed with adaptive_rate on: the notice says "off", as the form does, not Python's False."""
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(7)
+        view = app.lab_screen.view(7)
+        await until(pilot, lambda: view.form is not None and view.form.field("rate") is not None, what="step 7's form")
+        params = {**view.step.spec().params, "adaptive_rate": True, "rate": 0.01}
+        view.load_values(params)
+        await until(pilot, lambda: view.form.first_fix() is not None, what="the fix offered at rate")
+        view.focus()
+        await pilot.press("f")
+        await until(pilot, lambda: view.form.values.get("adaptive_rate") is False, what="adaptive_rate off")
+        said = lambda: [n.message for n in app._notifications]  # noqa: E731
+        await until(pilot, lambda: "adaptive_rate set to off." in said(), what=lambda: f"the notice, not {said()}")

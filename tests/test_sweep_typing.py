@@ -7,22 +7,7 @@ from textual import events
 from textual.widgets import Input, Select, Static
 
 from tests import replay
-from tests.waiting import rendered, until
-
-NAMES = {"escape": ("escape", "\x1b"), "tab": ("tab", "\t"), "ctrl+u": ("ctrl+u", "\x15"), "end": ("end", None)}
-
-
-def burst(app, *keys: str) -> None:
-    """Keys in the App's queue at once, with no pause for the screen between them (a paste, a fast typist)."""
-    for key in keys:
-        name, char = NAMES.get(key, (key, key if len(key) == 1 else None))
-        if key == " ":
-            name = "space"
-        elif key == ",":
-            name = "comma"
-        elif key == ".":
-            name = "full_stop"
-        app.post_message(events.Key(name, char))
+from tests.waiting import burst, rendered, until
 
 
 async def _on_step(pilot, number: int):
@@ -41,15 +26,21 @@ def _sweep(app):
     return app.screen if isinstance(app.screen, SweepScreen) else None
 
 
+async def _open_sweep(pilot, *keys: str):
+    """s (and ``keys`` after it, in the same burst): the sweep screen, once it is there."""
+    app = pilot.app
+    burst(app, "s", *keys)
+    await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
+    return _sweep(app)
+
+
 async def test_the_first_tab_goes_to_the_values_and_a_fast_retype_arrives_whole():
     """On step 7, s, Tab, End, Ctrl+U and new values typed in one burst: the field holds exactly the new values."""
     for values in ("0.003, 0.03", "0.01, 0.02"):
         app = replay.replay_app()
         async with app.run_test(size=(80, 24)) as pilot:
             await _on_step(pilot, 7)
-            burst(app, "s", "tab", "end", "ctrl+u", *values)
-            await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
-            screen = _sweep(app)
+            screen = await _open_sweep(pilot, "tab", "end", "ctrl+u", *values)
             field = screen.query_one("#sweep-values-1", Input)
             await until(pilot, lambda: field.value == values, what=lambda: f"the values typed, not {field.value!r}")
             await pilot.pause(0.5)
@@ -62,9 +53,7 @@ async def test_typing_on_a_drop_down_never_opens_its_list():
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _on_step(pilot, 7)
-        burst(app, "s")
-        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
-        screen = _sweep(app)
+        screen = await _open_sweep(pilot)
         screen.query_one("#sweep-param-1", Select).focus()
         await pilot.pause()
         burst(app, *"0.003, 0.03")  # the space opened Textual's drop-down
@@ -74,13 +63,11 @@ async def test_typing_on_a_drop_down_never_opens_its_list():
 
 async def test_a_t_typed_before_the_sweep_screen_was_drawn_starts_nothing():
     """On a busy machine a t typed with the s can wait in the queue until the screen is up with its plan: it was
-    meant for the step the learner saw, and starts no sweep; a t typed once the screen is drawn does."""
+    meant for the step the learner saw: it starts no sweep, and a word says to press it again."""
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _on_step(pilot, 4)
-        burst(app, "s", "t")
-        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
-        screen = _sweep(app)
+        screen = await _open_sweep(pilot, "t")
         await until(pilot, lambda: screen.plan is not None and screen.drawn_at is not None, what="the plan, drawn")
         await pilot.pause(0.5)
         assert app.sweep_state is None, "a sweep started from a key typed before its screen was drawn"
@@ -96,9 +83,7 @@ async def test_two_hundred_values_are_checked_once_the_typing_pauses_and_duplica
     app = replay.replay_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _on_step(pilot, 4)
-        burst(app, "s")
-        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen")
-        screen = _sweep(app)
+        screen = await _open_sweep(pilot)
         form = screen.query_one("#sweep-form")
         field = screen.query_one("#sweep-values-1", Input)
         field.focus()

@@ -7,20 +7,10 @@ import time
 import pytest
 from textual import events
 
-from tests.waiting import until
+from tests.waiting import burst, until
 from tui.app import make_app
 
 pytestmark = pytest.mark.cluster
-
-NAMES = {"escape": ("escape", "\x1b"), "enter": ("enter", "\r"), "tab": ("tab", "\t")}
-
-
-def burst(app, *keys: str) -> None:
-    """Put keys in the App's queue at once, with no pause for the screen between them (as a terminal delivers a
-    paste or keys typed faster than the screen draws)."""
-    for key in keys:
-        name, char = NAMES.get(key, (key, key if len(key) == 1 else None))
-        app.post_message(events.Key(name, char))
 
 
 async def open_step(pilot, app, number: int):
@@ -55,9 +45,8 @@ async def test_escape_typed_while_the_sweep_screen_opens_closes_it(lab, cars, th
     async with app.run_test(size=(80, 24)) as pilot:
         await open_step(pilot, app, 4)
         burst(app, "s", *(["escape", then] if len(then) == 1 else [then]))
-        await pilot.pause(1.0)
-        names = [type(s).__name__ for s in app.screen_stack]
-        assert "SweepScreen" not in names, names
+        names = lambda: [type(s).__name__ for s in app.screen_stack]  # noqa: E731
+        await until(pilot, lambda: "SweepScreen" not in names(), what=lambda: f"the sweep screen closed: {names()}")
         if then.endswith("g"):
             await until(pilot, lambda: type(app.screen).__name__ == "GoalsDialog", what="the goals dialog after g")
         else:

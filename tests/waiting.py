@@ -65,3 +65,26 @@ def rendered(widget) -> str:
 def notices(app) -> list[str]:
     """The notifications on the screen now (Textual's toasts), as plain text."""
     return [toast.render().plain for toast in app.screen.query("Toast")]
+
+
+# Keys by the name a test writes them with: (Textual's key name, the character the terminal sends).
+KEYS = {
+    "escape": ("escape", "\x1b"),
+    "enter": ("enter", "\r"),
+    "tab": ("tab", "\t"),
+    "ctrl+u": ("ctrl+u", "\x15"),
+    "end": ("end", None),
+    " ": ("space", " "),
+    ",": ("comma", ","),
+    ".": ("full_stop", "."),
+}
+
+
+def burst(app, *keys: str) -> None:
+    """Put keys in the App's queue at once, with no pause for the screen between them (a paste, a fast typist, or
+    keys typed faster than the screen draws)."""
+    from textual import events  # noqa: PLC0415
+
+    for key in keys:
+        name, char = KEYS.get(key, (key, key if len(key) == 1 else None))
+        app.post_message(events.Key(name, char))

@@ -7,6 +7,7 @@ steps on screen, the ways out) and keeps what is its own: the keys, the start-up
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 
 from textual import on
@@ -42,11 +43,17 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit h2o-lab (asks first while a model trains)"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt", tooltip="Quit, as q does"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and where files are kept"),
         Binding("n", "step(1)", "Next", id="app.next", tooltip="Go to the next step"),
         Binding("p", "step(-1)", "Prev", id="app.prev", tooltip="Go to the previous step"),
-        Binding("r", "restart_cluster", "Restart H2O", id="app.restart"),
+        Binding(
+            "r",
+            "restart_cluster",
+            "Restart H2O",
+            id="app.restart",
+            tooltip="Start a fresh cluster when it failed or was lost",
+        ),
         Binding(
             "b",
             "toggle_steps",
@@ -75,7 +82,14 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
             id="step.continue",
             tooltip="Continue the finished run from its checkpoint",
         ),
-        Binding("space", "in_view('mark')", "Mark", id="runs.mark", show=False),
+        Binding(
+            "space",
+            "in_view('mark')",
+            "Mark",
+            id="runs.mark",
+            show=False,
+            tooltip="All runs: mark the run for the comparison (or unmark it)",
+        ),
         Binding(
             "m",
             "in_view('chart_metric')",
@@ -111,8 +125,22 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
             id="app.leave",
             tooltip="Leave the field (then the step's keys work again)",
         ),
-        Binding("left_square_bracket", "in_view('prev_tab')", "Prev tab", id="step.prev_tab", show=False),
-        Binding("right_square_bracket", "in_view('next_tab')", "Next tab", id="step.next_tab", show=False),
+        Binding(
+            "left_square_bracket",
+            "in_view('prev_tab')",
+            "Prev tab",
+            id="step.prev_tab",
+            show=False,
+            tooltip="The previous tab of a training step (Setup, Training, Results, ...)",
+        ),
+        Binding(
+            "right_square_bracket",
+            "in_view('next_tab')",
+            "Next tab",
+            id="step.next_tab",
+            show=False,
+            tooltip="The next tab of a training step",
+        ),
         Binding(
             "w",
             "export",
@@ -162,6 +190,8 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
         self._quitting = False
         self._leaving_code: int | None = None
         self.last_key = None
+        self._held_keys = []
+        self._settled_screens = weakref.WeakSet()
         self._keys_shown = None
         self._keys_pending = False
         self._prepare_timer = None

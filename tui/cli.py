@@ -326,6 +326,14 @@ def setup_logging() -> Path | None:
     return path
 
 
+def _log_unraisable(unraisable) -> None:
+    """An error Python cannot raise (h2o-py's frames tidy themselves up in ``__del__`` as the process ends, after
+    their cluster is gone) goes to the log, never over the learner's terminal."""
+    logging.getLogger("h2o-lab").info(
+        "ignored while tidying up (%s): %r", getattr(unraisable, "object", None), unraisable.exc_value
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["class"]:
@@ -339,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     args, config = parse_args(argv)
     setup_logging()
     logging.getLogger("h2o-lab").info("h2o-lab %s starting", __version__)
+    sys.unraisablehook = _log_unraisable
+    logging.raiseExceptions = False  # a log that cannot be written (closed at exit) never prints on the screen
 
     from tui.app import make_app  # noqa: PLC0415 - keeps --help fast
     from tui.safety import ExitWatchdog  # noqa: PLC0415

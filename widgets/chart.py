@@ -55,6 +55,7 @@ class ScoringChart(PlotextPlot):
         self.min_interval = min_interval
         self._series: list[tuple[str, list[float], list[float]]] = []
         self._series_title = ""
+        self._series_short = ""
         self._drawn_at = 0.0
         self._pending = False
         self.points = 0
@@ -95,10 +96,12 @@ class ScoringChart(PlotextPlot):
         self._pending = False
         self._draw()
 
-    def compare(self, title: str, series: list[tuple[str, list[float], list[float]]]) -> None:
-        """Draw several named curves at once (runs side by side)."""
+    def compare(self, title: str, series: list[tuple[str, list[float], list[float]]], short: str = "") -> None:
+        """Draw several named curves at once (runs side by side); ``short``: the title where the whole one does not
+        fit beside the key (the metric's name, which a narrow chart must still give)."""
         self._series = series
         self._series_title = title
+        self._series_short = short
         self._draw()
 
     def _draw(self) -> None:
@@ -191,10 +194,13 @@ class ScoringChart(PlotextPlot):
         if not drawn:
             plt.plot([0.0], [0.0], marker=" ")
         key = ", ".join(drawn)
+        title, short = self._series_title, self._series_short
+        # The longest that fits, the metric's name before the key: a chart that does not say what it shows misleads.
         if drawn:
-            plt.title(fit(self.size.width, f"{self._series_title} · {key}", key, self._series_title))
+            choices = [f"{title} · {key}", f"{short} · {key}" if short else "", title, short]
         else:
-            plt.title(fit(self.size.width, self._series_title))
+            choices = [title, short]
+        plt.title(fit(self.size.width, *(c for c in choices if c)))
         plt.xlabel("epochs")
         self._round_ticks(every_x, every_y)
         self.refresh()

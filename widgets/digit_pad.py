@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.lab import fmt
 from tui.lab.errors import LabError
 from tui.lab.mnist import SIDE
 from tui.lab.predictions import RowScore
@@ -68,13 +69,13 @@ class DigitCanvas(Widget, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up", "move(0,-1)", "Up", show=False),
-        Binding("down", "move(0,1)", "Down", show=False),
-        Binding("left", "move(-1,0)", "Left", show=False),
-        Binding("right", "move(1,0)", "Right", show=False),
-        Binding("space", "pen", "Pen up/down", id="pad.pen"),
-        Binding("e", "eraser", "Eraser", id="pad.eraser"),
-        Binding("c", "clear", "Clear", id="pad.clear"),
+        Binding("up", "move(0,-1)", "Up", show=False, tooltip="Move the pen up (inking or erasing if it is down)"),
+        Binding("down", "move(0,1)", "Down", show=False, tooltip="Move the pen down"),
+        Binding("left", "move(-1,0)", "Left", show=False, tooltip="Move the pen left"),
+        Binding("right", "move(1,0)", "Right", show=False, tooltip="Move the pen right"),
+        Binding("space", "pen", "Pen up/down", id="pad.pen", tooltip="Put the pen down (moving inks) or lift it"),
+        Binding("e", "eraser", "Eraser", id="pad.eraser", tooltip="Put the eraser down (moving clears) or lift it"),
+        Binding("c", "clear", "Clear", id="pad.clear", tooltip="Clear the pad"),
     ]
 
     @dataclass(eq=False)
@@ -166,6 +167,7 @@ class DigitPad(Vertical):
         self.score: RowScore | None = None
         self._version = 0  # the drawing's version; an answer about an older one is dropped
         self._timer: Timer | None = None
+        self.row: int | None = None  # the test row the pad was loaded with
         # The parts are made here and held, never looked up: the pad may be taken away while they mount.
         self.canvas = DigitCanvas()
         self.bars = Static(probability_bars(None), id="pad-bars")
@@ -180,18 +182,21 @@ class DigitPad(Vertical):
 
     def _help_text(self) -> str:
         state = {"move": "pen up", "pen": "pen down: moving inks", "eraser": "eraser down: moving clears"}
+        held = "" if self.row is None else f"test row {fmt.row_number(self.row)} loaded; "
         return (
             f"↑ ↓ ← → move · space pen · e eraser · c clear ({state[self.canvas.mode]}); "
-            "Enter on a row above puts that test digit here"
+            f"{held}Enter on a row above puts that test digit here"
         )
 
     def show(self, run: Run, lab) -> None:
         """The run whose model reads the pad."""
         self.run, self.lab = run, lab
 
-    def load(self, pixels: list[int]) -> None:
-        """Put a test digit on the pad."""
+    def load(self, pixels: list[int], row: int | None = None) -> None:
+        """Put a test digit on the pad (``row``: its row in the test frame, counted from 0)."""
+        self.row = row
         self.canvas.load(pixels)
+        self.help.update(self._help_text())
 
     @on(DigitCanvas.Moded)
     def _moded(self, event: DigitCanvas.Moded) -> None:
@@ -201,6 +206,9 @@ class DigitPad(Vertical):
     @on(DigitCanvas.Drawn)
     def _drawn(self, event: DigitCanvas.Drawn) -> None:
         event.stop()
+        if self.row is not None and not any(self.canvas.pixels):
+            self.row = None  # cleared: no test digit on the pad any more
+            self.help.update(self._help_text())
         self._version += 1
         if self._timer is not None:
             self._timer.stop()

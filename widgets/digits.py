@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.lab import fmt
 from tui.lab.mnist import SIDE, Digit
 
 INK = 100  # a pixel at or above this counts as ink when there are no greys
@@ -106,5 +107,5 @@ class DigitCard(Widget):
         )
         if self.digit.probability is not None:
             caption.append(f" ({self.digit.probability:.0%})", style="dim")
-        caption.append(f"\ntest row {self.digit.row}", style="dim")
+        caption.append(f"\ntest row {fmt.row_number(self.digit.row)}", style="dim")
         yield Static(caption)

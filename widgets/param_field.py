@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 from tui.lab.params import ParamMeta, format_value, parse_value, same_value
 from tui.lab.weights import STRONG_L1, WEAK_L1
 from widgets.paging import LabSelect
+from widgets.text_field import LabInput
 
 RATE_FIELDS = ("rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable")
 
@@ -171,7 +172,7 @@ class ParamField(Vertical):
             )
         else:
             placeholder = f"default {format_value(meta, meta.default)}" if meta.default is not None else "not set"
-            yield Input(
+            yield LabInput(
                 value=format_value(meta, self.initial),
                 placeholder=placeholder,
                 compact=True,

@@ -23,6 +23,7 @@ from tui.lab.predictions import Predictions, RowScore
 from tui.lab.training import CANCELLED, DONE, Run
 from widgets.digit_pad import DigitPad
 from widgets.paged_table import PagedTable
+from widgets.ticks import nice_ticks
 
 DIGITS_LESSON = (
     "What the model answers for each test digit, and how sure it is. ↑ ↓ move through them; Enter puts that digit "
@@ -34,6 +35,7 @@ LESSON = (
 )
 TRY_LABELS = {"displacement": "displ.", "power": "power", "weight": "weight", "acceleration": "accel.", "year": "year"}
 ASK_AFTER = 0.6  # seconds after the last key in the car's fields before the model is asked
+CHART_ROWS = 12  # the residual chart's height
 NAME_WIDTH = 22  # a car's name in the table, cut with … beyond this
 SHOWN = {  # the table's columns by kind (the predictors go to the form below)
     "regression": ("name", "actual", "predicted", "residual"),
@@ -63,10 +65,10 @@ class RowScored(Message):
 class ResidualChart(PlotextPlot):
     """Residual (true minus predicted) against the prediction, one dot per row, with the zero line."""
 
-    DEFAULT_CSS = """
-    ResidualChart {
-        height: 12;
-    }
+    DEFAULT_CSS = f"""
+    ResidualChart {{
+        height: {CHART_ROWS};
+    }}
     """
 
     def draw(self, pairs: list[tuple[float, float]]) -> None:
@@ -78,6 +80,15 @@ class ResidualChart(PlotextPlot):
             xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
             plt.hline(0.0)  # no error
             plt.scatter(xs, ys, marker="•")
+            # Round ticks that include 0, so the zero line sits on the row the axis calls 0 (plotext's own ticks
+            # put it beside -0.17 or 0.04).
+            rows = self.size.height or CHART_ROWS
+            ticks, labels = nice_ticks(min(min(ys), 0.0), max(max(ys), 0.0), max(3, min(6, rows // 2)))
+            if ticks:
+                plt.yticks(ticks, labels)
+            ticks, labels = nice_ticks(min(xs), max(xs), max(2, min(8, (self.size.width or 60) // 10)))
+            if ticks:
+                plt.xticks(ticks, labels)
         plt.title("residual (true - predicted) against predicted")
         plt.xlabel("predicted")
         self.refresh()
@@ -198,8 +209,8 @@ class PredictionsPanel(Vertical):
         self.predictions = predictions
         frame = {"validation": "validation rows", "test": "test digits", "training": "training rows"}
         what = frame.get(predictions.scored_on, predictions.scored_on)
-        some = "all" if len(predictions.rows) == predictions.total else f"the first {len(predictions.rows)} of"
-        self._status = Text(f"{predictions.run_id} on {some} {predictions.total} {what}.")
+        some = "all" if len(predictions.rows) == predictions.total else f"the first {len(predictions.rows):,} of"
+        self._status = Text(f"{predictions.run_id} on {some} {predictions.total:,} {what}.")
         if predictions.kind == "multinomial" and self.lab is not None and self.lab.ready:
             self._digit_worker(self.lab, predictions.scored_on, 0)  # the pad starts with the first digit
         self._draw()
@@ -229,6 +240,10 @@ class PredictionsPanel(Vertical):
                 chosen = f"p{_cell(row[found.columns.index('predicted')])}"
                 sure = row[found.columns.index(chosen)] if chosen in found.columns else None
                 cells.append(_cell(sure))
+            # The digits are the frame's first rows, in order: the same numbers as the digit browser's.
+            headers.insert(0, ("row", "row"))
+            for index, cells in enumerate(rows):
+                cells.insert(0, fmt.row_number(index))
         self.table.set_data(headers, rows)
         if chart.display:
             chart.draw(found.residuals())
@@ -268,7 +283,7 @@ class PredictionsPanel(Vertical):
         except LabError:
             return
         if digits:
-            self.app.call_from_thread(self.pad.load, digits[0].pixels)
+            self.app.call_from_thread(self.pad.load, digits[0].pixels, row)
 
     @on(DataTable.RowHighlighted, "#pred-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:

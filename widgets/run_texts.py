@@ -14,7 +14,7 @@ from tui.lab.training import CANCELLED, DONE, FAILED, INTERRUPTED, RUNNING, Run
 STATUS_STYLE = {
     RUNNING: ("Training", "bold yellow"),
     DONE: ("Finished", "bold green"),
-    CANCELLED: ("Cancelled: the partial model is kept", "bold yellow"),
+    CANCELLED: ("Cancelled", "bold yellow"),
     FAILED: ("Failed", "bold red"),
     INTERRUPTED: ("Interrupted: the cluster went away", "bold red"),
 }
@@ -37,7 +37,10 @@ def status_text(run: Run, expected: float | None = None, early: bool = False) ->
         if run.time_left is not None:
             text.append(f" · {fmt.duration(run.time_left)} left")
     else:
-        text.append(f" in {fmt.duration(run.elapsed)} · {run.run_id}")
+        # "Cancelled after 4.4 s; the partial model is kept": the time is the run's, not the keeping's.
+        took = "after" if run.status == CANCELLED else "in"
+        kept = "; the partial model is kept" if run.status == CANCELLED else ""
+        text.append(f" {took} {fmt.duration(run.elapsed)}{kept} · {run.run_id}")
         if run.checkpoint_of:
             text.append(f", continuing {run.checkpoint_of}")
         if run.error:

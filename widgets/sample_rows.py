@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Static
 
 from tui.lab.mnist import parse_rows
 from widgets.paging import LabSelect
+from widgets.text_field import LabInput
 
 
 class SampleRows(Vertical):
@@ -60,7 +61,7 @@ class SampleRows(Vertical):
             compact=True,
             id="rows-kind",
         )
-        yield Input(
+        yield LabInput(
             value=str(self._rows or 5000), id="rows-count", compact=True, placeholder="rows", select_on_focus=False
         )
         yield Static(id="rows-error")

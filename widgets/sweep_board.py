@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from tui.lab.fmt import number as fmt_metric
+from tui.lab.fmt import shared_decimals
 from tui.lab.sweep import HIGHER_IS_BETTER, label, metric_value, ranked, show_value
 from tui.lab.sweep_runner import SWEEP_CANCELLED, SWEEP_DONE, SWEEP_RUNNING, SweepState
 from tui.lab.training import Run
@@ -123,6 +123,7 @@ def heat_map(state: SweepState, metric: str) -> Group:
             values[(show_value(run.spec.params.get(first.name)), show_value(run.spec.params.get(second.name)))] = got
     order = sorted(values.values(), reverse=metric in HIGHER_IS_BETTER)
     which = metric_value(state.runs[0], metric)[1] if state.runs else "validation"
+    decimals = shared_decimals(list(values.values()))
     table = Table(box=None, padding=(0, 1))
     table.add_column(first.name, style="bold")
     used: set[str] = set()  # the shades drawn, for the key
@@ -139,7 +140,7 @@ def heat_map(state: SweepState, metric: str) -> Group:
             mark = shade(rank, len(order))
             used.add(mark)
             best = "*" if rank == 0 else " "
-            cells.append(Text(f"{best}{mark}{mark} {fmt_metric(got)}", style="bold" if rank == 0 else ""))
+            cells.append(Text(f"{best}{mark}{mark} {got:.{decimals}f}", style="bold" if rank == 0 else ""))
         table.add_row(*cells)
     if len(used) > 1:
         shades = f"shades by rank: {' '.join(sorted(used, key=SHADES.index))}, best to worst; * marks the best"
@@ -214,13 +215,14 @@ class SweepBoard(Vertical):
             self._columns = columns
         else:
             table.clear()
-        for place, run in enumerate(runs, start=1):
-            got = metric_value(run, metric)[0]
+        scores = [metric_value(run, metric)[0] for run in runs]
+        decimals = shared_decimals([got for got in scores if got is not None])
+        for place, (run, got) in enumerate(zip(runs, scores), start=1):
             table.add_row(
                 f"{place}{' ★' if place == 1 else ''}",
                 run.run_id,
                 *(show_value(run.spec.params.get(n)) for n in state.plan.names),
-                fmt_metric(got) if got is not None else "-",
+                f"{got:.{decimals}f}" if got is not None else "-",
                 f"{run.epochs_done:.3g} ep",
                 f"{run.elapsed:.1f} s",
                 key=run.run_id,

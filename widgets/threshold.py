@@ -15,7 +15,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.lab import fmt
 from tui.lab.evaluation import Evaluation
 
 
@@ -41,10 +40,16 @@ class ThresholdExplorer(Vertical, can_focus=True):
     BINDINGS = [
         Binding("right", "move(1)", "Lower", id="explorer.lower", tooltip="Lower the threshold: more yeses"),
         Binding("left", "move(-1)", "Higher", id="explorer.higher", tooltip="Raise the threshold: fewer yeses"),
-        Binding("shift+right,pagedown", "move(10)", "-10 rows", show=False),
-        Binding("shift+left,pageup", "move(-10)", "+10 rows", show=False),
-        Binding("m", "best", "Max F1", id="explorer.best"),
-        Binding("c", "criterion", "Criterion", id="explorer.criterion", tooltip="The next criterion's best threshold"),
+        Binding("shift+right,pagedown", "move(10)", "-10 rows", show=False, tooltip="Lower the threshold by 10 rows"),
+        Binding("shift+left,pageup", "move(-10)", "+10 rows", show=False, tooltip="Raise the threshold by 10 rows"),
+        Binding("m", "best", "Max F1", id="explorer.best", tooltip="Back to H2O's max-F1 threshold"),
+        Binding(
+            "c",
+            "criterion",
+            "Criterion",
+            id="explorer.criterion",
+            tooltip="The next criterion's best threshold (F1, F2, F0.5, accuracy, ...)",
+        ),
     ]
 
     @dataclass(eq=False)
@@ -58,6 +63,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         self.evaluation: Evaluation | None = None
         self.index = 0
         self._criterion = 0  # the criterion c went to last (F1, where the explorer starts)
+        self._named = False  # the explorer is where c put it: its head names that criterion
         self._compact = False
 
     @property
@@ -81,6 +87,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         self.evaluation = evaluation
         self.index = evaluation.max_f1_index if index is None else index
         self._criterion = 0
+        self._named = False
         self._draw()
 
     def action_move(self, delta: int) -> None:
@@ -89,6 +96,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
             return
         rows = len(self.evaluation.thresholds.rows)
         self.index = max(0, min(rows - 1, self.index + delta))
+        self._named = False
         self._draw()
         self.post_message(self.Moved(self.index))
 
@@ -97,6 +105,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         if self.evaluation is not None:
             self.index = self.evaluation.max_f1_index
             self._criterion = 0
+            self._named = False
             self._draw()
             self.post_message(self.Moved(self.index))
 
@@ -107,14 +116,26 @@ class ThresholdExplorer(Vertical, can_focus=True):
             return
         self._criterion = (self._criterion + 1) % len(evaluation.criteria)
         self.index = evaluation.criteria[self._criterion].index
+        self._named = True
         self._draw()
         self.post_message(self.Moved(self.index))
 
     def _best_for(self, evaluation: Evaluation) -> str:
         names = evaluation.criteria_at(self.index)
+        if self._named:
+            # c named its criterion first: what else is best at the same threshold comes after.
+            named = evaluation.criteria[self._criterion].name
+            others = [name for name in names if name != named]
+            return f"; the same threshold is best for {', '.join(others)}" if others else ""
         if names:
             return f", H2O's best for {', '.join(names)}"
         return ", H2O's max-F1 threshold" if self.index == evaluation.max_f1_index else ""
+
+    def _title(self, evaluation: Evaluation) -> Text:
+        """``Threshold 0.7155``; after c, ``Best for F2: threshold 0.0899``, so that every press shows."""
+        if self._named:
+            return Text(f"Best for {evaluation.criteria[self._criterion].name}: threshold ", style="bold")
+        return Text("Threshold ", style="bold")
 
     def _draw(self) -> None:
         evaluation = self.evaluation
@@ -123,7 +144,7 @@ class ThresholdExplorer(Vertical, can_focus=True):
         row = evaluation.row(self.index)
         tn, fp, fn, tp = (int(float(row[k])) for k in ("tns", "fps", "fns", "tps"))
         head = Text.assemble(
-            ("Threshold ", "bold"),
+            self._title(evaluation),
             (f"{float(row['threshold']):.4f}", "bold cyan"),
             f"  (row {self.index + 1} of {len(evaluation.thresholds.rows)}",
             (self._best_for(evaluation)),
@@ -147,7 +168,8 @@ class ThresholdExplorer(Vertical, can_focus=True):
             ("accuracy", "accuracy"),
             ("fpr", "false pos. rate"),
         ):
-            figures.add_row(label, fmt.number(float(row[key])))
+            # One format for all five: 1.0000 beside 0.0294, not 1 beside 0.0294.
+            figures.add_row(label, f"{float(row[key]):.4f}")
         grid = RichTable.grid(padding=(0, 4))
         grid.add_column()
         grid.add_column()

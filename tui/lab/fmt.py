@@ -51,8 +51,23 @@ def number(value: float | int | None, digits: int = 4) -> str:
     return f"{v:.{digits}g}" if abs(v) >= 1 else f"{v:.{digits}f}".rstrip("0").rstrip(".") or "0"
 
 
+def shared_decimals(values: list[float], digits: int = 4, most: int = 6) -> int:
+    """Decimals for a set of figures shown side by side: ``digits`` significant ones for the largest, and the
+    same for all of them, so that they line up (0.1200 beside 0.1913, not 0.12)."""
+    finite = [abs(v) for v in values if math.isfinite(v)]
+    top = max(finite, default=0.0)
+    if top == 0:
+        return digits
+    return max(0, min(most, digits - 1 - math.floor(math.log10(top))))
+
+
 def count(n: int | None) -> str:
     return "-" if n is None else f"{n:,}"
+
+
+def row_number(index: int) -> str:
+    """A frame's row as a learner counts it: the first is 1 (H2O and Python count from 0)."""
+    return f"{index + 1:,}"
 
 
 _LIST = re.compile(r"\[([^\[\]]*)\]")

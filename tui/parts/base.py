@@ -63,6 +63,8 @@ class LabAppBase(WorkerErrors, App):
     _saved_forms: dict[str, dict]  # step number -> form values of an earlier session, until shown
     _quitting: bool
     last_key: Any  # the latest key that reached the App (an events.Key), see StepViews.on_key
+    _held_keys: list  # keys typed while the screen on top was still opening, in order (StepViews.on_key)
+    _settled_screens: Any  # the screens drawn once since they were mounted (a WeakSet)
     _leaving_code: int | None  # the exit status the app is leaving with, once exit() was called
     _keys_shown: tuple | None  # what the footer's keys were drawn for (see StepViews.refresh_keys)
     _keys_pending: bool

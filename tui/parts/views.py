@@ -63,12 +63,40 @@ class StepViews(LabAppBase):
         """
         self.last_key = event
         try:
-            focused = self.screen.focused
+            screen = self.screen
         except ScreenStackError:
             return
-        if hand_to_field(event, focused):
+        if self._held_keys or not self._settled(screen):
+            # The screen on top is still opening (its fields and its focus not there yet): the key waits for it,
+            # and then acts there, in the order typed.
+            self._held_keys.append(events.Key(event.key, event.character))
+            self._held_keys[-1].time = event.time
             event.stop()
             event.prevent_default()
+            if len(self._held_keys) == 1:
+                self.call_after_refresh(self._replay_held_keys)
+            return
+        if hand_to_field(event, screen.focused):
+            event.stop()
+            event.prevent_default()
+
+    def _settled(self, screen: Any) -> bool:
+        """The screen is mounted and has been drawn once since (what its mount focused has the focus)."""
+        return screen.is_mounted and screen in self._settled_screens
+
+    def _replay_held_keys(self, tries: int = 0) -> None:
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            self._held_keys.clear()
+            return
+        if not screen.is_mounted and tries < 50:
+            self.call_after_refresh(self._replay_held_keys, tries + 1)
+            return
+        self._settled_screens.add(screen)
+        held, self._held_keys = self._held_keys, []
+        for key in held:
+            self.post_message(key)
 
     def _plan_next_view(self) -> None:
         """Build the next step's view after a quiet moment (again after every key)."""
