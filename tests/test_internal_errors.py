@@ -57,7 +57,7 @@ async def test_an_error_in_a_handler_is_shown_and_the_session_goes_on(lab, monke
             monkeypatch.setattr(ParamForm, "_read", flaky)
             epochs.focus_input()
             await until(pilot, lambda: app.focused is epochs._control(), what="the focus on epochs")
-            await pilot.press("end", "0")  # epochs 150: the form's handler raises
+            await pilot.press("end", "ctrl+u", "1", "5", "0")  # epochs 150: the form's handler raises
             await until(pilot, lambda: type(app.screen).__name__ == "ErrorDialog", what=seen)
 
             text = dialog_text(app)

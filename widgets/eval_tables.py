@@ -83,6 +83,7 @@ def figures_box(evaluation: Evaluation) -> RichTable:
         ("AUC", evaluation.auc_own, evaluation.auc_h2o, 0.5),
         ("AUCPR", evaluation.aucpr_own, evaluation.aucpr_h2o, evaluation.positive_rate),
         ("AUCPR lines", evaluation.aucpr_trapezoid, evaluation.aucpr_h2o, evaluation.positive_rate),
+        ("walkthrough's", evaluation.aucpr_walkthrough, evaluation.aucpr_h2o, evaluation.positive_rate),
     ):
         if ours != ours:  # not computed (an evaluation recorded before the lab computed it)
             continue
@@ -90,8 +91,10 @@ def figures_box(evaluation: Evaluation) -> RichTable:
     caption = Text(
         "'computed here': from the model's probabilities on the same rows, with numpy alone (trapezoids under the "
         "ROC points; H2O's interpolated precision-recall area). 'AUCPR lines' joins the precision-recall points with "
-        "straight lines, as scikit-learn's auc(recall, precision) in the walkthrough does; precision follows a curve "
-        "between two points, so the two can differ.",
+        "straight lines, as np.trapezoid(precision, recall) or scikit-learn's auc(recall, precision) does; "
+        "precision follows a curve between two points, so the two can differ. 'walkthrough's' is the "
+        "walkthrough's np.trapz(recall, precision), whose arguments are swapped: it measures recall along "
+        "precision, not the area.",
         style="dim",
     )
     box = RichTable.grid()

@@ -124,6 +124,12 @@ print("AUC", perf.auc(), "AUCPR", perf.aucpr())
 fpr, tpr = perf.fprs, perf.tprs  # the ROC curve: one point per threshold
 table = perf.thresholds_and_metric_scores()  # precision, recall, F1, ... at every threshold
 recall, precision = table["recall"], table["precision"]  # the precision-recall curve
+import numpy as np
+
+# Its area with straight lines, from (recall 0, precision 1); np.trapezoid takes y first, then x.
+print("AUCPR, lines", np.trapezoid([1.0, *precision], [0.0, *recall]))
+# The walkthrough's np.trapz(recall, precision) swaps the two: it integrates recall along precision,
+# which is not this area (about half of it on step 12). NumPy 2.4 has no np.trapz; the call is above.
 best = perf.find_threshold_by_max_metric("f1")
 print("threshold of the highest F1", best)
 print(perf.confusion_matrix(thresholds=best))
@@ -132,7 +138,7 @@ for metric in ("f2", "f0point5", "accuracy", "precision", "recall", "specificity
 print(perf.gains_lift())  # lift and capture, group by group from the likeliest yes down
 
 # The walkthrough's route: scikit-learn's curves from the predicted probabilities
-# (pip install scikit-learn matplotlib). Its AUCPR joins the points with lines.
+# (pip install scikit-learn matplotlib). auc(recall, precision) joins the points with lines.
 scored = model.predict({frame})["p1"].cbind({frame}[response])  # probability of 1, answer
 rows = scored.as_data_frame(use_pandas=False, header=False)
 rows = [row for row in rows if len(row) > 1 and row[1] not in ("", "NA")]  # cars with an answer
