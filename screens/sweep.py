@@ -22,7 +22,7 @@ from tui.lab.steps import Step
 from tui.lab.sweep import GRID_SORT, SweepPlan, estimate, metrics_for
 from tui.lab.sweep_runner import SweepState
 from tui.lab.training import RunSpec
-from widgets.chart import ScoringChart
+from widgets.chart_key import CurvesView
 from widgets.code import CodePanel
 from widgets.footer import LabFooter
 from widgets.sweep_board import SweepBoard, curves
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tui.app import LabApp
 
 TABS = ("sweep-setup", "sweep-board-pane", "sweep-curves", "sweep-code")
+NO_CURVES = "No model finished yet: each one's curve comes here"
 CHART_KEYS = {"MSE": "mse", "RMSE": "rmse", "logloss": "logloss", "AUC": "auc", "error": "classification_error"}
 
 
@@ -61,7 +62,7 @@ class SweepScreen(FitsWindow, ModalScreen):
         height: auto;
         padding: 1 1 0 1;
     }
-    SweepScreen #sweep-curves-chart {
+    SweepScreen #sweep-curves-view {
         height: 1fr;
     }
     """
@@ -146,7 +147,7 @@ class SweepScreen(FitsWindow, ModalScreen):
             with TabPane("Leaderboard", id="sweep-board-pane"):
                 yield SweepBoard()
             with TabPane("Curves", id="sweep-curves"):
-                yield ScoringChart(id="sweep-curves-chart")
+                yield CurvesView(id="sweep-curves-view", chart_id="sweep-curves-chart")
             with TabPane("Code", id="sweep-code"):
                 yield CodePanel(id="sweep-code-panel", filename=f"h2o_lab_step{self.step.number}_sweep.py")
         yield LabFooter()
@@ -155,7 +156,7 @@ class SweepScreen(FitsWindow, ModalScreen):
         """Tabs move with [ and ]; a sweep already running (or done) on this step is shown."""
         self.query_one(Tabs).can_focus = False
         self.call_after_refresh(self._drawn)
-        self.query_one("#sweep-curves-chart", ScoringChart).clear("No model finished yet: each one's curve comes here")
+        self.query_one(CurvesView).clear(NO_CURVES)
         if self.state is not None:
             self.show_state(self.state)
             self.call_after_refresh(self.show_tab, "sweep-board-pane")  # once the tabs have set their first
@@ -309,11 +310,13 @@ class SweepScreen(FitsWindow, ModalScreen):
             self._summarise()  # the grid's name in the code, and the speeds its models measured
         self.query_one(SweepBoard).show(state, self.metric)
         key = CHART_KEYS.get(self.metric, "mse")
-        chart = self.query_one("#sweep-curves-chart", ScoringChart)
+        view = self.query_one(CurvesView)
         if state.runs:
-            which, series = curves(state, key)
+            which, headers, series = curves(state, key)
             name = self.metric if self.metric in CHART_KEYS else "MSE"  # a metric H2O keeps no curve of: MSE's
-            chart.compare(f"{which} {name} by epoch, each model", series)
+            view.compare(f"{which} {name} by epoch, each model", headers, series)
+        else:
+            view.clear(NO_CURVES)  # a new sweep: the last one's curves are not its own
         self.refresh_bindings()
 
     def grid_sort(self) -> str:

@@ -310,5 +310,5 @@ def test_the_heat_maps_worst_is_always_the_lightest_shade_and_curves_say_which_r
         assert marks == sorted(marks, key=SHADES.index)  # never lighter for a better model
     assert [shade(rank, 4) for rank in range(4)] == ["█", "▓", "░", "·"]
     state = state_from_dict(replay.fixture("sweep_step4.json"))
-    which, series = curves(state, "mse")
-    assert which == "validation" and len(series) == len(state.runs)
+    which, headers, series = curves(state, "mse")
+    assert which == "validation" and headers == ["run", *state.plan.names] and len(series) == len(state.runs)

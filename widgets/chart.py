@@ -11,6 +11,18 @@ from tui.lab.training import CHART_METRICS, ScoringHistory
 from widgets.ticks import nice_ticks
 
 MAX_POINTS = 400  # drawing cost grows with points; longer series are thinned
+ANSI_THEMES = ("ansi-dark", "ansi-light", "textual-ansi")
+# One mark per curve, all different, so that curves drawn side by side read without colour: as many as the
+# largest sweep has models (24).
+MARKS = (
+    "braille", "x", "+", "o", "*", "#", "@", "%", "&", "$", "=", "~", "^",
+    "a", "b", "c", "d", "e", "f", "g", "h", "k", "m", "n", "s", "u", "v", "w", "z",
+)  # fmt: skip
+# The colours plotext gives curves one after another (terminal colours: bright blue, green, red, cyan, magenta,
+# yellow, then the plain ones), as numbers the key can use too; an ANSI theme draws every curve in the terminal's
+# own foreground, and the marks alone tell them apart.
+PALETTE = (12, 10, 9, 14, 13, 11, 4, 2, 1, 6, 5, 3)
+Look = tuple[str, int | None]
 
 
 def thin(xs: list[float], ys: list[float], limit: int = MAX_POINTS) -> tuple[list[float], list[float]]:
@@ -37,6 +49,11 @@ def fit(width: int, *titles: str) -> str:
     return titles[-1] if titles else ""  # plotext may still find room; a cut number would mislead
 
 
+def mark_text(marker: str) -> str:
+    """A curve's mark as a key shows it: two of the characters its line is drawn with."""
+    return "⢕⢕" if marker == "braille" else marker * 2
+
+
 class ScoringChart(PlotextPlot):
     """Draws one metric of a scoring history; call :meth:`show` with each new history."""
 
@@ -56,6 +73,7 @@ class ScoringChart(PlotextPlot):
         self._series: list[tuple[str, list[float], list[float]]] = []
         self._series_title = ""
         self._series_short = ""
+        self._series_keyed = True
         self._drawn_at = 0.0
         self._pending = False
         self.points = 0
@@ -63,13 +81,18 @@ class ScoringChart(PlotextPlot):
     def on_mount(self) -> None:
         """Plain colours on an ANSI theme, then the first drawing."""
         # PlotextPlot.on_mount runs on its own; it must not be called again here.
-        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
+        if self.app.theme in ANSI_THEMES:
             self.theme = "clear"
         self._draw()
 
     def on_resize(self) -> None:
         """Redraw at the new width, with the longest title that fits."""
         self._draw()  # the title that fits depends on the width
+
+    def looks(self, count: int) -> list[Look]:
+        """The mark and the colour (none on an ANSI theme) :meth:`compare` draws each of ``count`` curves with."""
+        plain = self.theme == "clear" or self.app.theme in ANSI_THEMES
+        return [(MARKS[i % len(MARKS)], None if plain else PALETTE[i % len(PALETTE)]) for i in range(count)]
 
     def show(self, history: ScoringHistory, metric: str | None = None, force: bool = False) -> None:
         """Draw a new scoring history (and metric), at most once every ``min_interval`` seconds unless forced."""
@@ -86,8 +109,10 @@ class ScoringChart(PlotextPlot):
             self.set_timer(self.min_interval, self._draw_pending)
 
     def clear(self, caption: str | None = None) -> None:
-        """Forget the history and show an empty chart with a caption (the last one if none is given)."""
+        """Forget the history (and the curves compared) and show an empty chart with a caption (the last one if
+        none is given)."""
         self.history = ScoringHistory()
+        self._series = []
         if caption:
             self.caption = caption
         self._draw()
@@ -96,12 +121,16 @@ class ScoringChart(PlotextPlot):
         self._pending = False
         self._draw()
 
-    def compare(self, title: str, series: list[tuple[str, list[float], list[float]]], short: str = "") -> None:
+    def compare(
+        self, title: str, series: list[tuple[str, list[float], list[float]]], short: str = "", keyed: bool = True
+    ) -> None:
         """Draw several named curves at once (runs side by side); ``short``: the title where the whole one does not
-        fit beside the key (the metric's name, which a narrow chart must still give)."""
+        fit beside the key (the metric's name, which a narrow chart must still give). ``keyed``: the title ends
+        with which mark is which curve (not when a key beside the chart says it)."""
         self._series = series
         self._series_title = title
         self._series_short = short
+        self._series_keyed = keyed
         self._draw()
 
     def _draw(self) -> None:
@@ -178,25 +207,23 @@ class ScoringChart(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        markers = ["braille", "x", "+", "o", "*", "#", "@", "%"]
         names = {"braille": "dots"}
         drawn = []
         every_x: list[float] = []
         every_y: list[float] = []
-        for i, (name, xs, ys) in enumerate(self._series):
+        for (name, xs, ys), (marker, colour) in zip(self._series, self.looks(len(self._series))):
             if xs:
                 xs, ys = thin(xs, ys)
-                marker = markers[i % len(markers)]
-                plt.plot(xs, ys, marker=marker)
+                plt.plot(xs, ys, marker=marker, color=colour)
                 drawn.append(f"{names.get(marker, marker)}: {name.split()[0]}")
                 every_x += xs
                 every_y += ys
         if not drawn:
             plt.plot([0.0], [0.0], marker=" ")
-        key = ", ".join(drawn)
+        key = ", ".join(drawn) if self._series_keyed else ""
         title, short = self._series_title, self._series_short
         # The longest that fits, the metric's name before the key: a chart that does not say what it shows misleads.
-        if drawn:
+        if key:
             choices = [f"{title} · {key}", f"{short} · {key}" if short else "", title, short]
         else:
             choices = [title, short]

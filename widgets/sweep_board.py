@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from tui.lab.fmt import shared_decimals
-from tui.lab.sweep import HIGHER_IS_BETTER, label, metric_value, ranked, show_value
+from tui.lab.sweep import HIGHER_IS_BETTER, metric_value, ranked, show_value
 from tui.lab.sweep_runner import SWEEP_CANCELLED, SWEEP_DONE, SWEEP_RUNNING, SweepState
 from tui.lab.training import Run
 from widgets.chart import fit
@@ -238,8 +238,11 @@ class SweepBoard(Vertical):
         return next((r for r in self.state.runs if r.run_id == self.order[row]), None)
 
 
-def curves(state: SweepState, metric_key: str) -> tuple[str, list[tuple[str, list[float], list[float]]]]:
-    """Each finished model's curve, named by its values, for the overlaid chart; and which rows they score.
+def curves(
+    state: SweepState, metric_key: str
+) -> tuple[str, list[str], list[tuple[list[str], list[float], list[float]]]]:
+    """Each finished model's curve for the overlaid chart, with what its key says of it (the run, then its value of
+    each swept parameter, under the headers given second); and, first, which rows the curves score.
 
     Validation where the model had a validation frame (as the leaderboard ranks them), else training: the first
     value says which, ``"validation"``, ``"training"`` or (both kinds in one sweep) ``"validation or training"``.
@@ -251,6 +254,7 @@ def curves(state: SweepState, metric_key: str) -> tuple[str, list[tuple[str, lis
         which = "validation" if run.history.has(f"validation_{column}") else "training"
         kinds.add(which)
         xs, ys = run.history.series(metric_key, which)
-        series.append((f"{label(_combo(run, state.plan.names)).replace(' ', ',')} {run.run_id}", xs, ys))
+        cells = [run.run_id, *(show_value(run.spec.params.get(n)) for n in state.plan.names)]
+        series.append((cells, xs, ys))
     said = kinds.pop() if len(kinds) == 1 else "validation or training"
-    return said, series
+    return said, ["run", *state.plan.names], series
