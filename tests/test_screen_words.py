@@ -249,3 +249,58 @@ async def test_a_drop_downs_value_is_cut_at_a_word_with_an_ellipsis():
             assert lines[0].endswith("…") and full.startswith(lines[0][:-1]), lines
             assert full[len(lines[0]) - 1] == " ", f"{lines[0]!r} is cut in a word of {full!r}"
             assert select.tooltip == full
+
+
+def test_whole_numbers_h2o_hands_back_as_floats_read_as_the_learner_typed_them():
+    """H2O (and the form's own reading of "15" for a double) gives 15.0: every place shows 15, fractions stay."""
+    from tui.lab.carry import changes
+    from tui.lab.codegen import estimator_code
+    from tui.lab.param_rules import checkpoint_problems
+    from tui.lab.params import format_value
+    from widgets.train_texts import describe_value
+
+    metas = {m.name: m for m in replay.metas()}
+    assert format_value(metas["epochs"], 15.0) == "15"
+    assert format_value(metas["epochs"], 0.5) == "0.5"
+    assert format_value(metas["epochs"], metas["epochs"].default) == "10"
+    assert format_value(metas["hidden_dropout_ratios"], [0.5, 0.0]) == "0.5, 0"
+    assert format_value(metas["l1"], 1e-5) == "1e-05"
+    recorded = replay.run(4)  # a fresh copy of the recording
+    recorded.spec.params = {**recorded.spec.params, "epochs": 50.0, "hidden_dropout_ratios": [0.2, 0.0]}
+    assert "epochs=50," in changes(recorded) + "," and "hidden_dropout_ratios=[0.2, 0]" in changes(recorded)
+    assert describe_value("epochs", 50.0) == "50" and describe_value("rate", 0.005) == "0.005"
+    code = estimator_code({"epochs": 50.0, "hidden_dropout_ratios": [0.2, 0.0], "max_w2": 10.0})
+    # max_w2 stays a float: h2o-py refuses an int there
+    assert "epochs=50," in code and "hidden_dropout_ratios=[0.2, 0]," in code and "max_w2=10.0," in code
+    values = {"epochs": 40.0}
+    problems = checkpoint_problems(values, metas, {"epochs": 50.0}, 50.0, base_label="run-4")
+    assert "already has 50 epochs" in problems["epochs"] and "for example 60)" in problems["epochs"]
+
+
+def test_the_code_keeps_a_float_where_h2o_py_takes_nothing_else():
+    import inspect
+    import re
+
+    from h2o.estimators import H2ODeepLearningEstimator
+
+    from tui.lab.codegen import FLOAT_ONLY
+
+    source = inspect.getsource(H2ODeepLearningEstimator)
+    strict = set(re.findall(r"assert_is_type\((\w+), None, \[?float\]?\)", source))
+    assert strict == FLOAT_ONLY
+
+
+async def test_a_form_started_from_an_earlier_run_reads_its_epochs_as_the_preset_does():
+    app = replay.replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await replay.loaded(pilot)
+        app.show_step(4)
+        view = app.lab_screen.view(4)
+        await until(pilot, lambda: view.form is not None and view.form.field("epochs") is not None, what="the form")
+        assert view.form.field("epochs").raw() == "15"  # the preset's
+        earlier = replay.run(4)
+        earlier.spec.params = {**earlier.spec.params, "epochs": 50.0}  # as the journal and H2O give it back
+        replay.remember(app, runs=(earlier,))
+        app.load_run(earlier)
+        field = view.form.field("epochs")
+        await until(pilot, lambda: field.raw() == "50", what=lambda: f"epochs 50 (reads {field.raw()!r})")

@@ -112,7 +112,7 @@ def test_the_grid_code_is_python_and_says_what_the_sweep_trains():
     code = grid_code(script, plan.hyper_params(), "grid_abc_sweep_1", "mse", False)
     ast.parse(code)
     assert "from h2o.grid import H2OGridSearch" in code
-    assert '"epochs": [2.0, 5.0],' in code
+    assert '"epochs": [2, 5],' in code  # as the learner types them
     assert "epochs=" not in code.split("hyper_params")[0]  # the swept value is not also fixed
     assert 'grid_id="grid_abc_sweep_1"' in code
     assert "grid.train(" in code and "validation_frame=valid" in code

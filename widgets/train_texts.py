@@ -11,7 +11,7 @@ import math
 from rich.text import Text
 
 from tui.lab import fmt
-from tui.lab.codegen import py
+from tui.lab.codegen import written
 from tui.lab.steps import Step
 from tui.lab.training import Run, RunSpec
 
@@ -21,10 +21,10 @@ PARAM_NOTES = {
 
 
 def describe_value(name: str, value: object) -> str:
-    """A parameter's value as Python, or what H2O does when it is left out."""
+    """A parameter's value as Python (as the learner writes it), or what H2O does when it is left out."""
     if name in PARAM_NOTES and value is None:
         return PARAM_NOTES[name]
-    return py(value)
+    return written(value)
 
 
 def settings_rows(step: Step, spec: RunSpec) -> list[tuple[str, str | Text]]:

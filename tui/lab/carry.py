@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.lab.codegen import py
+from tui.lab.codegen import written
 from tui.lab.params import differences
 from tui.lab.steps import BY_NUMBER, STEPS, Step
 from tui.lab.training import CANCELLED, DONE, Run
@@ -149,7 +149,7 @@ def shown_value(value: Any) -> str:
     """A parameter's value as the tables of runs show it."""
     if value is None:
         return "not set"
-    return value if isinstance(value, str) else py(value)
+    return value if isinstance(value, str) else written(value)
 
 
 def changes(run: Run) -> str:

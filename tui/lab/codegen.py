@@ -20,6 +20,25 @@ def py(value: Any) -> str:
     return repr(value)
 
 
+# The parameters h2o-py checks as floats only: an int there fails, so their whole values keep their ".0".
+FLOAT_ONLY = frozenset({"class_sampling_factors", "max_after_balance_size", "max_w2"})
+
+
+def written(value: Any) -> str:
+    """A parameter's value in Python as the learner writes it: 15, not the 15.0 H2O hands back for the 15 typed
+    (a real fraction such as 0.5 stays)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(written(v) for v in value) + "]"
+    return py(value)
+
+
+def literal(name: str, value: Any) -> str:
+    """``name``'s value in the code: as the learner writes it, but a float where h2o-py takes nothing else."""
+    return py(value) if name in FLOAT_ONLY else written(value)
+
+
 def connect_code(own: bool, url: str = "", user: str | None = None, estimator: bool = False) -> str:
     """Imports and the line that reaches a cluster."""
     lines = ["import getpass"] if (not own and user) else []
@@ -104,7 +123,7 @@ def estimator_code(
         return f"{var} = H2ODeepLearningEstimator()"
     lines = [f"{var} = H2ODeepLearningEstimator("]
     for name, value in params.items():
-        line = f"    {name}={expressions.get(name, py(value))},"
+        line = f"    {name}={expressions.get(name, literal(name, value))},"
         if name in comments:
             line += f"  # {comments[name]}"
         lines.append(line)
@@ -312,7 +331,7 @@ def grid_code(script: str, hyper: dict[str, list[Any]], grid_id: str, sort_by: s
     importing = "from h2o.estimators import H2ODeepLearningEstimator"
     head = [line + ("\nfrom h2o.grid import H2OGridSearch" if line == importing else "") for line in head]
     grid = ["", "# every combination of these values is one model", "hyper_params = {"]
-    grid += [f'    "{name}": {py(list(values))},' for name, values in hyper.items()]
+    grid += [f'    "{name}": {literal(name, list(values))},' for name, values in hyper.items()]
     grid += ["}"]
     grid.append(
         wrapped_call("grid = H2OGridSearch(", ["model", "hyper_params=hyper_params", f'grid_id="{grid_id}"'], ")")

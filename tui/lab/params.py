@@ -111,9 +111,10 @@ def format_value(meta: ParamMeta, value: Any) -> str:
 
 
 def format_number(value: Any) -> str:
+    """A number as the learner writes it: 15 (H2O hands back 15.0 for the 15 typed), 0.5, 1e-05."""
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
-            return str(int(value)) + ".0" if abs(value) < 1e6 else f"{value:g}"
+            return str(int(value)) if abs(value) < 1e6 else f"{value:g}"
         return repr(value) if 1e-4 <= abs(value) < 1e15 else f"{value:g}"
     return str(value)
 
