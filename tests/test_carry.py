@@ -79,3 +79,60 @@ def test_values_an_earlier_step_showed_to_do_nothing_are_said_once_above_the_for
     # The learner's fix of step 7 goes on: nothing about rate to say.
     fixed = start(step(8), a_run(7, "run-7", adaptive_rate=False, mini_batch_size=1))
     assert "stays" not in fixed.note
+
+
+async def test_before_the_cluster_is_ready_a_step_shows_the_learners_values_from_the_journal(tmp_path):
+    """No cluster yet (H2O's parameter list, which builds the form, has not come): from the first frame a step
+    shows the values its form will start with, the learner's own from the journal, not the step's preset."""
+    from tests.waiting import rendered, until
+    from tui.app import make_app
+    from tui.lab.cluster import ClusterOptions
+    from tui.lab.service import Lab, LabConfig
+
+    config = LabConfig(
+        cluster=ClusterOptions(), download=False, journal_path=tmp_path / "journal.sqlite3", models_dir=tmp_path
+    )
+    first = Lab(config)
+    params = {**step(4).spec().params, "epochs": 50.0, "l1": 0.0001}  # as the form reads "50": a float
+    four = Run.from_dict(
+        {
+            "run_id": "run-1",
+            "spec": {**step(4).spec().to_dict(), "params": params},
+            "status": DONE,
+            "metrics": {"training": {"MSE": 0.1}, "validation": {"MSE": 0.1}},
+            "started_at": 1.0,
+            "finished_at": 3.0,
+        }
+    )
+    first.journal.save_run(four)
+    # What the app keeps as the learner leaves step 4: its place, and the values left in its form.
+    first.journal.save_state("progress", {"current": 4, "done": [], "forms": {"4": {"params": params}}})
+    first.journal.close()
+
+    lab = Lab(config)
+    app = make_app(lab, autostart=False, health_interval=0)
+
+    def shown(number: int) -> str:
+        view = app.lab_screen.view(number) if app._view_number(number) is not None else None
+        found = view.query("#settings") if view is not None else []
+        return rendered(found[0]) if found else ""
+
+    def value(text: str, name: str) -> str:
+        line = next((row for row in text.splitlines() if row.strip().startswith(f"{name} ")), "")
+        return line.strip().removeprefix(name).strip()
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: "epochs" in shown(4), what="step 4's values")
+        assert app.lab_screen.view(4).form is None and not lab.ready  # no cluster: no form yet
+        assert value(shown(4), "epochs") == "50" and value(shown(4), "l1") == "0.0001", shown(4)
+        # Step 5 starts from the learner's run of step 4 (its l1), with step 5's own changes (epochs 20).
+        app.show_step(5)
+        await until(pilot, lambda: "epochs" in shown(5), what="step 5's values")
+        assert value(shown(5), "epochs") == "20" and value(shown(5), "l1") == "0.0001", shown(5)
+        assert app.lab_screen.view(5).current_spec().params["l1"] == 0.0001  # what t would train, and the code
+        # A run loaded back before the form comes: the summary says its values.
+        again = Run.from_dict({**four.to_dict(), "run_id": "run-2", "spec": {**four.spec.to_dict(), "params": {}}})
+        again.spec.params = {**params, "epochs": 30.0}
+        app.load_run(again)
+        await until(pilot, lambda: value(shown(4), "epochs") == "30", what=lambda: f"epochs 30 in {shown(4)}")
+    lab.close()

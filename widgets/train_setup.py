@@ -8,6 +8,7 @@ parameter list comes. It answers :meth:`SetupPanel.current_spec`, the one spec a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import EllipsisType
 from typing import Any
 
@@ -94,15 +95,16 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         self._start_note = ""  # where the form's first values came from, said above it
         self._last_form: ParamForm | None = None
         self._composing: ParamForm | None = None  # made before the panel was mounted: composed with it
+        # The values the form will start with, until it comes (held: loaded values redraw it before it is mounted).
+        self._settings = PairsView(id="settings", classes="settings")
 
     def compose(self) -> ComposeResult:
         """The frames, the rows (MNIST), the step's values or their form, and the buttons."""
         yield Static(self.frames_text(), id="setup-news")
         if self.is_mnist:
             yield SampleRows(self.sample_rows)
-        settings = PairsView(id="settings", classes="settings")
-        settings.display = self._composing is None
-        yield settings
+        self._settings.display = self._composing is None
+        yield self._settings
         if self._composing is not None:
             yield self._composing
             self._composing = None
@@ -115,8 +117,16 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
                 yield Button("Go further", id="further", compact=True)
 
     def show_settings(self) -> None:
-        """The step's values, shown until the form replaces them."""
-        self.query_one("#settings", PairsView).set_rows(settings_rows(self.step, self.spec))
+        """The values the form will start with, shown until it replaces them."""
+        self._settings.set_rows(settings_rows(self.step, replace(self.spec, params=self.start_values())))
+
+    def start_values(self) -> dict[str, Any]:
+        """The values the form starts with, known before H2O's parameter list comes: those put in (a form of an
+        earlier session, a run loaded back), else the step's changes on top of the learner's step before. Both
+        come from the journal, which needs no cluster."""
+        if self._values_given:
+            return self.spec.params
+        return self.link.lab.start_of(self.step).params
 
     @property
     def is_mnist(self) -> bool:
@@ -136,7 +146,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
     def current_spec(self) -> RunSpec:
         """What a run would train now: the form's values (or the step's), its rows, the run it continues."""
         form = self.form or self._last_form  # a form taken down as the app leaves still holds what was typed
-        values = form.values if form is not None else self.spec.params
+        values = form.values if form is not None else self.start_values()
         return spec_with(self.spec, values, self.checkpoint, self.sample_rows if self.is_mnist else None)
 
     def load_values(
@@ -156,6 +166,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
             self.set_checkpoint(checkpoint)
         else:
             self.spec.params = values
+            self.show_settings()
 
     def set_running(self, running: bool) -> None:
         """While a job runs, Train and Reset wait."""
@@ -227,9 +238,8 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         if self.form is not None:
             return
         form = self._make_form(metas)
-        settings = self.query_one("#settings", PairsView)
-        settings.display = False
-        await self.mount(form, after=settings)
+        self._settings.display = False
+        await self.mount(form, after=self._settings)
         self.set_checkpoint(self.checkpoint)
 
     @on(ParamForm.Changed)

@@ -28,14 +28,18 @@ def describe_value(name: str, value: object) -> str:
 
 
 def settings_rows(step: Step, spec: RunSpec) -> list[tuple[str, str | Text]]:
-    """The step's values as (name, value) rows, shown until H2O's parameter list brings the form."""
+    """The values the form starts with (``spec``'s) as (name, value) rows, shown until H2O's parameter list
+    brings the form; the scoring values the step adds for the live chart last, and said so."""
     rows: list[tuple[str, str | Text]] = [
         ("response", spec.response),
         ("predictors", ", ".join(spec.predictors)),
     ]
-    for name, value in step.params.items():
-        rows.append((name, describe_value(name, value)))
-    for name, value in step.scoring.items():
+    added = {name for name, value in step.scoring.items() if name in spec.params and spec.params[name] == value}
+    for name, value in spec.params.items():
+        if name not in added:
+            rows.append((name, describe_value(name, value)))
+    for name in added:
+        value = spec.params[name]
         rows.append((name, Text.assemble(describe_value(name, value), ("  (added for the live chart)", "dim"))))
     if step.metric_hint:
         rows.append(("metric", step.metric_hint))
