@@ -26,6 +26,8 @@ log = logging.getLogger("h2o-lab")
 # Speeds.early): the Go further network's first trial in the app timed 806 samples/s (2,000-row iterations:
 # 400-930), while a run of it went at 2,300 samples/s in its first pass and 3,700 over the next two.
 TRIAL_ROWS = 6000
+TRIAL_ITERATIONS = 2
+TRIAL_SHARE = 0.1  # a trial costs at most this share of the run it times, or the run starts untimed
 
 
 class TrialCancelled(LabError):
@@ -33,6 +35,22 @@ class TrialCancelled(LabError):
 
     def __init__(self) -> None:
         super().__init__("Speed trial cancelled; nothing was trained.")
+
+
+def trial_rows(spec: RunSpec, rows: int) -> int:
+    """The rows of one trial iteration: the run's iteration size, at most :data:`TRIAL_ROWS` and ``rows``."""
+    per_iteration = spec.params.get("train_samples_per_iteration")
+    per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else TRIAL_ROWS
+    return max(1, min(per_iteration, rows, TRIAL_ROWS))
+
+
+def trial_pays(spec: RunSpec, rows: int, iterations: int = TRIAL_ITERATIONS) -> bool:
+    """Whether timing ``spec``'s run first is worth it: the trial's samples are at most :data:`TRIAL_SHARE` of the
+    run's (``rows`` training rows times its epochs). A shorter run is trained at once: it ends before a question
+    about its length would help (5,000 rows, 1 epoch: a 2 × 5,000-row trial cost more than the run)."""
+    epochs = spec.params.get("epochs")
+    epochs = float(epochs) if isinstance(epochs, (int, float)) and epochs > 0 else 10.0
+    return iterations * trial_rows(spec, rows) <= TRIAL_SHARE * rows * epochs
 
 
 class Speeds:
@@ -76,7 +94,7 @@ class Speeds:
         self,
         spec: RunSpec,
         rows: int | None = None,
-        iterations: int = 2,
+        iterations: int = TRIAL_ITERATIONS,
         should_cancel: Callable[[], bool] = lambda: False,
         on_progress: Callable[[float, str], None] = lambda fraction, text: None,
     ) -> float:
@@ -88,10 +106,8 @@ class Speeds:
         stops it (raising :class:`TrialCancelled`); ``on_progress`` hears how far it got.
         """
         if rows is None:
-            per_iteration = spec.params.get("train_samples_per_iteration")
-            per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else TRIAL_ROWS
             train, _valid = self.frames.training_frames(spec)
-            rows = min(per_iteration, int(train.nrows), TRIAL_ROWS)
+            rows = trial_rows(spec, int(train.nrows))
         trial = copy.deepcopy(spec)
         trial.sample_rows = rows
         trial.params = {k: v for k, v in spec.params.items() if k not in ("checkpoint", "nfolds")}
