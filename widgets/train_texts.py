@@ -96,8 +96,8 @@ def estimate_text(
     return Text.assemble(
         ("Time: about ", "bold"),
         (fmt.duration(seconds), "bold"),
-        f" for {rows:,} rows × {fmt.number(epochs)} epochs, at {speed:,.0f} samples/s measured on this "
-        "cluster (scoring included).",
+        f" for {rows:,} rows × {fmt.number(epochs)} epochs, at {speed:,.0f} samples/s measured on a cluster of "
+        "this size (scoring included).",
     )
 
 

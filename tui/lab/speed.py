@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 import threading
@@ -28,6 +29,7 @@ log = logging.getLogger("h2o-lab")
 TRIAL_ROWS = 6000
 TRIAL_ITERATIONS = 2
 TRIAL_SHARE = 0.1  # a trial costs at most this share of the run it times, or the run starts untimed
+STORE_KEY = "speeds"  # the journal's speeds of finished runs, by cluster size and network
 
 
 class TrialCancelled(LabError):
@@ -53,8 +55,16 @@ def trial_pays(spec: RunSpec, rows: int, iterations: int = TRIAL_ITERATIONS) -> 
     return iterations * trial_rows(spec, rows) <= TRIAL_SHARE * rows * epochs
 
 
+def cluster_size(nodes: int, cores: int) -> str:
+    """The part of a speed's key that a journal's other sessions share: a speed holds for a cluster of this size."""
+    return f"{nodes} node(s) x {cores} cores"
+
+
 class Speeds:
-    """Samples per second by :func:`tui.lab.training.speed_key`: measured by trials, or seen in finished runs."""
+    """Samples per second by :func:`tui.lab.training.speed_key`: measured by trials, or seen in finished runs.
+
+    Finished runs' speeds are kept in the journal by cluster size (:meth:`keep_in`), so a later session on a
+    cluster of that size knows them without a trial."""
 
     def __init__(self, jobs: Jobs, frames: Frames) -> None:
         self.jobs = jobs
@@ -62,6 +72,18 @@ class Speeds:
         self._lock = threading.Lock()
         self._known: dict[tuple, float] = {}
         self._trialled: set[tuple] = set()  # keys whose speed is a trial's, not a finished run's
+        self._store: Any = None  # the journal, once the cluster's size is known
+        self._size = ""
+
+    def keep_in(self, journal: Any, size: str) -> None:
+        """Keep finished runs' speeds in ``journal`` under ``size``, and know at once those kept before."""
+        kept = journal.state(STORE_KEY, {}) or {}
+        with self._lock:
+            self._store, self._size = journal, size
+            for text, speed in (kept.get(size) or {}).items():
+                key = key_from_text(text)
+                if key is not None and key not in self._known and isinstance(speed, (int, float)) and speed > 0:
+                    self._known[key] = float(speed)
 
     def known(self, spec: RunSpec) -> float | None:
         """The speed known for networks like ``spec``'s, without asking the cluster."""
@@ -75,8 +97,13 @@ class Speeds:
             self._known[key] = speed
             if trial:
                 self._trialled.add(key)
-            else:
-                self._trialled.discard(key)
+                return
+            self._trialled.discard(key)
+            store, size = self._store, self._size
+        if store is not None:
+            kept = store.state(STORE_KEY, {}) or {}
+            kept.setdefault(size, {})[key_text(key)] = round(speed, 1)
+            store.save_state(STORE_KEY, kept)
 
     def early(self, spec: RunSpec) -> bool:
         """Whether the speed known for ``spec``'s network is a trial's that the run will likely beat.
@@ -159,6 +186,22 @@ class Speeds:
         except LabError as exc:
             log.info("the speed trial's model stays on the cluster: %s", exc.message)
         self.jobs.models.in_cluster.discard(probe.model_id)
+
+
+def key_text(key: tuple) -> str:
+    """A speed key as the journal keeps it (JSON has no tuples)."""
+    return json.dumps(key)
+
+
+def key_from_text(text: str) -> tuple | None:
+    """A speed key back from :func:`key_text`; None for one this version cannot read."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, list) or len(data) != 5 or not isinstance(data[1], list):
+        return None
+    return (data[0], tuple(int(h) for h in data[1]), *data[2:])
 
 
 def speeds_up(params: dict[str, Any]) -> bool:
