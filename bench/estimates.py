@@ -1,6 +1,6 @@
 """How good are step 11's time estimates, and what do they cost? Five run sizes on MNIST.
 
-    python bench/estimates.py --data-dir DIR [--sizes 2000x1,5000x1,10000x2,20000x2,60000x1] [--max-mem 4g]
+    python bench/estimates.py --data-dir DIR [--sizes 2000x1,10000x2,20000x4,60000x2,60000x4] [--max-mem 4g]
 
 DIR (or H2O_LAB_DATA) holds the full MNIST files (mnist/train.csv.gz, mnist/test.csv.gz); without them the
 script says what it misses and exits with status 2.
@@ -47,7 +47,7 @@ def ratio(estimate: float | None, actual: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--sizes", default="2000x1,5000x1,10000x2,20000x2,60000x1", help="rows x epochs, comma-separated"
+        "--sizes", default="2000x1,10000x2,20000x4,60000x2,60000x4", help="rows x epochs, comma-separated"
     )
     parser.add_argument("--max-mem", default="4g")
     add_data_dir(parser)

@@ -27,7 +27,7 @@ from tui.lab.cluster import ClusterOptions  # noqa: E402
 from tui.lab.params import canonical  # noqa: E402
 from tui.lab.service import Lab, LabConfig  # noqa: E402
 from tui.lab.steps import step  # noqa: E402
-from tui.lab.sweep import Axis, SweepPlan  # noqa: E402
+from tui.lab.sweep import Axis, SweepPlan, estimate  # noqa: E402
 from tui.lab.sweep_runner import SWEEP_DONE  # noqa: E402
 from tui.lab.training import DONE  # noqa: E402
 
@@ -96,11 +96,16 @@ def main() -> int:
                 times[way].append(elapsed)
                 shown = ", ".join(f"{m:.4f}" for m in mses)
                 print(f"round {round_ + 1}  {way:<12}  {elapsed:6.1f} s   validation MSE {shown}", flush=True)
+        sizes = lab.known_split_sizes(spec)
+        guess = estimate(plan, sizes[0] if sizes else None, lab.known_speed)  # what the sweep screen says
         single = statistics.median(times["one by one"])
         print(f"\nmedian wall time: one by one {single:.1f} s")
         for way in ways[1:]:
             median = statistics.median(times[way])
             print(f"{way:<12} {median:6.1f} s   ratio to one by one: {median / single:.2f}")
+        if guess.seconds and not guess.unknown:
+            sweep = statistics.median(times[ways[1]])
+            print(f"the sweep screen's estimate: {guess.seconds:.1f} s, {guess.seconds / sweep:.2f} of {ways[1]}")
     finally:
         lab.close()
     return 0
