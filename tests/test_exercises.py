@@ -167,6 +167,7 @@ def test_the_shipped_dropout_goals_count_only_runs_with_dropout_on():
     assert ex.describe(gap_goal, status.best) == "-0.022, validation MSE below training MSE"
     assert gap_goal.target_label(status.reference) == (
         "validation MSE minus training MSE < your latest run of step 4 (+0.003, validation MSE above training MSE)"
+        " by at least 0.012"
     )
     assert ex.describe(mse_goal, 0.098) == "0.098"
 
