@@ -1,6 +1,6 @@
 """What does a sweep cost against training the same models one by one? Step 4, a few values of epochs.
 
-    python bench/sweep.py [--epochs 2,5,10,20] [--rounds 2] [--data-dir DIR]
+    python bench/sweep.py [--epochs 2,5,10,20] [--rounds 2] [--parallelism 1,2,0] [--data-dir DIR]
 
 In one process, on one private cluster and the same frames: the models are trained once as a sweep (the lab's
 sweep code, one H2O grid search, each finished model made a run) and once one by one through the lab
@@ -17,6 +17,7 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,7 +27,7 @@ from tui.lab.cluster import ClusterOptions  # noqa: E402
 from tui.lab.params import canonical  # noqa: E402
 from tui.lab.service import Lab, LabConfig  # noqa: E402
 from tui.lab.steps import step  # noqa: E402
-from tui.lab.sweep import Axis, SweepPlan  # noqa: E402
+from tui.lab.sweep import Axis, SweepPlan, estimate  # noqa: E402
 from tui.lab.sweep_runner import SWEEP_DONE  # noqa: E402
 from tui.lab.training import DONE  # noqa: E402
 
@@ -57,6 +58,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", default="2,5,10,20", help="the values of epochs (default: 2,5,10,20)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--parallelism", default="", help="grid parallelism to time, e.g. 1,2,0 (default: the lab's own choice)"
+    )
     add_data_dir(parser, default=REPO_DATA)
     args = parser.parse_args()
 
@@ -75,20 +79,33 @@ def main() -> int:
         values = [float(v) for v in args.epochs.split(",")]
         plan = SweepPlan(spec, [Axis("epochs", values)])
         print(f"step 4, epochs {', '.join(f'{v:g}' for v in values)}: {plan.count} models a way\n", flush=True)
+        levels = [int(v) for v in args.parallelism.split(",")] if args.parallelism else [None]
         warm = SweepPlan(spec, [Axis("epochs", [1.0, 2.0])])  # untimed: the JVM warms up on both ways
         as_sweep(lab, warm)
         one_by_one(lab, warm)
-        sweeps, singles = [], []
+        ways = ["one by one"] + [f"sweep p={level}" if level is not None else "sweep" for level in levels]
+        times: dict[str, list[float]] = {way: [] for way in ways}
         for round_ in range(args.rounds):
-            order = ("sweep", "one by one") if round_ % 2 == 0 else ("one by one", "sweep")
-            for way in order:
-                elapsed, mses = as_sweep(lab, plan) if way == "sweep" else one_by_one(lab, plan)
-                (sweeps if way == "sweep" else singles).append(elapsed)
+            shift = round_ % len(ways)
+            for way in ways[shift:] + ways[:shift]:  # each way goes first in turn
+                if way == "one by one":
+                    elapsed, mses = one_by_one(lab, plan)
+                else:
+                    level = levels[ways.index(way) - 1]
+                    elapsed, mses = as_sweep(lab, plan if level is None else replace(plan, parallelism=level))
+                times[way].append(elapsed)
                 shown = ", ".join(f"{m:.4f}" for m in mses)
-                print(f"round {round_ + 1}  {way:<10}  {elapsed:6.1f} s   validation MSE {shown}", flush=True)
-        sweep, single = statistics.median(sweeps), statistics.median(singles)
-        print(f"\nmedian wall time: sweep {sweep:.1f} s, one by one {single:.1f} s")
-        print(f"ratio sweep / one by one: {sweep / single:.2f}")
+                print(f"round {round_ + 1}  {way:<12}  {elapsed:6.1f} s   validation MSE {shown}", flush=True)
+        sizes = lab.known_split_sizes(spec)
+        guess = estimate(plan, sizes[0] if sizes else None, lab.known_speed)  # what the sweep screen says
+        single = statistics.median(times["one by one"])
+        print(f"\nmedian wall time: one by one {single:.1f} s")
+        for way in ways[1:]:
+            median = statistics.median(times[way])
+            print(f"{way:<12} {median:6.1f} s   ratio to one by one: {median / single:.2f}")
+        if guess.seconds and not guess.unknown:
+            sweep = statistics.median(times[ways[1]])
+            print(f"the sweep screen's estimate: {guess.seconds:.1f} s, {guess.seconds / sweep:.2f} of {ways[1]}")
     finally:
         lab.close()
     return 0

@@ -167,6 +167,7 @@ def test_the_shipped_dropout_goals_count_only_runs_with_dropout_on():
     assert ex.describe(gap_goal, status.best) == "-0.022, validation MSE below training MSE"
     assert gap_goal.target_label(status.reference) == (
         "validation MSE minus training MSE < your latest run of step 4 (+0.003, validation MSE above training MSE)"
+        " by at least 0.012"
     )
     assert ex.describe(mse_goal, 0.098) == "0.098"
 
@@ -183,6 +184,30 @@ def test_a_gap_goal_compares_with_the_latest_run_of_another_step():
     assert ex.check(gap, five, [older, newer, five])  # the latest step 4 run counts
     assert not ex.check(gap, five, [older, five])
     assert ex.report(gap, [older, newer, five]).reference == pytest.approx(0.02)
+
+
+def test_a_margin_asks_to_beat_the_other_run_by_more_than_noise():
+    gap = goal('[[goal]]\nstep = 5\ntext = "t"\nmetric = "gap"\nthan_step = 4\nmargin = 0.01\n')
+    four = run(4, training={"MSE": 0.15}, validation={"MSE": 0.153})  # gap +0.003
+    noise = run(5, training={"MSE": 0.15}, validation={"MSE": 0.149})  # gap -0.001: below, by noise only
+    clear = run(5, training={"MSE": 0.15}, validation={"MSE": 0.12})  # gap -0.03
+    assert not ex.check(gap, noise, [four])
+    assert ex.check(gap, clear, [four])
+    assert not ex.report(gap, [four, noise]).reached and ex.report(gap, [four, clear]).reached
+    assert gap.target_label(0.003).endswith("by at least 0.01")
+
+
+@pytest.mark.parametrize(
+    "margin,message",
+    [("-0.01", "'margin' must be a number of at least 0"), ('"some"', "'margin' must be a number")],
+)
+def test_a_bad_margin_is_named_at_its_line(margin, message):
+    text = f'[[goal]]\nstep = 5\ntext = "t"\nmetric = "gap"\nthan_step = 4\nmargin = {margin}\n'
+    with pytest.raises(ex.ExercisesError) as caught:
+        ex.parse(text)
+    assert message in str(caught.value) and "line 6" in str(caught.value)
+    with pytest.raises(ex.ExercisesError, match="goes with 'than_step'"):
+        ex.parse('[[goal]]\nstep = 5\ntext = "t"\nmetric = "mse"\ntarget = 0.1\nmargin = 0.01\n')
 
 
 def test_progress_keeps_hints_one_at_a_time_and_survives_a_bad_journal_entry():

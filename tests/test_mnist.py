@@ -224,9 +224,8 @@ async def test_x_stops_the_speed_trial_where_its_progress_shows(lab, mnist):
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
         eleven = await step_eleven(pilot)
-        eleven.load_values(
-            {**eleven.step.spec().params, "hidden": [400, 400, 400]}
-        )  # unknown speed, slow enough to stop
+        # An unknown speed, and a run long enough to be timed first (a trial costs under a tenth of it).
+        eleven.load_values({**eleven.step.spec().params, "hidden": [400, 400, 400], "epochs": 100})
         await until(pilot, lambda: eleven.form.values.get("hidden") == [400, 400, 400], what="the new hidden layers")
         runs_before = len(lab.runs)
         app.lab_screen.query_one("#steps").focus()
@@ -290,3 +289,30 @@ async def test_go_further_puts_its_network_on_every_digit_in_the_form(lab, mnist
         eleven.action_reset()
         await until(pilot, lambda: eleven.form.values.get("hidden") != FURTHER["hidden"], what="the step's values")
         await until(pilot, lambda: not rendered(banner).strip(), what=lambda: "no note: " + rendered(banner))
+
+
+async def test_a_run_too_short_to_time_trains_at_once(lab, mnist):
+    """2,000 rows and 1 epoch of a network of unknown speed: a trial (2 × 2,000 rows) would cost twice the run, so
+    t trains at once, and the Setup tab said so; the run's speed is then known for a longer run."""
+    from tests.waiting import rendered, until
+    from tui.app import make_app
+
+    app = make_app(lab, health_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        eleven = await step_eleven(pilot)
+        spec = {**eleven.step.spec().params, "hidden": [17], "epochs": 1}
+        eleven.load_values(spec)
+        await until(pilot, lambda: eleven.form.values.get("hidden") == [17], what="the new network")
+        assert lab.known_speed(eleven.current_spec()) is None
+        rows = eleven.query_one("SampleRows #estimate")
+        await until(pilot, lambda: "a short run: t trains it at once" in rendered(rows), what=lambda: rendered(rows))
+        runs_before = len(lab.runs)
+        app.lab_screen.query_one("#steps").focus()
+        await pilot.press("t")
+        status = eleven.query_one("#run-status")
+        await until(pilot, lambda: len(lab.runs) > runs_before, what=lambda: "a run: " + rendered(status))
+        assert "Measuring this cluster's speed" not in rendered(status)
+        assert lab.known_speed(eleven.current_spec()) is None, "no trial timed it first"
+        await until(pilot, lambda: not eleven.training, what="the run to end", timeout=120)
+        assert lab.runs[-1].status == DONE
+        assert lab.known_speed(eleven.current_spec()), "the finished run's speed is known"

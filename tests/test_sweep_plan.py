@@ -117,6 +117,10 @@ def test_the_grid_code_is_python_and_says_what_the_sweep_trains():
     assert 'grid_id="grid_abc_sweep_1"' in code
     assert "grid.train(" in code and "validation_frame=valid" in code
     assert 'get_grid(sort_by="mse", decreasing=False)' in code
+    assert "parallelism" not in code, "one model at a time is H2O's default"
+    parallel = grid_code(script, plan.hyper_params(), "grid_abc_sweep_1", "mse", False, parallelism=2)
+    ast.parse(parallel)
+    assert "parallelism=2" in parallel and "# 2 models are trained at once" in parallel
 
 
 async def test_the_screen_says_a_bad_value_at_its_field_and_will_not_start():

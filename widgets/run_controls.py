@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Select, Static
 
 from tui.lab.errors import LabError
-from tui.lab.speed import TrialCancelled
+from tui.lab.speed import TrialCancelled, trial_pays
 from tui.lab.training import CHART_METRICS, INTERRUPTED, RUNNING, Run, RunSpec, speed_key
 from tui.messages import (
     JobEnded,
@@ -259,7 +259,7 @@ class RunControls(Vertical):
             return
         if not setup.is_mnist:
             self._start(setup.current_spec())
-        elif setup.estimate() is None:
+        elif setup.estimate() is None and trial_pays(setup.current_spec(), setup.training_rows()):
             self.set_running(True)
             self._cancel.clear()
             self._job_began = time.time()
@@ -272,6 +272,7 @@ class RunControls(Vertical):
             self._confirm_and_train()
 
     def _confirm_and_train(self) -> None:
+        """Train, asking first when the run should take a minute or more (a run too short to time trains at once)."""
         found, spec = self.setup.estimate(), self.setup.current_spec()
         if found is None or found[0] < 60:
             self._start(spec)

@@ -23,6 +23,7 @@ from textual.widgets import Button, Static
 from tui.lab.mnist import FURTHER, estimate_seconds
 from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
+from tui.lab.speed import trial_pays
 from tui.lab.steps import Step
 from tui.lab.training import Run, RunSpec
 from tui.lab.weights import weak_l1_note
@@ -354,7 +355,9 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
                 self._scoring_notes = scoring_notes(spec.params, rows)
                 self._push_notes()
             early = self.link.speed_is_early(spec)
-            self.query_one(SampleRows).show_estimate(estimate_text(rows, epochs_of(spec), self.estimate(), early))
+            timed = trial_pays(spec, rows)
+            text = estimate_text(rows, epochs_of(spec), self.estimate(), early, timed)
+            self.query_one(SampleRows).show_estimate(text)
 
     def show_measuring(self) -> None:
         """Say that the cluster's speed is being measured (MNIST)."""

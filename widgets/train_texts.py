@@ -71,9 +71,18 @@ SPEEDS_UP = (
 )
 
 
-def estimate_text(rows: int, epochs: float, found: tuple[float, float] | None, early: bool = False) -> Text:
+def estimate_text(
+    rows: int, epochs: float, found: tuple[float, float] | None, early: bool = False, timed: bool = True
+) -> Text:
     """How long a run should take, or how the lab will find out (``found``: seconds and samples/s; ``early``:
-    measured by a trial, which the run will likely beat)."""
+    measured by a trial, which the run will likely beat; ``timed``: an unknown speed is timed by a trial first,
+    else the run is too short for one and trains at once)."""
+    if found is None and not timed:
+        return Text.assemble(
+            ("Time: ", "bold"),
+            f"{rows:,} rows × {fmt.number(epochs)} epochs, a short run: t trains it at once (timing it first would "
+            "cost more than a tenth of the run). Its speed is then known for longer runs of this network.",
+        )
     if found is None:
         return Text.assemble(
             ("Time: ", "bold"),
@@ -91,8 +100,8 @@ def estimate_text(rows: int, epochs: float, found: tuple[float, float] | None, e
     return Text.assemble(
         ("Time: about ", "bold"),
         (fmt.duration(seconds), "bold"),
-        f" for {rows:,} rows × {fmt.number(epochs)} epochs, at {speed:,.0f} samples/s measured on this "
-        "cluster (scoring included).",
+        f" for {rows:,} rows × {fmt.number(epochs)} epochs, at {speed:,.0f} samples/s measured on a cluster of "
+        "this size (scoring included).",
     )
 
 

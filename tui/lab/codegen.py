@@ -303,9 +303,12 @@ def fit_comments(code: str, width: int = CODE_WIDTH) -> str:
     return "\n".join(out)
 
 
-def grid_code(script: str, hyper: dict[str, list[Any]], grid_id: str, sort_by: str, decreasing: bool) -> str:
+def grid_code(
+    script: str, hyper: dict[str, list[Any]], grid_id: str, sort_by: str, decreasing: bool, parallelism: int = 1
+) -> str:
     """A single run's script (see :func:`run_code`) turned into the grid search that trains every combination of
-    ``hyper``: the swept parameters leave the estimator, ``H2OGridSearch`` trains, the grid is printed best first."""
+    ``hyper``: the swept parameters leave the estimator, ``H2OGridSearch`` trains (``parallelism`` models at once),
+    the grid is printed best first."""
     lines = script.rstrip("\n").split("\n")
     starts = [i for i, line in enumerate(lines) if line.startswith("model = H2ODeepLearningEstimator(")]
     trains = [i for i, line in enumerate(lines) if line.startswith("model.train(")]
@@ -333,9 +336,15 @@ def grid_code(script: str, hyper: dict[str, list[Any]], grid_id: str, sort_by: s
     grid = ["", "# every combination of these values is one model", "hyper_params = {"]
     grid += [f'    "{name}": {literal(name, list(values))},' for name, values in hyper.items()]
     grid += ["}"]
-    grid.append(
-        wrapped_call("grid = H2OGridSearch(", ["model", "hyper_params=hyper_params", f'grid_id="{grid_id}"'], ")")
-    )
+    arguments = ["model", "hyper_params=hyper_params", f'grid_id="{grid_id}"']
+    if parallelism != 1:
+        grid.append(
+            f"# {parallelism} models are trained at once"
+            if parallelism > 1
+            else "# H2O decides how many it trains at once"
+        )
+        arguments.append(f"parallelism={parallelism}")
+    grid.append(wrapped_call("grid = H2OGridSearch(", arguments, ")"))
     call[0] = call[0].replace("model.train(", "grid.train(", 1)
     report = [
         "# the models, best first (on the validation frame when there is one)",

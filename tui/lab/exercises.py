@@ -94,7 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": -1,
 }
 PARAMETERS = set(exercise_params.PARAMETERS)
-_GOAL_KEYS = {"id", "step", "text", "metric", "on", "compare", "target", "than_step", "when", "hints"}
+_GOAL_KEYS = {"id", "step", "text", "metric", "on", "compare", "target", "than_step", "margin", "when", "hints"}
 _QUESTION_KEYS = {"id", "text", "choices", "answer", "explain"}
 
 
@@ -161,6 +161,7 @@ class Goal:
     compare: str = "below"
     target: float | None = None  # a number, or None with than_step
     than_step: int | None = None  # compare with the learner's latest finished run of that step
+    margin: float = 0.0  # with than_step: by how much that run must be beaten (above run-to-run noise)
     when: tuple[Condition, ...] = ()
     hints: tuple[str, ...] = ()
     line: int = 0
@@ -175,12 +176,20 @@ class Goal:
             return label
         return f"{self.on} {label}"
 
+    def goal_value(self, reference: float | None) -> float | None:
+        """The number a run must beat: the target, or the other step's run moved by the margin."""
+        if reference is None or self.than_step is None:
+            return reference
+        return reference - self.margin if self.lower_is_better else reference + self.margin
+
     def target_label(self, reference: float | None = None) -> str:
         sign = COMPARISONS[self.compare][0]
         if self.than_step is not None:
             against = f"your latest run of step {self.than_step}"
             if reference is not None:
                 against += f" ({describe(self, reference)})"
+            if self.margin:
+                against += f" by at least {fmt_value(self.margin)}"
             return f"{self.metric_label()} {sign} {against}"
         return f"{self.metric_label()} {sign} {fmt_value(self.target)}"
 
@@ -415,6 +424,11 @@ class _Reader:
             not isinstance(than, int) or isinstance(than, bool) or than not in BY_NUMBER or than == number
         ):
             say("than_step", f"'than_step' must be the number of another training step, not {_show(than)}")
+        margin = entry.get("margin", 0.0)
+        if not isinstance(margin, (int, float)) or isinstance(margin, bool) or margin < 0:
+            say("margin", f"'margin' must be a number of at least 0, not {_show(margin)}")
+        elif margin and than is None:
+            say("margin", "'margin' goes with 'than_step' (by how much that step's run must be beaten)")
         named = f'goal "{entry["id"]}"' if isinstance(entry.get("id"), str) else f"goal {index + 1}"
         if step is not None:
             named += f" (step {step.number})"
@@ -437,6 +451,7 @@ class _Reader:
             compare=str(compare),
             target=float(target) if target is not None else None,
             than_step=int(than) if than is not None else None,
+            margin=float(margin) if isinstance(margin, (int, float)) else 0.0,
             when=when,
             hints=tuple(" ".join(h.split()) for h in hints),
             line=self.lines.at("goal", index),
@@ -575,7 +590,7 @@ def check(goal: Goal, run: Run, runs: Iterable[Run] = ()) -> bool:
     if not counts(goal, run):
         return False
     value = value_of(goal, run)
-    target = reference(goal, runs)
+    target = goal.goal_value(reference(goal, runs))
     if value is None or target is None:
         return False
     return bool(COMPARISONS[goal.compare][1](value, target))
@@ -590,7 +605,8 @@ def report(goal: Goal, runs: list[Run], reached: dict[str, Any] | None = None) -
     if scored:
         value, best = (min if goal.lower_is_better else max)(scored, key=lambda pair: pair[0])
         status.best, status.best_run = value, best.run_id
-        if target is not None and COMPARISONS[goal.compare][1](value, target):
+        beat = goal.goal_value(target)
+        if beat is not None and COMPARISONS[goal.compare][1](value, beat):
             status.reached = True
     elif reached and _number(reached.get("value")):
         status.best, status.best_run = float(reached["value"]), str(reached.get("run", ""))

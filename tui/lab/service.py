@@ -42,7 +42,7 @@ from tui.lab.run_table import RunTable
 from tui.lab.scoring import Scoring
 from tui.lab.service_doors import CodeDoor, ModelDoor
 from tui.lab.session import Session, stop_quietly
-from tui.lab.speed import Speeds, steady_speed
+from tui.lab.speed import Speeds, cluster_size, steady_speed
 from tui.lab.steps import Step
 from tui.lab.sweep_runner import SweepRunner
 from tui.lab.tidy import keys_made, remove_keys
@@ -162,7 +162,9 @@ class Lab(ModelDoor, CodeDoor):
     # -- cluster ------------------------------------------------------------------------------
     def start_cluster(self, say: Say | None = None) -> ClusterStatus:
         """Start the own cluster, or connect to ``--url``. Raises :class:`LabError` with the reason."""
-        return self.session.start(say)
+        status = self.session.start(say)
+        self.speeds.keep_in(self.journal, cluster_size(status.nodes, status.allowed_cores or status.cores))
+        return status
 
     def engine_stopped(self) -> bool:
         """True when there is no cluster, or the private cluster's Java process has ended."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 import threading
@@ -26,6 +27,9 @@ log = logging.getLogger("h2o-lab")
 # Speeds.early): the Go further network's first trial in the app timed 806 samples/s (2,000-row iterations:
 # 400-930), while a run of it went at 2,300 samples/s in its first pass and 3,700 over the next two.
 TRIAL_ROWS = 6000
+TRIAL_ITERATIONS = 2
+TRIAL_SHARE = 0.1  # a trial costs at most this share of the run it times, or the run starts untimed
+STORE_KEY = "speeds"  # the journal's speeds of finished runs, by cluster size and network
 
 
 class TrialCancelled(LabError):
@@ -35,8 +39,32 @@ class TrialCancelled(LabError):
         super().__init__("Speed trial cancelled; nothing was trained.")
 
 
+def trial_rows(spec: RunSpec, rows: int) -> int:
+    """The rows of one trial iteration: the run's iteration size, at most :data:`TRIAL_ROWS` and ``rows``."""
+    per_iteration = spec.params.get("train_samples_per_iteration")
+    per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else TRIAL_ROWS
+    return max(1, min(per_iteration, rows, TRIAL_ROWS))
+
+
+def trial_pays(spec: RunSpec, rows: int, iterations: int = TRIAL_ITERATIONS) -> bool:
+    """Whether timing ``spec``'s run first is worth it: the trial's samples are at most :data:`TRIAL_SHARE` of the
+    run's (``rows`` training rows times its epochs). A shorter run is trained at once: it ends before a question
+    about its length would help (5,000 rows, 1 epoch: a 2 × 5,000-row trial cost more than the run)."""
+    epochs = spec.params.get("epochs")
+    epochs = float(epochs) if isinstance(epochs, (int, float)) and epochs > 0 else 10.0
+    return iterations * trial_rows(spec, rows) <= TRIAL_SHARE * rows * epochs
+
+
+def cluster_size(nodes: int, cores: int) -> str:
+    """The part of a speed's key that a journal's other sessions share: a speed holds for a cluster of this size."""
+    return f"{nodes} node(s) x {cores} cores"
+
+
 class Speeds:
-    """Samples per second by :func:`tui.lab.training.speed_key`: measured by trials, or seen in finished runs."""
+    """Samples per second by :func:`tui.lab.training.speed_key`: measured by trials, or seen in finished runs.
+
+    Finished runs' speeds are kept in the journal by cluster size (:meth:`keep_in`), so a later session on a
+    cluster of that size knows them without a trial."""
 
     def __init__(self, jobs: Jobs, frames: Frames) -> None:
         self.jobs = jobs
@@ -44,6 +72,18 @@ class Speeds:
         self._lock = threading.Lock()
         self._known: dict[tuple, float] = {}
         self._trialled: set[tuple] = set()  # keys whose speed is a trial's, not a finished run's
+        self._store: Any = None  # the journal, once the cluster's size is known
+        self._size = ""
+
+    def keep_in(self, journal: Any, size: str) -> None:
+        """Keep finished runs' speeds in ``journal`` under ``size``, and know at once those kept before."""
+        kept = journal.state(STORE_KEY, {}) or {}
+        with self._lock:
+            self._store, self._size = journal, size
+            for text, speed in (kept.get(size) or {}).items():
+                key = key_from_text(text)
+                if key is not None and key not in self._known and isinstance(speed, (int, float)) and speed > 0:
+                    self._known[key] = float(speed)
 
     def known(self, spec: RunSpec) -> float | None:
         """The speed known for networks like ``spec``'s, without asking the cluster."""
@@ -57,8 +97,13 @@ class Speeds:
             self._known[key] = speed
             if trial:
                 self._trialled.add(key)
-            else:
-                self._trialled.discard(key)
+                return
+            self._trialled.discard(key)
+            store, size = self._store, self._size
+        if store is not None:
+            kept = store.state(STORE_KEY, {}) or {}
+            kept.setdefault(size, {})[key_text(key)] = round(speed, 1)
+            store.save_state(STORE_KEY, kept)
 
     def early(self, spec: RunSpec) -> bool:
         """Whether the speed known for ``spec``'s network is a trial's that the run will likely beat.
@@ -76,7 +121,7 @@ class Speeds:
         self,
         spec: RunSpec,
         rows: int | None = None,
-        iterations: int = 2,
+        iterations: int = TRIAL_ITERATIONS,
         should_cancel: Callable[[], bool] = lambda: False,
         on_progress: Callable[[float, str], None] = lambda fraction, text: None,
     ) -> float:
@@ -88,10 +133,8 @@ class Speeds:
         stops it (raising :class:`TrialCancelled`); ``on_progress`` hears how far it got.
         """
         if rows is None:
-            per_iteration = spec.params.get("train_samples_per_iteration")
-            per_iteration = per_iteration if isinstance(per_iteration, int) and per_iteration > 0 else TRIAL_ROWS
             train, _valid = self.frames.training_frames(spec)
-            rows = min(per_iteration, int(train.nrows), TRIAL_ROWS)
+            rows = trial_rows(spec, int(train.nrows))
         trial = copy.deepcopy(spec)
         trial.sample_rows = rows
         trial.params = {k: v for k, v in spec.params.items() if k not in ("checkpoint", "nfolds")}
@@ -143,6 +186,22 @@ class Speeds:
         except LabError as exc:
             log.info("the speed trial's model stays on the cluster: %s", exc.message)
         self.jobs.models.in_cluster.discard(probe.model_id)
+
+
+def key_text(key: tuple) -> str:
+    """A speed key as the journal keeps it (JSON has no tuples)."""
+    return json.dumps(key)
+
+
+def key_from_text(text: str) -> tuple | None:
+    """A speed key back from :func:`key_text`; None for one this version cannot read."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, list) or len(data) != 5 or not isinstance(data[1], list):
+        return None
+    return (data[0], tuple(int(h) for h in data[1]), *data[2:])
 
 
 def speeds_up(params: dict[str, Any]) -> bool:

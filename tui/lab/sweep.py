@@ -48,6 +48,7 @@ class SweepPlan:
 
     spec: RunSpec
     axes: list[Axis] = field(default_factory=list)
+    parallelism: int = 1  # how many models H2O's grid builds at once (0: H2O decides)
 
     @property
     def names(self) -> list[str]:

@@ -15,5 +15,6 @@ def sweep_code(code: Code, plan: SweepPlan, metric: str, grid_id: str) -> str:
     spec.params = plan.base_params()
     script = code.code_for(spec)
     hyper = plan.hyper_params()
-    text = codegen.grid_code(script, hyper, grid_id, GRID_SORT.get(metric, "mse"), metric in HIGHER_IS_BETTER)
+    sort_by, decreasing = GRID_SORT.get(metric, "mse"), metric in HIGHER_IS_BETTER
+    text = codegen.grid_code(script, hyper, grid_id, sort_by, decreasing, plan.parallelism)
     return codegen.fit_comments(text)

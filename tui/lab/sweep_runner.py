@@ -163,6 +163,7 @@ class SweepRunner:
                     H2ODeepLearningEstimator(**plan.base_params()),
                     hyper_params=plan.hyper_params(),
                     grid_id=state.grid_id,
+                    parallelism=plan.parallelism,
                 )
                 grid.start(
                     x=list(plan.spec.predictors),

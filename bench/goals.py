@@ -1,0 +1,96 @@
+"""Are the goals' targets out of the preset's reach and within a hinted change's? Runs of each, counted.
+
+    python bench/goals.py [--goals dropout-gap,dropout-mse] [--runs 10] [--nthreads 2] [--data-dir DIR]
+
+For each goal of the shipped exercises file (tui/lab/exercises.toml) named with --goals, in one process on one
+private cluster: the step's preset is trained --runs times, and so is the change its hints lead to (the table
+HINTED below). A goal that compares with another step's run (than_step) pairs each run with a fresh run of
+that step's preset, as a learner who trained it just before. Printed per goal: each run's value, and how many
+runs reach the goal as the file sets it. The aim: the preset reaches it in at most 1 run of 10, the hinted
+change in at least 9 of 10. The cars data is the repository's tests/data copy unless --data-dir says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.data import add_data_dir, data_dir  # noqa: E402
+from tui.lab import exercises  # noqa: E402
+from tui.lab.cluster import ClusterOptions  # noqa: E402
+from tui.lab.params import canonical  # noqa: E402
+from tui.lab.service import Lab, LabConfig  # noqa: E402
+from tui.lab.steps import step  # noqa: E402
+from tui.lab.training import DONE, Run, RunSpec  # noqa: E402
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+
+# The change each goal's hints lead to, on top of the step's preset.
+HINTED: dict[str, dict[str, Any]] = {
+    "dropout-gap": {"hidden_dropout_ratios": [0.2, 0.2], "epochs": 50},
+    "dropout-mse": {"hidden_dropout_ratios": [0.2, 0.2], "epochs": 50},
+}
+
+
+def train(lab: Lab, number: int, metas: dict, change: dict[str, Any] | None = None) -> Run:
+    spec = RunSpec.from_dict(step(number).spec().to_dict())
+    spec.params = canonical({**spec.params, **(change or {})}, metas)
+    run = lab.train(spec)
+    if run.status != DONE:
+        raise SystemExit(f"{run.run_id} of step {number} ended {run.status}: {run.error}")
+    return run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--goals", default=",".join(HINTED), help="goal ids, comma-separated")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--nthreads", type=int, default=2)
+    add_data_dir(parser, default=REPO_DATA)
+    args = parser.parse_args()
+
+    shipped = {g.id: g for g in exercises.load().goals}
+    wanted = [shipped[name] for name in args.goals.split(",") if name in shipped and name in HINTED]
+    if not wanted:
+        raise SystemExit(f"no goal to measure: known are {', '.join(sorted(HINTED))}")
+    directory = data_dir(args.data_dir, ["cars"], default=REPO_DATA)
+    lab = Lab(
+        LabConfig(
+            cluster=ClusterOptions(nthreads=args.nthreads), data_dir=directory, download=False, keep_journal=False
+        )
+    )
+    print("starting a private cluster ...", flush=True)
+    lab.start_cluster()
+    try:
+        lab.load_cars()
+        metas = {m.name: m for m in lab.param_metas()}
+        status = lab.cluster_status()
+        print(f"cluster: H2O {status.version}, {args.nthreads} threads; {args.runs} runs of each\n", flush=True)
+        for goal in wanted:
+            print(f"{goal.id} (step {goal.step}): {goal.target_label()}", flush=True)
+            for way, change in (("preset", None), ("hinted", HINTED[goal.id])):
+                values, reached = [], 0
+                for _ in range(args.runs):
+                    others = [train(lab, goal.than_step, metas)] if goal.than_step is not None else []
+                    run = train(lab, goal.step, metas, change)
+                    value = exercises.value_of(goal, run)
+                    against = exercises.reference(goal, others)
+                    reached += exercises.check(goal, run, others)
+                    values.append(value)
+                    shown = f"{value:.4f}" + (f" against {against:.4f}" if goal.than_step is not None else "")
+                    print(f"  {way:<7} {shown}", flush=True)
+                numbers = [v for v in values if v is not None]
+                spread = f"{min(numbers):.4f}-{max(numbers):.4f}, median {statistics.median(numbers):.4f}"
+                print(f"  {way}: {spread}; reaches the goal in {reached} of {args.runs}\n", flush=True)
+    finally:
+        lab.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
