@@ -9,7 +9,7 @@ import time
 from textual import on, work
 from textual.worker import Worker, WorkerState
 
-from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.dialogs import ErrorDialog, QuitDialog
 from tui.lab import paths
 from tui.lab.errors import LabError
 from tui.lab.training import RUNNING
@@ -61,16 +61,20 @@ class Leaving(LabAppBase):
 
     # -- quitting -----------------------------------------------------------------------------
     def action_quit(self) -> None:  # type: ignore[override]  # Textual's is async; this one needs no await
-        if self._quitting:
+        """q and Ctrl+C: leave, asking first while a model trains. On the open question they do nothing more:
+        it stays the one question, answered with y or n."""
+        if self._quitting or self._quit_dialog in self.screen_stack:
             return
         if self.training_running():
 
             def answer(yes: bool | None) -> None:
+                self._quit_dialog = None
                 if yes:
                     self._quit_after_cancel()
 
             title, question = self._quit_question()
-            self.push_screen(ConfirmDialog(title, question, yes="Quit", no="Keep training"), answer)
+            self._quit_dialog = QuitDialog(title, question, yes="Quit", no="Keep training")
+            self.push_screen(self._quit_dialog, answer)
             return
         self._begin_quit()
 
