@@ -117,6 +117,46 @@ def serve_text(body: bytes, status: int = 200, content_type: str = "text/html") 
         server.server_close()
 
 
+@contextlib.contextmanager
+def an_h2o_at_the_default_address(home: Path):
+    """Something listening where a bare ``h2o.init()`` looks first, recording every request it gets.
+
+    That place is http://localhost:54321 unless ``~/.h2oconfig`` names another; the test names a port of its own
+    (54321 may hold another H2O on a shared machine), so that a script that would join the H2O found there is
+    caught without any H2O running."""
+    asked: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(503)
+
+        do_POST = do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    (home / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{server.server_address[1]}\n")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_plain_python(script: Path, work: Path) -> subprocess.CompletedProcess:
+    """A script (exported, or copied from the Code tab) run with plain python, as a learner would, from ``work``
+    (also its home folder)."""
+    from tui.lab.java import find_java  # noqa: PLC0415
+
+    java_home = str(Path(find_java().path).resolve().parents[1])
+    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
+    return subprocess.run([sys.executable, str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=400)
+
+
 def env_without(*names: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in names:
