@@ -164,22 +164,42 @@ def env_without(*names: str) -> dict[str, str]:
     return env
 
 
-class Terminal:
-    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session."""
+def _take_terminal() -> None:
+    """In the child, after its new session began: standard input becomes its controlling terminal."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    def __init__(self, tmp_path: Path, *args: str, size: tuple[int, int] = (80, 24)) -> None:
-        self.env = dict(os.environ)
+
+class Terminal:
+    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session.
+
+    Its private cluster is small (one thread, 1g); with ``--url`` among ``args`` it joins that cluster instead
+    (``env`` can hold its H2O_LAB_PASSWORD). ``controlling``: the terminal is the app's controlling terminal, as
+    a login's is, so that closing it (``os.close(master)``) makes the kernel send SIGHUP and SIGCONT, as when an
+    SSH session or a terminal window closes; without it nothing tells the app.
+    """
+
+    def __init__(
+        self,
+        tmp_path: Path,
+        *args: str,
+        size: tuple[int, int] = (80, 24),
+        env: dict[str, str] | None = None,
+        controlling: bool = False,
+    ) -> None:
+        self.env = {**os.environ, **(env or {})}
         for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
             self.env[var] = str(tmp_path / var.lower())
         self.env["TERM"] = "xterm-256color"
         self.log = tmp_path / "xdg_state_home" / "h2o-lab" / "logs" / "h2o-lab.log"
         self.journal = tmp_path / "xdg_data_home" / "h2o-lab" / "journal.sqlite3"
+        private = () if "--url" in args else ("--nthreads", "1", "--max-mem", "1g")
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.master = master
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--nthreads", "1", "--max-mem", "1g", "--offline", *args],
+            [sys.executable, "-m", "tui", *private, "--offline", *args],
             stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=ROOT, start_new_session=True,
+            preexec_fn=_take_terminal if controlling else None,
         )  # fmt: skip
         os.close(slave)
         self.output = bytearray()
