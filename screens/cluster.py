@@ -78,7 +78,7 @@ class ClusterView(StepView):
     }
     ClusterView #cluster-code {
         height: auto;
-        max-height: 8;
+        max-height: 20;  /* the whole script that starts an H2O of its own */
         margin: 0 1;
     }
     """

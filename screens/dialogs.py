@@ -104,6 +104,15 @@ class ConfirmDialog(Dialog):
         self.dismiss(False)
 
 
+class QuitDialog(ConfirmDialog):
+    """The question before quitting while a model trains. q and Ctrl+C on it do nothing more (the App's quit
+    action sees it open): it stays the one question, and its notice in a small window does not offer q."""
+
+    def notice_keys(self) -> dict[str, str]:
+        """q is not said to quit here: y does."""
+        return {**super().notice_keys(), "q": ""}
+
+
 class InfoDialog(Dialog):
     """A title and a text to read (H2O's help on a parameter), with Close."""
 

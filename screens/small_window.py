@@ -59,10 +59,12 @@ class SmallWindowNotice(Widget, can_focus=True):
     def say(self, width: int, height: int) -> None:
         """The notice for a window of this size."""
         works = "".join(f" {words}." for words in self.keys.values() if words)
+        # A screen that names q says itself what it does (the quit question: nothing more).
+        quits = "" if "q" in self.keys else "; q quits"
         self.text = (
             f"h2o-lab needs a terminal of at least {MIN_WIDTH} columns by {MIN_HEIGHT} rows; "
             f"this one is {width} by {height}.\n\nEnlarge the window (or make the font smaller). "
-            f"Everything keeps running meanwhile; q quits.{works}"
+            f"Everything keeps running meanwhile{quits}.{works}"
         )
         self.refresh()
 

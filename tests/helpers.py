@@ -117,6 +117,46 @@ def serve_text(body: bytes, status: int = 200, content_type: str = "text/html") 
         server.server_close()
 
 
+@contextlib.contextmanager
+def an_h2o_at_the_default_address(home: Path):
+    """Something listening where a bare ``h2o.init()`` looks first, recording every request it gets.
+
+    That place is http://localhost:54321 unless ``~/.h2oconfig`` names another; the test names a port of its own
+    (54321 may hold another H2O on a shared machine), so that a script that would join the H2O found there is
+    caught without any H2O running."""
+    asked: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(503)
+
+        do_POST = do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    (home / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{server.server_address[1]}\n")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_plain_python(script: Path, work: Path) -> subprocess.CompletedProcess:
+    """A script (exported, or copied from the Code tab) run with plain python, as a learner would, from ``work``
+    (also its home folder)."""
+    from tui.lab.java import find_java  # noqa: PLC0415
+
+    java_home = str(Path(find_java().path).resolve().parents[1])
+    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
+    return subprocess.run([sys.executable, str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=400)
+
+
 def env_without(*names: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in names:
@@ -124,22 +164,42 @@ def env_without(*names: str) -> dict[str, str]:
     return env
 
 
-class Terminal:
-    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session."""
+def _take_terminal() -> None:
+    """In the child, after its new session began: standard input becomes its controlling terminal."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    def __init__(self, tmp_path: Path, *args: str, size: tuple[int, int] = (80, 24)) -> None:
-        self.env = dict(os.environ)
+
+class Terminal:
+    """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session.
+
+    Its private cluster is small (one thread, 1g); with ``--url`` among ``args`` it joins that cluster instead
+    (``env`` can hold its H2O_LAB_PASSWORD). ``controlling``: the terminal is the app's controlling terminal, as
+    a login's is, so that closing it (``os.close(master)``) makes the kernel send SIGHUP and SIGCONT, as when an
+    SSH session or a terminal window closes; without it nothing tells the app.
+    """
+
+    def __init__(
+        self,
+        tmp_path: Path,
+        *args: str,
+        size: tuple[int, int] = (80, 24),
+        env: dict[str, str] | None = None,
+        controlling: bool = False,
+    ) -> None:
+        self.env = {**os.environ, **(env or {})}
         for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
             self.env[var] = str(tmp_path / var.lower())
         self.env["TERM"] = "xterm-256color"
         self.log = tmp_path / "xdg_state_home" / "h2o-lab" / "logs" / "h2o-lab.log"
         self.journal = tmp_path / "xdg_data_home" / "h2o-lab" / "journal.sqlite3"
+        private = () if "--url" in args else ("--nthreads", "1", "--max-mem", "1g")
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.master = master
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--nthreads", "1", "--max-mem", "1g", "--offline", *args],
+            [sys.executable, "-m", "tui", *private, "--offline", *args],
             stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=ROOT, start_new_session=True,
+            preexec_fn=_take_terminal if controlling else None,
         )  # fmt: skip
         os.close(slave)
         self.output = bytearray()

@@ -15,6 +15,17 @@ def screen_name(app) -> str:
     return type(app.screen).__name__
 
 
+def questions(app) -> int:
+    """The quit questions open, on top or under another screen."""
+    return [type(screen).__name__ for screen in app.screen_stack].count("QuitDialog")
+
+
+def small_notice(screen) -> str:
+    from screens.small_window import SmallWindowNotice
+
+    return next((child.text for child in screen.children if isinstance(child, SmallWindowNotice)), "")
+
+
 async def test_launch_to_a_finished_step3_model(lab):
     import h2o
 
@@ -74,14 +85,25 @@ async def test_quit_while_training_asks_then_cancels(lab):
         await pilot.press("q")
         await until(
             pilot,
-            lambda: screen_name(app) == "ConfirmDialog",
+            lambda: screen_name(app) == "QuitDialog",
             what=lambda: f"the quit question ({screen_name(app)} shown)",
         )
+        # q and Ctrl+C again on the open question (Ctrl+C reaches the App over any dialog), and q in a small
+        # window (whose notice passes q on to quit): still the one question, which n then answers.
+        await pilot.press("q", "ctrl+c")
+        assert questions(app) == 1, f"{questions(app)} quit questions open after q, q, Ctrl+C"
+        await pilot.resize_terminal(60, 20)
+        await until(pilot, lambda: app.screen.too_small, what="the small window's notice")
+        assert "q quits" not in small_notice(app.screen), small_notice(app.screen)  # y does, as it says
+        await pilot.press("q")
+        assert questions(app) == 1, f"{questions(app)} quit questions open after q in a small window"
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: not app.screen.too_small, what="the question back")
         await pilot.press("n")  # keep training
-        await until(pilot, lambda: screen_name(app) != "ConfirmDialog", what="the question to close")
+        await until(pilot, lambda: screen_name(app) != "QuitDialog", what="the question to close")
         assert view.training and app.is_running, "n keeps the app and the job going"
         await pilot.press("q")
-        await until(pilot, lambda: screen_name(app) == "ConfirmDialog", what="the quit question, again")
+        await until(pilot, lambda: screen_name(app) == "QuitDialog", what="the quit question, again")
         await pilot.press("y")
         await until(pilot, lambda: not app.is_running, what="the app to exit")
     assert all(run.status != RUNNING for run in lab.runs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -157,3 +158,33 @@ def test_comments_are_read_whole_at_80_columns(lab, cars, number):
                     assert token.line.strip() == token.string, f"an address shares its line: {token.line!r}"
                     continue
                 assert token.end[1] <= CODE_WIDTH, f"cut at 80 columns: {token.line.rstrip()!r}"
+
+
+def test_a_code_tab_script_runs_unchanged_on_an_h2o_of_its_own(lab, cars, tmp_path):
+    """Copied from the Code tab and run with plain python: it starts a bounded H2O of its own on a free port (as the
+    export does), never joining the H2O that answers where a bare h2o.init() looks first (another learner's)."""
+    from tests.helpers import an_h2o_at_the_default_address, processes_with, run_plain_python
+    from tests.waiting import wait_until
+    from tui.lab.code import Code
+    from tui.lab.export import build
+
+    spec = step(3).spec()
+    spec.params["epochs"] = 1.0
+    script = Code(lab.config, lab.data).code_for(spec)
+    assert "\nh2o.init()" not in script
+    # The export's start (its first code cell), shared: the same lines, for the lab's heap.
+    start = build([Run(run_id="run-1", spec=spec, status=DONE)]).cells[1].text
+    heap = lab.config.cluster.max_mem
+    assert start.replace('max_mem_size="1g"', f'max_mem_size="{heap}"') in script
+    path = tmp_path / "step3.py"
+    path.write_text(script)
+    work = tmp_path / "work"
+    work.mkdir()
+    before = set(processes_with("H2O_from_python_"))
+    with an_h2o_at_the_default_address(work) as asked:
+        done = run_plain_python(path, work)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert not asked, f"the script asked the H2O already running: {asked}"
+    assert "Starting server from" in done.stdout, done.stdout[-2000:]
+    assert re.search(r"^\d+\.\d+(e-?\d+)?$", done.stdout, re.MULTILINE), done.stdout[-500:]  # the MSE it printed
+    wait_until(lambda: set(processes_with("H2O_from_python_")) <= before, timeout=30, what="the script's H2O to stop")

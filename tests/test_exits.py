@@ -7,8 +7,10 @@ leaving takes is measured by ``bench/exits.py``, which repeats every case many t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -80,6 +82,12 @@ def leave(term: Terminal, how: str, *, gone_for: float | None) -> None:
         term.send("\x03")
     elif how == "no-signal":
         pass  # no controlling terminal: nothing tells the app, it must notice by itself
+    elif how == "window-closed":
+        # A terminal window or tmux closing: SIGHUP and SIGCONT to the app, then its end of the terminal closed
+        # (where the terminal is the app's controlling one, the kernel then sends them again).
+        term.proc.send_signal(signal.SIGHUP)
+        term.proc.send_signal(signal.SIGCONT)
+        os.close(term.master)
     else:
         term.proc.send_signal(getattr(signal, how))
 
@@ -165,3 +173,40 @@ def test_ctrl_c_while_training_asks_then_leaves(tmp_path):
         assert status in ("cancelled", "done"), f"{run_id} left as {status!r}"
     finally:
         term.close()
+
+
+ROUNDS = 20
+WITHIN = 5.0  # seconds from the terminal closing to the process's end
+
+
+def test_the_terminal_closing_just_after_quit_yes_ends_the_app_within_5_s_every_time(lab, tmp_path):
+    """q and y while a model trains, then the terminal closes (SIGHUP) 0.3 s later, inside the app's own shutdown:
+    the process ends within 5 s, every one of 20 rounds, leaving no JVM and no run "running" in its journal.
+
+    The terminal is the app's controlling terminal and closes as a window or tmux does. The first round runs the
+    app's own JVM; the others join the test session's cluster with --url, so that a round costs one start of the
+    app, not one of H2O (that cluster is left running; the app cancels its job there)."""
+    user, password = lab.cluster.auth
+    took = []
+    for number in range(ROUNDS):
+        joins = ("--url", lab.cluster.url, "--user", user) if number else ()
+        term = Terminal(tmp_path / f"round-{number}", *joins, env={"H2O_LAB_PASSWORD": password}, controlling=True)
+        marker = term.marker
+        try:
+            run_id = start_training(term)
+            term.send("q")
+            term.wait_for_text("Keep training", timeout=60)
+            term.send("y")
+            time.sleep(0.3)
+            started = time.monotonic()
+            leave(term, "window-closed", gone_for=None)
+            with contextlib.suppress(subprocess.TimeoutExpired):  # check_left says it, with the log
+                term.proc.wait(timeout=HANG)
+            took.append(time.monotonic() - started)
+            check_left(term, marker)
+            status = {r[0]: r[1] for r in term.journal_runs()}.get(run_id)
+            assert status in ("cancelled", "interrupted", "done"), f"round {number}: {run_id} left as {status!r}"
+        finally:
+            term.close()
+    slow = [f"round {n}: {s:.1f} s" for n, s in enumerate(took) if s > WITHIN]
+    assert not slow, f"{len(slow)} of {ROUNDS} rounds took over {WITHIN:.0f} s: {', '.join(slow)}"

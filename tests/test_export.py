@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import ast
-import contextlib
-import http.server
 import json
 import os
 import re
 import socket
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import processes_with
+from tests.helpers import an_h2o_at_the_default_address, processes_with, run_plain_python
 from tests.waiting import wait_until
 from tui.export_cli import main as export_main
 from tui.lab.export import ExportError, build, choose_runs, journal_runs, notebook
@@ -25,45 +20,6 @@ from tui.lab.training import DONE, Run, RunSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
-
-
-@contextlib.contextmanager
-def _an_h2o_at_the_default_address(home: Path):
-    """Something listening where a bare ``h2o.init()`` looks first, recording every request it gets.
-
-    That place is http://localhost:54321 unless ``~/.h2oconfig`` names another; the test names a port of its own
-    (54321 may hold another H2O on a shared machine), so that a script that would join the H2O found there is
-    caught without any H2O running."""
-    asked: list[str] = []
-
-    class Record(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_error(503)
-
-        do_POST = do_HEAD = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
-    (home / ".h2oconfig").write_text(f"[init]\nurl = http://127.0.0.1:{server.server_address[1]}\n")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield asked
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _run_script(script: Path, work: Path) -> subprocess.CompletedProcess:
-    """The exported script run with plain python, as a learner would, from ``work`` (also its home folder)."""
-    from tui.lab.java import find_java
-
-    java_home = str(Path(find_java().path).resolve().parents[1])
-    env = {**os.environ, "JAVA_HOME": java_home, "DO_NOT_TRACK": "1", "HOME": str(work)}
-    return subprocess.run([sys.executable, str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=400)
 
 
 def _session(lab, cars) -> list[Run]:
@@ -123,8 +79,8 @@ def test_a_real_session_exports_as_a_script_that_runs_and_a_valid_notebook(lab, 
     work = tmp_path / "work"
     work.mkdir()
     before = set(processes_with("H2O_from_python_"))
-    with _an_h2o_at_the_default_address(work) as asked:
-        done = _run_script(offline, work)
+    with an_h2o_at_the_default_address(work) as asked:
+        done = run_plain_python(offline, work)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert not asked, f"the script asked the H2O already running: {asked}"
     assert "Starting server from" in done.stdout, done.stdout[-2000:]  # its own H2O, not the session's
@@ -291,7 +247,7 @@ def test_offline_the_default_export_stops_at_its_import_with_one_line(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     before = set(processes_with("H2O_from_python_"))
-    done = _run_script(script, work)
+    done = run_plain_python(script, work)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     said = done.stderr.strip().splitlines()
     assert len(said) == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]

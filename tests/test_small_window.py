@@ -29,7 +29,7 @@ def screen_classes() -> list[type[Screen]]:
 
 def make_screen(name: str, app) -> Screen:
     """One screen of each class, as the app opens it."""
-    from screens.dialogs import ConfirmDialog, ErrorDialog, InfoDialog, SaveDialog
+    from screens.dialogs import ConfirmDialog, ErrorDialog, InfoDialog, QuitDialog, SaveDialog
     from screens.export_dialog import ExportDialog
     from screens.goals import GoalsDialog
     from screens.help import HelpScreen
@@ -44,6 +44,7 @@ def make_screen(name: str, app) -> Screen:
         "GoalsDialog": lambda: GoalsDialog(step(4), app.goal_statuses(4), app.exercise_progress),
         "HelpScreen": lambda: HelpScreen([("App log", "/tmp/h2o-lab.log")]),
         "InfoDialog": lambda: InfoDialog("epochs: H2O's help", "How many times to go through the rows."),
+        "QuitDialog": lambda: QuitDialog("A model is training", "Quit now?", yes="Quit", no="Keep training"),
         "SaveDialog": lambda: SaveDialog("h2o_lab_step4.py", "print(1)\n"),
         "SweepScreen": lambda: SweepScreen(view.step, view.current_spec(), app.lab.metas),
     }
@@ -63,6 +64,7 @@ def test_every_screen_class_is_tried():
         "HelpScreen",
         "InfoDialog",
         "LabScreen",
+        "QuitDialog",
         "SaveDialog",
         "SweepScreen",
     }

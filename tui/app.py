@@ -199,6 +199,7 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
         self.internal_errors = 0
         self._error_times = []
         self._error_dialog = None
+        self._quit_dialog = None
 
     # -- start-up -----------------------------------------------------------------------------
     def get_default_screen(self) -> LabScreen:

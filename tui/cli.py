@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     from tui.safety import ExitWatchdog  # noqa: PLC0415
 
     app = make_app(config=config, exercises=args.exercises)
-    app.watchdog = ExitWatchdog(lambda: app.lab.close(leaving=True))
+    app.watchdog = ExitWatchdog(lambda: app.lab.close(leaving=True), hurry=lambda: app.lab.hurry())
     code = 0
     try:
         app.run()

@@ -5,7 +5,8 @@
   handler's error is passed to ``app.internal_error`` instead, so the widget keeps working.
 - Leaving never hangs. Once the app begins to leave, a watchdog thread stops the cluster and closes
   the journal itself, then gives the normal way out a few seconds; if the terminal driver is stuck
-  (it can block forever writing to a terminal that is gone), the watchdog ends the process.
+  (it can block forever writing to a terminal that is gone), the watchdog ends the process. Leaving
+  on a signal (the terminal closed) ends the process within a few seconds, however far closing got.
 """
 
 from __future__ import annotations
@@ -60,21 +61,31 @@ class ExitWatchdog:
     """Makes the learner's data safe and ends the process once the app starts to leave.
 
     ``close`` must cancel running jobs, write the journal and stop the cluster; it may be called
-    again by the normal way out, which must then wait for it (``Lab.close`` does).
+    again by the normal way out, which must then wait for it (``Lab.close`` does). ``hurry`` tells
+    ``close`` (before or while it runs) to wait for nothing long: the app leaves on a signal.
     """
 
-    def __init__(self, close: Callable[[], None], grace: float = 5.0) -> None:
+    def __init__(self, close: Callable[[], None], hurry: Callable[[], None] | None = None, grace: float = 5.0) -> None:
         self._close = close
+        self._hurry = hurry
         self.grace = grace
         self.code = 0
         self.safe = threading.Event()  # the journal is written and the cluster stopped
         self._armed = threading.Event()
+        self._deadline: float | None = None  # when the process ends at the latest, once leaving in a hurry
+        self._hurried = False
         self._modes = _terminal_modes()
         self._thread = threading.Thread(target=self._watch, name="exit-watchdog", daemon=True)
         self._thread.start()
 
-    def arm(self, code: int = 0) -> None:
-        """The app is leaving. Safe to call from a signal handler and more than once."""
+    def arm(self, code: int = 0, within: float | None = None) -> None:
+        """The app is leaving. ``within``: in a hurry (a signal, the terminal gone), the process ends at the
+        latest that many seconds from now, however far closing got. Safe to call from a signal handler and more
+        than once (a later ``within`` can only bring the end nearer)."""
+        if within is not None:
+            deadline = time.monotonic() + within
+            if self._deadline is None or deadline < self._deadline:
+                self._deadline = deadline
         if not self._armed.is_set():
             self.code = code
             self._armed.set()
@@ -85,25 +96,55 @@ class ExitWatchdog:
 
     def _watch(self) -> None:
         self._armed.wait()
+        self._hurry_if_asked()
+        threading.Thread(target=self._make_safe, name="exit-close", daemon=True).start()
+        while not self.safe.wait(0.05):
+            self._hurry_if_asked()
+            self._end_if_late("before the data was safe")
+        grace_end = time.monotonic() + self.grace
+        main = threading.main_thread()
+        while main.is_alive():
+            self._end_if_late("after the data was safe")
+            if time.monotonic() >= grace_end:
+                log.warning(
+                    "the terminal did not let go within %.0f s after the data was safe; ending the process", self.grace
+                )
+                self._end()
+            main.join(0.05)
+
+    def _make_safe(self) -> None:
         try:
             self._close()
         except Exception:
             log.exception("while stopping the cluster on the way out")
         self.safe.set()
-        if self._armed.wait(0) and not _wait_main(self.grace):
-            log.warning(
-                "the terminal did not let go within %.0f s after the data was safe; ending the process", self.grace
-            )
-            logging.shutdown()
-            _restore_terminal(self._modes)
-            os._exit(self.code)
 
+    def _hurry_if_asked(self) -> None:
+        if self._deadline is None or self._hurried:
+            return
+        self._hurried = True
+        if self._hurry is not None:
+            try:
+                self._hurry()
+            except Exception:
+                log.exception("while hurrying the way out")
 
-def _wait_main(seconds: float) -> bool:
-    """True if the main thread ends within ``seconds``."""
-    main = threading.main_thread()
-    main.join(seconds)
-    return not main.is_alive()
+    def _end_if_late(self, when: str) -> None:
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            log.warning("leaving in a hurry took too long (%s); ending the process", when)
+            self._end()
+
+    def _end(self) -> None:
+        """End the process now, saying in the log where each thread was (what held it)."""
+        import traceback  # noqa: PLC0415
+
+        names = {thread.ident: thread.name for thread in threading.enumerate()}
+        for ident, frame in sys._current_frames().items():
+            stack = "".join(traceback.format_stack(frame)[-6:])
+            log.info("thread %s at the end:\n%s", names.get(ident, ident), stack)
+        logging.shutdown()
+        _restore_terminal(self._modes)
+        os._exit(self.code)
 
 
 def _terminal_modes() -> list | None:

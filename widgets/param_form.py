@@ -13,7 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalGroup
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Button, Collapsible, Input, Select, Static, Switch
@@ -132,7 +132,7 @@ class ParamForm(Vertical):
                 names = [n for n in self.order if self.metas[n].level == level and n not in shown]
                 if names:
                     with Collapsible(title=f"{level} ({len(names)})", id=f"level-{level}"):
-                        yield Vertical(id=f"level-body-{level}")
+                        yield VerticalGroup(id=f"level-body-{level}")
 
     def _field(self, name: str) -> ParamField:
         meta = self.metas[name]
@@ -148,7 +148,7 @@ class ParamForm(Vertical):
         if level in self._mounted_levels:
             return
         try:
-            body = self.query_one(f"#level-body-{level}", Vertical)
+            body = self.query_one(f"#level-body-{level}", VerticalGroup)
         except NoMatches:  # opened before the group's own parts were composed: try again once they are
             self.call_after_refresh(self._expand_level, event)
             return

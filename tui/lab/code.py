@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.lab import codegen
+from tui.lab.cluster import DEFAULT_HEAP
 from tui.lab.config import LabConfig
 from tui.lab.data import Frames
 from tui.lab.data_files import ResolvedData
@@ -42,7 +43,12 @@ class Code:
     def connect_code(self) -> str:
         """The imports and the line that reach this lab's cluster (step 1's script)."""
         opts = self.config.cluster
-        return codegen.fit_comments(codegen.connect_code(opts.own, opts.url or "", opts.user))
+        return codegen.fit_comments(codegen.connect_code(opts.own, opts.url or "", opts.user, heap=self.heap))
+
+    @property
+    def heap(self) -> str:
+        """The heap of a script's own H2O: the lab's own cluster's (--max-mem), else the lab's default."""
+        return self.config.cluster.max_mem or DEFAULT_HEAP
 
     def import_code(self, name: str, info: FrameInfo | MnistInfo | None = None) -> str:
         """The script that connects and imports the data set ``name`` ("cars": step 2, "mnist": step 10).
@@ -103,6 +109,7 @@ class Code:
             official_url=official,
             standin=standin,
             own=opts.own,
+            heap=self.heap,
             url=opts.url or "",
             user=opts.user,
             comments=comments,

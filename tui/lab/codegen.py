@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.lab.cluster import DEFAULT_HEAP
 from tui.lab.training import RunSpec
 
 _CARS_VAR = "cars"
@@ -39,39 +40,49 @@ def literal(name: str, value: Any) -> str:
     return py(value) if name in FLOAT_ONLY else written(value)
 
 
-def connect_code(own: bool, url: str = "", user: str | None = None, estimator: bool = False) -> str:
-    """Imports and the line that reaches a cluster."""
-    lines = ["import getpass"] if (not own and user) else []
+def connect_code(
+    own: bool, url: str = "", user: str | None = None, estimator: bool = False, heap: str = DEFAULT_HEAP
+) -> str:
+    """Imports and the lines that reach a cluster: for the lab's own cluster an H2O of the script's own
+    (:func:`own_h2o_code`), else a connect to the cluster at ``url``."""
+    if own:
+        return own_h2o_code(heap, estimator)
+    lines = ["import getpass"] if user else []
     lines.append("import h2o")
     if estimator:
         lines.append("from h2o.estimators import H2ODeepLearningEstimator")
     lines.append("")
-    if own:
-        lines.append("h2o.init()  # starts a local H2O cluster, or joins the one already running")
-    elif user:
+    if user:
         lines.append(f'h2o.connect(url="{url}", auth=("{user}", getpass.getpass()))')
     else:
         lines.append(f'h2o.connect(url="{url}")')
     return "\n".join(lines)
 
 
-def own_h2o_code(heap: str) -> str:
-    """The start of an exported session: an H2O of the script's own, on a free port of this machine, with a bounded
-    heap and half the cores; a comment says how to join a class cluster instead."""
-    return f"""import os
-import socket
+def own_h2o_code(heap: str = DEFAULT_HEAP, estimator: bool = True) -> str:
+    """The start of a script that runs on this machine (the Code tab's, an exported session): an H2O of the
+    script's own, on a free port, with a bounded heap and half the cores; a comment says how to join a class
+    cluster instead. Its comments fit the Code tab's narrowest box (:data:`CODE_WIDTH`)."""
+    lines = ["import os", "import socket", "", "import h2o"]
+    if estimator:
+        lines.append("from h2o.estimators import H2ODeepLearningEstimator")
+    imports = "\n".join(lines)
+    return f"""{imports}
 
-import h2o
-from h2o.estimators import H2ODeepLearningEstimator
-
-# An H2O of this script's own, stopped when Python exits: a bare h2o.init() would join any H2O
-# answering on port 54321 (on a shared machine, another learner's), or start one on every core.
-# To use a class cluster instead, replace the lines below with (the teacher gives address and user):
+# An H2O of this script's own, stopped when Python
+# exits: a bare h2o.init() would join any H2O on
+# port 54321 (on a shared machine, another
+# learner's), or start one on every core. To use a
+# class cluster instead, replace the lines below
+# with (the teacher gives the address and the user):
 #     import getpass
-#     h2o.connect(url="http://HOST:54321", auth=("USER", getpass.getpass()))
+#     h2o.connect(url="http://HOST:54321",
+#                 auth=("USER", getpass.getpass()))
 with socket.socket() as free:
     free.bind(("127.0.0.1", 0))
-    port = free.getsockname()[1]  # a port no one uses now (H2O takes the next free one from there)
+    # a port no one uses now (H2O takes the next
+    # free one from there)
+    port = free.getsockname()[1]
 h2o.init(port=port, max_mem_size="{heap}", nthreads=max(1, (os.cpu_count() or 2) // 2))"""
 
 
@@ -192,6 +203,7 @@ def run_code(
     official_url: str,
     standin: bool = False,
     own: bool = True,
+    heap: str = DEFAULT_HEAP,
     url: str = "",
     user: str | None = None,
     comments: dict[str, str] | None = None,
@@ -205,7 +217,7 @@ def run_code(
     reading of a classifier. On a cluster the lab did not start (``own`` False) the files are uploaded.
     """
     upload = not own
-    parts = [connect_code(own, url, user, estimator=True), ""]
+    parts = [connect_code(own, url, user, estimator=True, heap=heap), ""]
     if spec.dataset == "mnist":
         train_path, test_path = data_path.split("\n") if "\n" in data_path else (data_path, data_path)
         train_url, test_url = official_url.split("\n") if "\n" in official_url else (official_url, official_url)

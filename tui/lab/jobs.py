@@ -89,6 +89,8 @@ class Jobs:
         self._trainers = threading.Condition()  # train() calls in progress: closing lets them finish
         self._training = 0
         self._model_read: dict[str, float] = {}  # run id -> when its partial model was last read
+        # Once the lab closes in a hurry (see hurry): no wait for a job, nor for a loop that follows one, lasts past it.
+        self._waits_end = float("inf")
 
     def new_run(self, spec: RunSpec) -> Run:
         """A run with the next number, for ``spec``, and its script; nothing starts yet."""
@@ -185,7 +187,7 @@ class Jobs:
         except ClusterError:
             pass  # already finished
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
+        while time.monotonic() < min(deadline, self._waits_end):
             self.poll_run(run)
             if run.finished:
                 break
@@ -351,12 +353,29 @@ class Jobs:
                 except Exception:
                     run.status = INTERRUPTED
                     run.finished_at = time.time()
+                # Still running: the lab closes in a hurry (see hurry), before H2O said the job had stopped.
+                if run.status == RUNNING:
+                    run.status = INTERRUPTED
+                    run.finished_at = time.time()
+                    run.error = "h2o-lab left before H2O confirmed the cancel; the scores so far are kept."
                 self.journal.save_run(run)
 
     def wait_for_trainers(self, timeout: float) -> None:
         """Wait (up to ``timeout`` seconds) until no :meth:`train` call is in progress."""
+        deadline = time.monotonic() + timeout
         with self._trainers:
-            self._trainers.wait_for(lambda: self._training == 0, timeout=timeout)
+            while self._training:
+                left = min(deadline, self._waits_end) - time.monotonic()
+                if left <= 0:
+                    return
+                self._trainers.wait(left)
+
+    def hurry(self, seconds: float) -> None:
+        """From now on, waiting for a job to stop or for a loop to end (a cancelled run's loop saves its partial
+        model) lasts at most ``seconds`` more, whatever wait was asked: the lab must close within seconds."""
+        with self._trainers:
+            self._waits_end = min(self._waits_end, time.monotonic() + seconds)
+            self._trainers.notify_all()
 
 
 def _read_final_model(run: Run, model: dict) -> None:

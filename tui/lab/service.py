@@ -50,6 +50,10 @@ from tui.lab.training import DONE, Run, RunSpec
 
 __all__ = ["Lab", "LabConfig", "ParamCheck", "Say", "explain_failure", "same_network_note", "steady_speed"]
 
+# Seconds a hurried close (see Lab.hurry) waits for the jobs: H2O usually stops one within a second, and the app
+# that leaves on a signal must be gone within a few (LEAVE_WITHIN, tui/parts/leaving.py), the cluster stopped.
+HURRIED_CLOSE = 2.0
+
 
 class Lab(ModelDoor, CodeDoor):
     """The one door to the domain: the cluster, its data, the runs, their models and scripts."""
@@ -215,6 +219,12 @@ class Lab(ModelDoor, CodeDoor):
             self._close_now(leaving)
         finally:
             self._close_done.set()
+
+    def hurry(self, seconds: float = HURRIED_CLOSE) -> None:
+        """Closing must end within seconds (the app leaves on a signal, or its terminal is gone): it waits at most
+        ``seconds`` for the running jobs to stop and for their loops to save the partial models; the journal
+        keeps each run as it then stands. Safe to call before :meth:`close` or while it runs."""
+        self.jobs.hurry(seconds)
 
     def _close_now(self, leaving: bool = False) -> None:
         if self.session.cluster is None:

@@ -26,7 +26,7 @@ from tui.lab.steps import Step
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from screens.dialogs import ErrorDialog
+    from screens.dialogs import ErrorDialog, QuitDialog
     from tui.lab.params import ParamMeta
     from tui.safety import ExitWatchdog
 
@@ -71,6 +71,7 @@ class LabAppBase(WorkerErrors, App):
     _prepare_timer: Timer | None  # builds the next step's view ahead (see StepViews)
     _error_times: list[float]
     _error_dialog: ErrorDialog | None
+    _quit_dialog: QuitDialog | None  # the quit question while it is open (one at a time)
 
     if TYPE_CHECKING:  # made by one part each, called by others
 

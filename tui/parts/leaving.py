@@ -9,7 +9,7 @@ import time
 from textual import on, work
 from textual.worker import Worker, WorkerState
 
-from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.dialogs import ErrorDialog, QuitDialog
 from tui.lab import paths
 from tui.lab.errors import LabError
 from tui.lab.training import RUNNING
@@ -20,6 +20,9 @@ from tui.safety import ExitWatchdog, watch_terminal
 # failing again and again, on a timer or a held key; on a slow machine one error and its dialog take about a second).
 ERROR_LOOP_COUNT = 20
 ERROR_LOOP_SECONDS = 30
+# Seconds from a signal (or the terminal gone) to the end of the process, at the latest: the jobs are asked to stop
+# and the cluster is stopped meanwhile (Lab.hurry); the learner's shell, or the closed SSH session, waits no longer.
+LEAVE_WITHIN = 4.0
 
 
 class Leaving(LabAppBase):
@@ -28,7 +31,7 @@ class Leaving(LabAppBase):
     def _leave_soon(self, watchdog: ExitWatchdog, loop: asyncio.AbstractEventLoop, sig: int) -> None:
         """Leave as on ``sig``, from a signal handler or another thread: the watchdog is armed at once (it makes
         the data safe even if the app's own thread is stuck), and the app is asked to leave through its loop."""
-        watchdog.arm(128 + sig)
+        watchdog.arm(128 + sig, within=LEAVE_WITHIN)
         try:
             loop.call_soon_threadsafe(self._on_signal, sig)
         except RuntimeError:  # the loop is closed: the watchdog finishes the job
@@ -58,19 +61,36 @@ class Leaving(LabAppBase):
                 signal.signal(sig, handler)
             except (ValueError, OSError):  # pragma: no cover - not the main thread
                 pass
+        # A terminal that closes sends SIGHUP, then SIGCONT. On SIGCONT Textual starts its output again (it does
+        # after a Ctrl+Z): on a terminal being closed, the new output thread dies at its first write and the app's
+        # thread then blocks for good in the driver's close. Once the app is leaving, SIGCONT does nothing.
+        resume = signal.getsignal(signal.SIGCONT)
+
+        def resumed(sig: int, frame) -> None:
+            if not watchdog.armed and callable(resume):
+                resume(sig, frame)
+
+        try:
+            signal.signal(signal.SIGCONT, resumed)
+        except (ValueError, OSError):  # pragma: no cover - not the main thread
+            pass
 
     # -- quitting -----------------------------------------------------------------------------
     def action_quit(self) -> None:  # type: ignore[override]  # Textual's is async; this one needs no await
-        if self._quitting:
+        """q and Ctrl+C: leave, asking first while a model trains. On the open question they do nothing more:
+        it stays the one question, answered with y or n."""
+        if self._quitting or self._quit_dialog in self.screen_stack:
             return
         if self.training_running():
 
             def answer(yes: bool | None) -> None:
+                self._quit_dialog = None
                 if yes:
                     self._quit_after_cancel()
 
             title, question = self._quit_question()
-            self.push_screen(ConfirmDialog(title, question, yes="Quit", no="Keep training"), answer)
+            self._quit_dialog = QuitDialog(title, question, yes="Quit", no="Keep training")
+            self.push_screen(self._quit_dialog, answer)
             return
         self._begin_quit()
 
@@ -111,11 +131,18 @@ class Leaving(LabAppBase):
 
     @work(thread=True, group="quit", exit_on_error=False)
     def _wait_for_jobs(self) -> None:
+        """Leave once the cancelled jobs have stopped (15 s at most), unless the app is leaving another way
+        meanwhile (a signal): its own thread may then be closing already."""
         lab = self.lab
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and (any(r.status == RUNNING for r in list(lab.runs)) or lab.sweeps.running):
+        while time.monotonic() < deadline and self._leaving_code is None and self._still_training(lab):
             time.sleep(0.1)
-        self.call_from_thread(self.exit)
+        if self._leaving_code is None:
+            self.call_from_thread(self.exit)
+
+    @staticmethod
+    def _still_training(lab) -> bool:
+        return any(r.status == RUNNING for r in list(lab.runs)) or lab.sweeps.running
 
     def _on_signal(self, sig: int) -> None:
         log.info("signal %s: leaving", sig)
