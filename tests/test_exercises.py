@@ -166,8 +166,8 @@ def test_the_shipped_dropout_goals_count_only_runs_with_dropout_on():
     assert status.best_run == on.run_id
     assert ex.describe(gap_goal, status.best) == "-0.022, validation MSE below training MSE"
     assert gap_goal.target_label(status.reference) == (
-        "validation MSE minus training MSE < your latest run of step 4 (+0.003, validation MSE above training MSE)"
-        " by at least 0.012"
+        "validation MSE minus training MSE at least 0.012 below your latest run of step 4 (+0.003, validation MSE "
+        "above training MSE)"
     )
     assert ex.describe(mse_goal, 0.098) == "0.098"
 
@@ -194,7 +194,7 @@ def test_a_margin_asks_to_beat_the_other_run_by_more_than_noise():
     assert not ex.check(gap, noise, [four])
     assert ex.check(gap, clear, [four])
     assert not ex.report(gap, [four, noise]).reached and ex.report(gap, [four, clear]).reached
-    assert gap.target_label(0.003).endswith("by at least 0.01")
+    assert gap.target_label(0.003).startswith("validation MSE minus training MSE at least 0.01 below your latest")
 
 
 @pytest.mark.parametrize(

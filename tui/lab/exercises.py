@@ -189,7 +189,8 @@ class Goal:
             if reference is not None:
                 against += f" ({describe(self, reference)})"
             if self.margin:
-                against += f" by at least {fmt_value(self.margin)}"
+                side = "below" if self.lower_is_better else "above"
+                return f"{self.metric_label()} at least {fmt_value(self.margin)} {side} {against}"
             return f"{self.metric_label()} {sign} {against}"
         return f"{self.metric_label()} {sign} {fmt_value(self.target)}"
 
