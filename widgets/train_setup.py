@@ -19,6 +19,7 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.lab.carry import Start
 from tui.lab.mnist import FURTHER, estimate_seconds
 from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
@@ -92,6 +93,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         self._checkpoint_notes: dict[str, str] = {}
         self._values_given = False  # values were put in (a saved form, a run loaded back): nothing is carried
         self._start_note = ""  # where the form's first values came from, said above it
+        self.origin: Start | None = None  # the values the form was given last and where they came from
         self._last_form: ParamForm | None = None
         self._composing: ParamForm | None = None  # made before the panel was mounted: composed with it
 
@@ -140,13 +142,18 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         return spec_with(self.spec, values, self.checkpoint, self.sample_rows if self.is_mnist else None)
 
     def load_values(
-        self, params: dict[str, Any], checkpoint: Run | None, sample_rows: int | EllipsisType | None, note: str = ""
+        self,
+        params: dict[str, Any],
+        checkpoint: Run | None,
+        sample_rows: int | EllipsisType | None,
+        origin: Start | None = None,
     ) -> None:
-        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too; ``note``
-        says above the form where they come from."""
+        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too; ``origin``
+        says where they come from (its note above the form)."""
         self.checkpoint = checkpoint
         self._values_given = True
-        self._start_note = note  # the form no longer holds the values it started with
+        self.origin = origin
+        self._start_note = origin.note if origin is not None else ""  # not the note of the values it started with
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
@@ -166,7 +173,8 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
     def _go_further(self, event: Button.Pressed) -> None:
         """The go-further network in the form, on every training digit."""
         event.stop()
-        self.load_values(FURTHER, None, None, note=FURTHER_NOTE)  # the lesson describes other values
+        further = Start(FURTHER, note=FURTHER_NOTE, source="Go further's values", step=self.step.number)
+        self.load_values(FURTHER, None, None, origin=further)  # the lesson describes other values
         form = self.form
         if form is not None:
             form.post_message(ParamForm.Changed(form, form.valid))
@@ -189,6 +197,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         previous = canonical(begin.base, by_name) if begin.base is not None else None
         if not self._values_given:  # values put in keep the note they came with
             self._start_note = begin.note
+            self.origin = begin
         form = ParamForm(metas, self.spec.params, self.step.taught, previous, begin.label, id="param-form")
         self._last_form = form
         return form
@@ -206,6 +215,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
             return False
         self.spec.params = params
         self._start_note = begin.note
+        self.origin = begin
         form.set_previous(previous, begin.label)
         form.set_values(params)
         self.set_checkpoint(self.checkpoint)  # the banner says where the values come from now
