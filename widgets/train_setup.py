@@ -212,6 +212,9 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         params = canonical(begin.params, form.metas)
         previous = canonical(begin.base, form.metas) if begin.base is not None else None
         if (params, previous, begin.label) == (form.values, form.previous, form.previous_label):
+            if begin.note != self._start_note:  # the same values, said anew (a sweep of the step before since)
+                self._start_note, self.origin = begin.note, begin
+                self.set_checkpoint(self.checkpoint)
             return False
         self.spec.params = params
         self._start_note = begin.note
