@@ -25,7 +25,7 @@ from tui.lab.carry import Start
 from tui.lab.codegen import py
 from tui.lab.params import ParamMeta
 from tui.lab.steps import Step
-from tui.lab.training import CANCELLED, DONE, RUNNING, Run, RunSpec
+from tui.lab.training import CANCELLED, DONE, FAILED, RUNNING, Run, RunSpec
 from tui.messages import RunFailed, RunUpdated
 from widgets.code import CodePanel
 from widgets.inside import InsidePanel
@@ -269,6 +269,8 @@ class TrainView(RunOutcome):
         event.stop()  # the Setup tab has checked the values
         self.refresh_code()
         self.link.save_progress()
+        if self.run is not None and self.run.status == FAILED:
+            self._controls.show(self.run)  # its words say the fix on offer only while the form offers it
 
     @on(SampleRows.Changed)
     def _rows_changed(self, event: SampleRows.Changed) -> None:
@@ -395,6 +397,7 @@ class TrainView(RunOutcome):
 
     def show_run(self, run: Run) -> None:
         """Show a run (live, or finished with its results); kept for later while the step is not built."""
+        self._setup.show_failure(run)
         self._controls.show(run)
         if not self._built:
             return

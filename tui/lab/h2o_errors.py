@@ -46,14 +46,16 @@ def shorten(text: str, limit: int) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:('\"") + "…"
 
 
-def explain_failure(exception: str, stacktrace: str = "") -> str:
-    """H2O's reason for a failed job, in plain words first."""
+def explain_failure(exception: str, stacktrace: str = "", cause: str = "") -> str:
+    """H2O's reason for a failed job, in plain words first; ``cause``: what most likely made a network unstable
+    and what to change (tui.lab.failure_fix.likely_cause)."""
     text = h2o_reason(exception) or h2o_reason(stacktrace)
     low = (exception + " " + stacktrace).lower()
     if "unstable" in low:
+        cause = cause or "Lower the learning rate (rate), or turn adaptive_rate back on."
         return (
-            "The network became numerically unstable: its weights grew until they were no longer numbers. "
-            "Lower the learning rate (rate), or turn adaptive_rate back on. H2O said: " + text
+            f"The network became numerically unstable: its weights grew until they were no longer numbers. {cause} "
+            "H2O said: " + text
         )
     if "outofmemory" in low or "out of memory" in low:
         return "The cluster ran out of memory. Train on fewer rows or start h2o-lab with a larger --max-mem."
