@@ -21,10 +21,11 @@ from textual.widgets import Button, TabPane
 
 from screens.dialogs import ConfirmDialog
 from screens.train_outcome import RunOutcome
+from tui.lab.carry import Start
 from tui.lab.codegen import py
 from tui.lab.params import ParamMeta
 from tui.lab.steps import Step
-from tui.lab.training import CANCELLED, DONE, RUNNING, Run, RunSpec
+from tui.lab.training import CANCELLED, DONE, FAILED, RUNNING, Run, RunSpec
 from tui.messages import RunFailed, RunUpdated
 from widgets.code import CodePanel
 from widgets.inside import InsidePanel
@@ -239,10 +240,15 @@ class TrainView(RunOutcome):
         return self._setup.estimate()
 
     def load_values(
-        self, params: dict[str, Any], checkpoint: Run | None = None, sample_rows: int | EllipsisType | None = ...
+        self,
+        params: dict[str, Any],
+        checkpoint: Run | None = None,
+        sample_rows: int | EllipsisType | None = ...,
+        origin: Start | None = None,
     ) -> None:
-        """Put a run's values (or the preset) back into the form; with ``sample_rows``, its training rows too."""
-        self._setup.load_values(params, checkpoint, sample_rows)
+        """Put a run's values (or the preset) back into the form; with ``sample_rows``, its training rows too;
+        ``origin`` says where they come from."""
+        self._setup.load_values(params, checkpoint, sample_rows, origin)
         self.refresh_code()
         self.show_tab("setup-pane")
 
@@ -263,6 +269,8 @@ class TrainView(RunOutcome):
         event.stop()  # the Setup tab has checked the values
         self.refresh_code()
         self.link.save_progress()
+        if self.run is not None and self.run.status == FAILED:
+            self._controls.show(self.run)  # its words say the fix on offer only while the form offers it
 
     @on(SampleRows.Changed)
     def _rows_changed(self, event: SampleRows.Changed) -> None:
@@ -309,7 +317,9 @@ class TrainView(RunOutcome):
 
     def action_reset(self) -> None:
         """The step's own values back in the form (the training rows stay the learner's choice)."""
-        self.load_values(self.step.spec().params)
+        params = self.step.spec().params
+        walkthrough = Start(params, source=f"step {self.step.number}'s walkthrough values", step=self.step.number)
+        self.load_values(params, origin=walkthrough)
         self.notify(f"Step {self.step.number}'s values are back.", timeout=3)
 
     def check_step_action(self, action: str) -> bool:
@@ -387,6 +397,7 @@ class TrainView(RunOutcome):
 
     def show_run(self, run: Run) -> None:
         """Show a run (live, or finished with its results); kept for later while the step is not built."""
+        self._setup.show_failure(run)
         self._controls.show(run)
         if not self._built:
             return

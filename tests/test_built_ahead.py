@@ -75,3 +75,23 @@ async def test_keys_put_it_off(monkeypatch):
         assert _built(app, 4) is None
         # Then the keys stop: the next step is built once the wait is over.
         await until(pilot, lambda: _built(app, 4), timeout=60, what="step 4 built after the keys stopped")
+
+
+async def test_a_view_built_ahead_names_a_sweep_that_ended_since():
+    """Built ahead before a sweep of the step before ended: its first visit says why the sweep's models are not
+    its values (the values themselves stay the walkthrough's)."""
+    app = replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.show_step(3)
+        await until(pilot, lambda: _built(app, 4), timeout=60, what="step 4's view, built ahead")
+        ahead = _built(app, 4)
+        values = dict(ahead.form.values)
+        model = replace(run(3), run_id="run-80", started_at=10**10, sweep="sweep-3")
+        replayed_run(app, model)
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_step == 4 and ahead.seen, what="step 4 shown")
+        await pilot.pause()
+        banner = str(ahead.form.query_one("#form-banner").render())
+        assert "no run of step 3 yet to build on: sweep-3's models count once you load one" in banner, banner
+        assert ahead.form.values == values and ahead.form.previous_label == "step 3"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui.lab.carry import last_run_of, start, step_changes
+from tui.lab.carry import Carry, last_run_of, loaded_start, start, step_changes
+from tui.lab.journal import Journal
 from tui.lab.steps import step
 from tui.lab.training import CANCELLED, DONE, FAILED, Run
 
@@ -136,3 +137,63 @@ async def test_before_the_cluster_is_ready_a_step_shows_the_learners_values_from
         app.load_run(again)
         await until(pilot, lambda: value(shown(4), "epochs") == "30", what=lambda: f"epochs 30 in {shown(4)}")
     lab.close()
+
+
+def swept(number: int, run_id: str, started: float, sweep: str = "sweep-1", **params) -> Run:
+    run = a_run(number, run_id, started=started, **params)
+    run.sweep = sweep
+    return run
+
+
+def test_a_sweeps_models_are_not_the_steps_values_until_one_is_loaded():
+    # The learner's own run of step 7, then a learning-rate sweep whose last model has the highest rate.
+    mine = a_run(7, "run-3", started=1.0, adaptive_rate=False, rate=0.01)
+    sweep = [swept(7, f"run-{4 + i}", 2.0 + i, adaptive_rate=False, rate=r) for i, r in enumerate((0.001, 0.05))]
+    runs = [mine, *sweep]
+    assert last_run_of(runs, 7).run_id == "run-3"
+    assert last_run_of(sweep, 7) is None
+    # Loaded with l (at time 10), the sweep's model counts from then on, until the learner trains again.
+    assert last_run_of(runs, 7, {"run-5": 10.0}).run_id == "run-5"
+    assert last_run_of([*runs, a_run(7, "run-6", started=11.0)], 7, {"run-5": 10.0}).run_id == "run-6"
+
+
+def test_step_8_after_a_sweep_on_step_7_starts_from_the_learners_own_run(tmp_path):
+    carry = Carry(Journal(tmp_path / "journal.sqlite3"))
+    mine = a_run(7, "run-3", started=1.0, adaptive_rate=False, rate=0.01)
+    runs = [mine, swept(7, "run-4", 2.0, adaptive_rate=False, rate=0.05)]
+    begin = carry.start_of(step(8), runs)
+    assert begin.params["rate"] == 0.01 and begin.label == "run-3"
+    assert begin.note.startswith(
+        "Values of your run-3 of step 7, with step 8's changes (export_weights_and_biases, l1); sweep-1's later "
+        "models count once you load one into the form with l (All runs). 'Reset"
+    )
+    assert begin.source == "your run-3 of step 7"
+    # The learner loads the sweep's model: step 8 builds on it, and says whose it is; so does the next session.
+    carry.run_loaded(runs[1])
+    for again in (carry, Carry(Journal(tmp_path / "journal.sqlite3"))):
+        begin = again.start_of(step(8), runs)
+        assert begin.params["rate"] == 0.05 and begin.label == "run-4"
+        assert begin.note.startswith("Values of sweep-1's run-4 of step 7, which you loaded, with step 8's changes")
+        assert "count once" not in begin.note
+
+
+def test_a_sweep_alone_leaves_the_walkthroughs_values_and_says_why():
+    begin = Carry(Journal(None)).start_of(step(8), [swept(7, "run-4", 2.0, adaptive_rate=False, rate=0.05)])
+    assert begin.params == step(8).spec().params and begin.label == "step 7"
+    assert "no run of step 7 yet to build on: sweep-1's models count once you load one" in begin.note
+
+
+def test_a_step_the_learner_ran_starts_from_their_last_run_of_it():
+    seven = a_run(7, "run-3", started=1.0, adaptive_rate=False)
+    eight = a_run(8, "run-9", started=2.0, adaptive_rate=False, l2=1e-4)
+    runs = [seven, eight, swept(8, "run-10", 3.0, l2=0.1)]
+    begin = Carry(Journal(None)).start_of(step(8), runs)
+    assert begin.params["l2"] == 1e-4 and begin.params["adaptive_rate"] is False
+    # The fields still compare with the step before, as the learner had it.
+    assert begin.label == "run-3" and begin.base["adaptive_rate"] is False and "l2" not in begin.base
+    assert begin.note.startswith("Values of your run-9 of this step, the last you trained or loaded here.")
+
+
+def test_a_loaded_run_says_whose_it_is():
+    assert loaded_start(a_run(7, "run-3")).note == "Values of your run-3 of this step, loaded from All runs."
+    assert loaded_start(swept(7, "run-5", 1.0)).note == "Values of sweep-1's run-5 of this step, loaded from All runs."

@@ -240,6 +240,9 @@ def test_a_job_that_dies_of_numerical_instability_says_so(lab, cars):
     assert lab.check_params(spec).ok
     run = lab.train(spec)
     assert run.status == "failed"
-    # H2O fails such a job with an "unstable" model; the app says so in plain words and says what to change.
+    # H2O fails such a job with an "unstable" model; the app says so in plain words, names the likely cause and
+    # what to change, and quotes H2O's own reason (not the wrapper of the node's error).
     assert run.error.startswith("The network became numerically unstable"), run.error
-    assert "Lower the learning rate (rate), or turn adaptive_rate back on" in run.error, run.error
+    assert "The likely cause: rate -1.0 with adaptive_rate off: a learning rate must be above 0." in run.error
+    assert "Lower rate (to 0.01, say) or turn adaptive_rate on." in run.error, run.error
+    assert "H2O said: Trying to predict with an unstable model." in run.error, run.error

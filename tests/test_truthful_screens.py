@@ -28,7 +28,7 @@ async def test_step_6_starts_from_the_learners_step_5_run():
             lambda: f"as in {five.run_id}" in rendered(form.field("hidden_dropout_ratios").query_one(".hint")),
             what=lambda: rendered(form.field("hidden_dropout_ratios").query_one(".hint")),
         )
-        assert f"Your {five.run_id} of step 5" in rendered(form.query_one("#form-banner"))
+        assert f"Values of your {five.run_id} of step 5" in rendered(form.query_one("#form-banner"))
         assert "wider" not in step(5).heading  # step 4 had the same 200x200 network
 
 

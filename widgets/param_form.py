@@ -99,6 +99,7 @@ class ParamForm(Vertical):
         self.server_warnings: dict[str, str] = {}
         self.extra_errors: dict[str, str] = {}  # from other checks (checkpoint rules)
         self.extra_warnings: dict[str, str] = {}  # from the step (what the chart will show)
+        self.extra_fixes: dict[str, tuple[str, Any, str]] = {}  # from the step (after a failed run): offered first
         self._mounted_levels: set[str] = set()
         self._banner: Text | str | None = None
         self._first_fix: tuple[str, Any, str] | None = None
@@ -279,6 +280,12 @@ class ParamForm(Vertical):
             self.extra_warnings = dict(notes)
             self.refresh_messages()
 
+    def set_extra_fixes(self, fixes: dict[str, tuple[str, Any, str]]) -> None:
+        """Fixes from the step, by field (what helps after a failed run): f offers them before the fields' own."""
+        if fixes != self.extra_fixes:
+            self.extra_fixes = dict(fixes)
+            self.refresh_messages()
+
     def set_extra_errors(self, errors: dict[str, str]) -> None:
         """Errors from other rules (continuing a checkpoint), shown at their fields."""
         self.extra_errors = dict(errors)
@@ -292,9 +299,11 @@ class ParamForm(Vertical):
         notes = self.warnings()
         for field in self.query(ParamField):
             name = field.meta.name
-            fix = fix_for(name, self.values) if name in notes else None
+            fix = self.extra_fixes.get(name) or (fix_for(name, self.values) if name in notes else None)
             field.show(self.values.get(name), errors.get(name), notes.get(name), fix)
-        fix = next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
+        # The step's fixes first (they answer a failed run), then the first a field offers.
+        fix = next(iter(self.extra_fixes.values()), None)
+        fix = fix or next((f.fix for f in self.query(ParamField) if f.fix is not None), None)
         if fix != self._first_fix:
             self._first_fix = fix
             self.app.refresh_bindings()  # the footer offers f (apply the fix) exactly while there is one

@@ -169,7 +169,11 @@ class RunControls(Vertical):
         if not self.is_mounted:
             return
         # A job is looked at four times a second: only what changed is drawn again.
-        self._update("#run-status", status_text(run, self._expected, self._early))
+        status = status_text(run, self._expected, self._early)
+        advice = self.setup.after.words(run, self.setup.current_spec().params)
+        if advice:
+            status.append("\n" + advice, style="italic")
+        self._update("#run-status", status)
         self._update("#run-message", run_message(run))
         self.query_one("#run-progress", ProgressBar).update(progress=run.progress)
         self.query_one("#run-chart", ScoringChart).show(run.history, self.metric, force=run.finished)

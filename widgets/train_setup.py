@@ -20,6 +20,8 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from tui.lab.carry import Start
+from tui.lab.failure_fix import AfterFailure
 from tui.lab.mnist import FURTHER, estimate_seconds
 from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
@@ -32,7 +34,14 @@ from widgets.sample_rows import SampleRows
 from widgets.table import PairsView
 from widgets.train_link import AppLink
 from widgets.train_split import SplitNews
-from widgets.train_texts import checkpoint_banner, epochs_of, estimate_text, scoring_notes, settings_rows
+from widgets.train_texts import (
+    checkpoint_banner,
+    epochs_of,
+    estimate_text,
+    further_notice,
+    scoring_notes,
+    settings_rows,
+)
 
 MEASURING = Text(
     "Measuring this cluster's speed (a short trial run; its progress is on the Training tab)…", style="yellow"
@@ -94,6 +103,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         self._checkpoint_notes: dict[str, str] = {}
         self._values_given = False  # values were put in (a saved form, a run loaded back): nothing is carried
         self._start_note = ""  # where the form's first values came from, said above it
+        self.after = AfterFailure()  # where the form's values came from, the run that failed: what to offer
         self._last_form: ParamForm | None = None
         self._composing: ParamForm | None = None  # made before the panel was mounted: composed with it
         # The values the form will start with, until it comes (held: loaded values redraw it before it is mounted).
@@ -151,13 +161,18 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         return spec_with(self.spec, values, self.checkpoint, self.sample_rows if self.is_mnist else None)
 
     def load_values(
-        self, params: dict[str, Any], checkpoint: Run | None, sample_rows: int | EllipsisType | None, note: str = ""
+        self,
+        params: dict[str, Any],
+        checkpoint: Run | None,
+        sample_rows: int | EllipsisType | None,
+        origin: Start | None = None,
     ) -> None:
-        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too; ``note``
-        says above the form where they come from."""
+        """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too; ``origin``
+        says where they come from (its note above the form)."""
         self.checkpoint = checkpoint
         self._values_given = True
-        self._start_note = note  # the form no longer holds the values it started with
+        self.after.origin = origin
+        self._start_note = origin.note if origin is not None else ""  # not the note of the values it started with
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
@@ -178,17 +193,12 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
     def _go_further(self, event: Button.Pressed) -> None:
         """The go-further network in the form, on every training digit."""
         event.stop()
-        self.load_values(FURTHER, None, None, note=FURTHER_NOTE)  # the lesson describes other values
+        further = Start(FURTHER, note=FURTHER_NOTE, source="Go further's values", step=self.step.number)
+        self.load_values(FURTHER, None, None, origin=further)  # the lesson describes other values
         form = self.form
         if form is not None:
             form.post_message(ParamForm.Changed(form, form.valid))
-        self.notify(
-            f"Wider layers with light dropout and capped weights, an adaptive rate and sparse input, 40 passes "
-            f"over all {self.training_rows():,} digits, the last network kept: 0.982-0.985 test accuracy in the "
-            "measured runs (about 13 minutes on two cores), against 0.961 for the walkthrough's. Train with t.",
-            title="Go further",
-            timeout=8,
-        )
+        self.notify(further_notice(self.training_rows()), title="Go further", timeout=8)
 
     # -- the form -----------------------------------------------------------------------------
     def _make_form(self, metas: list[ParamMeta]) -> ParamForm:
@@ -201,6 +211,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         previous = canonical(begin.base, by_name) if begin.base is not None else None
         if not self._values_given:  # values put in keep the note they came with
             self._start_note = begin.note
+            self.after.origin = begin
         form = ParamForm(metas, self.spec.params, self.step.taught, previous, begin.label, id="param-form")
         self._last_form = form
         return form
@@ -215,9 +226,13 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         params = canonical(begin.params, form.metas)
         previous = canonical(begin.base, form.metas) if begin.base is not None else None
         if (params, previous, begin.label) == (form.values, form.previous, form.previous_label):
+            if begin.note != self._start_note:  # the same values, said anew (a sweep of the step before since)
+                self._start_note, self.after.origin = begin.note, begin
+                self.set_checkpoint(self.checkpoint)
             return False
         self.spec.params = params
         self._start_note = begin.note
+        self.after.origin = begin
         form.set_previous(previous, begin.label)
         form.set_values(params)
         self.set_checkpoint(self.checkpoint)  # the banner says where the values come from now
@@ -282,7 +297,15 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         if form is not None:
             # The cars step that teaches L1 (its figures were measured on that network).
             lesson = weak_l1_note(form.values) if "l1" in self.step.taught and self.step.dataset == "cars" else {}
-            form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes, **lesson})
+            fix = self.after.fix(form.values)
+            failure = {fix.name: fix.note} if fix is not None else {}
+            form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes, **lesson, **failure})
+            form.set_extra_fixes({fix.name: (fix.name, fix.value, fix.label)} if fix is not None else {})
+
+    def show_failure(self, run: Run | None) -> None:
+        """The step's run shown: after a failure, the form offers what helps while it has the values that failed."""
+        if self.after.shown(run):
+            self._push_notes()
 
     def ready_to_train(self, show: Callable[[], None]) -> bool:
         """No error in the form nor in the rows; otherwise ``show`` this tab, put the cursor on the first, say what to fix."""

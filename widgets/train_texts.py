@@ -20,6 +20,15 @@ PARAM_NOTES = {
 }
 
 
+def further_notice(rows: int) -> str:
+    """What Go further puts in the form (MNIST), and what it gave in the measured runs."""
+    return (
+        f"Wider layers with light dropout and capped weights, an adaptive rate and sparse input, 40 passes "
+        f"over all {rows:,} digits, the last network kept: 0.982-0.985 test accuracy in the "
+        "measured runs (about 13 minutes on two cores), against 0.961 for the walkthrough's. Train with t."
+    )
+
+
 def describe_value(name: str, value: object) -> str:
     """A parameter's value as Python (as the learner writes it), or what H2O does when it is left out."""
     if name in PARAM_NOTES and value is None:

@@ -1,17 +1,25 @@
-"""Where a step's form starts: the step's own changes, on top of what the learner had in the step before.
+"""Where a step's form starts: the learner's own last run of it, or the step's changes on top of the step before.
 
 The walkthrough builds each cars step on the one before ("step 5 + mini_batch_size=32"). The lab does the
-same with the learner's own values: step N starts from the learner's last run of step N-1 (or, with none,
-from step N-1's walkthrough values) and applies what step N changes. The form then compares every field
-with what step N-1 really had, and says where its values came from.
+same with the learner's own values: step N starts from the learner's last run of step N itself; a step they
+never ran starts from their last run of step N-1 (or, with none, from step N-1's walkthrough values) with
+what step N changes. The form then compares every field with what step N-1 really had, and says where its
+values came from.
+
+A step's "last run" is the one whose values the learner last took up there: the latest they trained from its
+form, or one they loaded into its form with l since. A sweep's models count only once loaded: the sweep chose
+their values, not the learner (the last of a learning-rate sweep is its highest rate).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.lab.codegen import written
+from tui.lab.journal import Journal
 from tui.lab.params import differences
 from tui.lab.steps import BY_NUMBER, STEPS, Step
 from tui.lab.training import CANCELLED, DONE, Run
@@ -29,6 +37,8 @@ class Start:
     label: str = ""  # how the form names that ("step 4", "run-7")
     note: str = ""  # one line above the form: where the values come from
     changes: dict[str, Any] = field(default_factory=dict)  # what this step changes (None: it unsets the value)
+    source: str = ""  # where ``params`` came from, in a few words ("your run-7 of step 4")
+    step: int = 0  # the step whose form starts so (its changes are its walkthrough's)
 
 
 def step_before(step: Step) -> Step | None:
@@ -51,10 +61,48 @@ def step_changes(step: Step, before: Step) -> dict[str, Any]:
     return {name: ours.get(name) for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name)}
 
 
-def last_run_of(runs: list[Run], number: int) -> Run | None:
-    """The learner's latest run of a step that ran to its end or was stopped by them (failed runs are not values)."""
+def taken_up(run: Run, loaded: Mapping[str, float]) -> float | None:
+    """When the learner last took up ``run``'s values on its step: trained it from the form, or loaded it with l
+    (a sweep's model only so); None if never."""
+    times = [loaded[run.run_id]] if run.run_id in loaded else []
+    if not run.sweep:
+        times.append(run.started_at or 0.0)
+    return max(times) if times else None
+
+
+def last_run_of(runs: list[Run], number: int, loaded: Mapping[str, float] | None = None) -> Run | None:
+    """The run whose values the learner last took up on step ``number`` (see :func:`taken_up`), among those that
+    ran to their end or were stopped by the learner (failed runs are not values); ``loaded``: run id -> when the
+    learner loaded it into its step's form."""
+    loaded = loaded or {}
     done = [r for r in runs if r.spec.step == number and r.status in (DONE, CANCELLED)]
-    return max(done, key=lambda r: r.started_at or 0.0) if done else None
+    taken = [(when, r) for r in done if (when := taken_up(r, loaded)) is not None]
+    return max(taken, key=lambda pair: pair[0])[1] if taken else None
+
+
+def passed_over(runs: list[Run], number: int, chosen: Run | None, loaded: Mapping[str, float] | None = None) -> str:
+    """The sweep of step ``number`` whose models are newer than ``chosen`` and were left out, none of them loaded
+    ('' if none): the form says they count once one is loaded."""
+    loaded = loaded or {}
+    since = chosen.started_at if chosen is not None else float("-inf")
+    left = [
+        r
+        for r in runs
+        if r.spec.step == number
+        and r.sweep
+        and r.run_id not in loaded
+        and r.status in (DONE, CANCELLED)
+        and (r.started_at or 0.0) > since
+    ]
+    return max(left, key=lambda r: r.started_at or 0.0).sweep if left else ""
+
+
+def whose(run: Run, where: str) -> str:
+    """A run as the form's banner names it: "your run-7 of step 4", or "sweep-1's run-9 of step 7, which you
+    loaded" (a sweep's model counts only once loaded)."""
+    if run.sweep:
+        return f"{run.sweep}'s {run.run_id} {where}, which you loaded"
+    return f"your {run.run_id} {where}"
 
 
 def teaching_step(param: str) -> int:
@@ -108,41 +156,110 @@ def kept_note(step: Step, params: dict[str, Any]) -> str:
     return " As the walkthrough does, " + "; and ".join(kept) + "."
 
 
-def start(step: Step, last_run: Run | None) -> Start:
-    """Step ``step``'s first values, given the learner's last run of the step before (or None)."""
+RESET_NOTE = "'Reset to the step's values' below puts the walkthrough's back."
+
+
+def _count_once_loaded(sweep: str, later: bool = False) -> str:
+    return f"{sweep}'s {'later ' if later else ''}models count once you load one into the form with l (All runs)"
+
+
+def start(step: Step, last_run: Run | None, own_run: Run | None = None, left_sweep: str = "") -> Start:
+    """Step ``step``'s first values: the learner's last run of the step itself (``own_run``), else the step's
+    changes on top of their last run of the step before (``last_run``, or None). ``left_sweep``: a sweep of the
+    step before whose models were left out, said in the note."""
+    carried = _carried(step, last_run, left_sweep)
+    if own_run is None:
+        return carried
+    params = {k: v for k, v in own_run.spec.params.items() if k not in NOT_CARRIED}
+    source = whose(own_run, "of this step")
+    note = f"Values of {source}, the last you trained or loaded here. {RESET_NOTE}" + kept_note(step, params)
+    return Start(
+        params,
+        base=carried.base,
+        label=carried.label,
+        note=note,
+        changes=carried.changes,
+        source=source,
+        step=step.number,
+    )
+
+
+def _carried(step: Step, last_run: Run | None, left_sweep: str) -> Start:
+    """Step ``step``'s first values for a learner who has not run it: the walkthrough's, on the step before's."""
     own = dict(step.spec().params)
+    walkthrough = f"step {step.number}'s walkthrough values"
     before = step_before(step)
     if before is None:
         note = ""
         if step.kind == "evaluation":
             note = "A new question on the cars (is a car economical?): the walkthrough's values, compared with none."
-        return Start(own, note=note)
+        return Start(own, note=note, source=walkthrough, step=step.number)
     changes = step_changes(step, before)
     if last_run is None:
+        why = f": {_count_once_loaded(left_sweep)}." if left_sweep else "."
         return Start(
             own,
             base=dict(before.spec().params),
             label=f"step {before.number}",
             note=(
-                f"Step {step.number}'s values from the walkthrough; no run of step {before.number} yet to build on."
+                f"Step {step.number}'s values from the walkthrough; no run of step {before.number} yet to build on"
+                + why
                 + kept_note(step, own)
             ),
             changes=changes,
+            source=walkthrough,
+            step=step.number,
         )
     base = {k: v for k, v in last_run.spec.params.items() if k not in NOT_CARRIED}
     params = {**base, **changes}
     params = {k: v for k, v in params.items() if v is not None or k == "activation"}
     changed = ", ".join(sorted(changes)) or "nothing"
+    source = whose(last_run, f"of step {before.number}")
+    later = f"; {_count_once_loaded(left_sweep, later=True)}" if left_sweep else ""
     return Start(
         params,
         base=base,
         label=last_run.run_id,
         note=(
-            f"Your {last_run.run_id} of step {before.number}, with step {step.number}'s changes ({changed}). "
-            "'Reset to the step's values' below puts the walkthrough's back." + kept_note(step, params)
+            f"Values of {source}, with step {step.number}'s changes ({changed}){later}. {RESET_NOTE}"
+            + kept_note(step, params)
         ),
         changes=changes,
+        source=source,
+        step=step.number,
     )
+
+
+def loaded_start(run: Run) -> Start:
+    """The form's values once the learner loads ``run`` into its step's form (l in All runs)."""
+    params = {k: v for k, v in run.spec.params.items() if k not in NOT_CARRIED}
+    source = f"{run.sweep}'s {run.run_id} of this step" if run.sweep else f"your {run.run_id} of this step"
+    return Start(params, note=f"Values of {source}, loaded from All runs.", source=source, step=run.spec.step)
+
+
+class Carry:
+    """Where each step's form starts, from the run table and the runs the learner loaded with l (kept in the
+    journal, so that a loaded sweep model still counts in the next session)."""
+
+    KEY = "loaded"  # the journal's state: run id -> when the learner loaded it into its step's form
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        saved = journal.state(self.KEY) or {}
+        self.loaded: dict[str, float] = (
+            {k: float(v) for k, v in saved.items() if isinstance(v, (int, float))} if isinstance(saved, dict) else {}
+        )
+
+    def run_loaded(self, run: Run) -> None:
+        """The learner put ``run``'s values into its step's form: from now on they are the step's."""
+        self.loaded[run.run_id] = time.time()
+        self._journal.save_state(self.KEY, self.loaded)
+
+    def start_of(self, step: Step, runs: list[Run]) -> Start:
+        """Where step ``step``'s form starts (see :func:`start`), given every run."""
+        before = last_run_of(runs, step.number - 1, self.loaded)
+        left = passed_over(runs, step.number - 1, before, self.loaded)
+        return start(step, before, last_run_of(runs, step.number, self.loaded), left)
 
 
 def shown_value(value: Any) -> str:

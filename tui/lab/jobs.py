@@ -16,6 +16,7 @@ from typing import Any
 from tui.lab.config import LabConfig
 from tui.lab.data import Frames
 from tui.lab.errors import ClusterError, LabError
+from tui.lab.failure_fix import likely_cause
 from tui.lab.h2o_errors import as_lab_error, explain_failure
 from tui.lab.inside import resolved_params
 from tui.lab.journal import Journal
@@ -160,7 +161,8 @@ class Jobs:
         elif status == "CANCELLED":
             self._finish(run, CANCELLED)
         elif status == "FAILED":
-            run.error = explain_failure(str(job.get("exception") or ""), str(job.get("stacktrace") or ""))
+            said = (str(job.get("exception") or ""), str(job.get("stacktrace") or ""))
+            run.error = explain_failure(*said, cause=likely_cause(run.spec))
             self._finish(run, FAILED)
         return run
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.lab import paths
-from tui.lab.carry import Start, last_run_of, start
+from tui.lab.carry import Carry, Start
 from tui.lab.checks import ParamCheck, ParamChecks
 from tui.lab.cluster import Cluster, ClusterStatus
 from tui.lab.code import Code
@@ -81,6 +81,7 @@ class Lab(ModelDoor, CodeDoor):
         self.checks = ParamChecks(self.session, self.data)
         self.scoring = Scoring(self.session, self.data, self.models)
         self.table = RunTable(self.models.past_runs)
+        self.carry = Carry(self.journal)
         self.sweeps = SweepRunner(self.session, self.data, self.jobs, self._publish)
         self._close_done = threading.Event()  # set once close() has finished
 
@@ -156,8 +157,12 @@ class Lab(ModelDoor, CodeDoor):
         return self.table.latest(run_id)
 
     def start_of(self, step: Step) -> Start:
-        """Where a step's form starts: its changes on top of the learner's last run of the step before."""
-        return start(step, last_run_of(self.run_table(), step.number - 1))
+        """Where a step's form starts: the learner's last run of it, or its changes on top of the step before."""
+        return self.carry.start_of(step, self.run_table())
+
+    def run_loaded(self, run: Run) -> None:
+        """The learner loaded ``run`` into its step's form (l): its values count as the step's from now on."""
+        self.carry.run_loaded(run)
 
     def run_table(self) -> list[Run]:
         """The latest published copy of every run, past ones first, in the order first seen."""

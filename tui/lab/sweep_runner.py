@@ -19,7 +19,7 @@ from typing import Any
 
 from tui.lab.data import Frames
 from tui.lab.errors import ClusterError, LabError
-from tui.lab.h2o_errors import as_lab_error, explain_failure
+from tui.lab.h2o_errors import as_lab_error, explain_failure, first_reason
 from tui.lab.jobs import Jobs
 from tui.lab.quiet import quiet_h2o
 from tui.lab.rest import ClusterUnreachable
@@ -229,7 +229,7 @@ class SweepRunner:
             raise
         except ClusterError:
             return []  # the grid appears a moment after its job
-        state.failures = [first_line(str(f)) for f in grid.get("failure_details") or []]
+        state.failures = [first_reason(str(f)) for f in grid.get("failure_details") or []]
         made = []
         for key in grid.get("model_ids") or []:
             model_id = str(key.get("name") if isinstance(key, dict) else key)
@@ -250,10 +250,6 @@ class SweepRunner:
             state.runs.append(copy.deepcopy(run))
             made.append(run)
         return made
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 def state_to_dict(state: SweepState) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from textual import work
 from textual.worker import Worker
 
 from screens.base import on_worker_error
+from tui.lab.carry import Start, loaded_start
 from tui.lab.errors import LabError
 from tui.lab.frames import FrameInfo
 from tui.lab.mnist import MnistInfo
@@ -84,7 +85,9 @@ class RunNews(LabAppBase):
             return
         self._saved_forms.pop(str(target), None)
         self.show_step(target)
-        view.load_values(self.lab.continue_params(run), checkpoint=run, sample_rows=run.spec.sample_rows)
+        params = self.lab.continue_params(run)
+        origin = Start(params, source=f"{run.run_id}, which this form continues", step=target)
+        view.load_values(params, checkpoint=run, sample_rows=run.spec.sample_rows, origin=origin)
         self.notify(f"Step {target} is set to continue {run.run_id}: check epochs, then press t.", timeout=6)
 
     def load_run(self, run: Run) -> None:
@@ -93,9 +96,11 @@ class RunNews(LabAppBase):
         if view is None or not hasattr(view, "load_values"):
             return
         self._saved_forms.pop(str(run.spec.step), None)
+        self.lab.run_loaded(run)  # its values are the step's now (a sweep's model too): the next step builds on them
         checkpoint = self.lab.latest(run.checkpoint_of) if run.checkpoint_of else None
         self.show_step(run.spec.step)
-        view.load_values(run.spec.params, checkpoint=checkpoint, sample_rows=run.spec.sample_rows)
+        origin = loaded_start(run)
+        view.load_values(run.spec.params, checkpoint=checkpoint, sample_rows=run.spec.sample_rows, origin=origin)
         if view.run is None or not view.training:
             view.show_run(run)
         self.notify(f"{run.run_id}'s values are in step {run.spec.step}'s form.", timeout=4)

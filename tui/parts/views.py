@@ -10,6 +10,7 @@ from textual.css.query import NoMatches
 
 from screens.base import STEP_ACTIONS
 from screens.dialogs import SaveDialog
+from tui.lab.carry import Start
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
 from widgets.text_field import hand_to_field
@@ -152,7 +153,10 @@ class StepViews(LabAppBase):
         saved = self._saved_forms.pop(str(view.step.number), None)
         if saved is not None:
             rows = saved.get("sample_rows")
-            view.load_values(saved["params"], sample_rows=rows if isinstance(rows, int) and rows > 0 else None)
+            left = Start(saved["params"], source="the values you left in this form last time", step=view.step.number)
+            view.load_values(
+                saved["params"], sample_rows=rows if isinstance(rows, int) and rows > 0 else None, origin=left
+            )
 
     # -- navigation ---------------------------------------------------------------------------
     def show_step(self, number: int) -> None:
