@@ -8,6 +8,7 @@ import functools
 import http.server
 import os
 import pty
+import re
 import socket
 import sqlite3
 import struct
@@ -169,6 +170,65 @@ def _take_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+_CSI = re.compile(r"\x1b\[([0-9;?<>=]*)[ -/]*([@-~])")
+_OTHER_ESCAPE = re.compile(r"\x1b(\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|.)", re.DOTALL)
+
+
+def _reverse_after(codes: list[int], reverse: bool) -> bool:
+    """Whether text is drawn in reverse after an SGR sequence with these codes (colours skipped whole)."""
+    index = 0
+    while index < len(codes):
+        code = codes[index]
+        if code in (38, 48, 58):
+            index += 5 if index + 1 < len(codes) and codes[index + 1] == 2 else 3
+            continue
+        reverse = {0: False, 7: True, 27: False}.get(code, reverse)
+        index += 1
+    return reverse
+
+
+def read_screen(output: str, size: tuple[int, int] = (80, 24)) -> tuple[list[str], list[str]]:
+    """What a terminal of ``size`` shows after ``output``: its lines, and for each a mask with ``^`` under the cells
+    drawn in reverse (the focused field's name). Enough of a terminal for what Textual writes: moves of the cursor,
+    text, styles, clearing the screen."""
+    width, height = size
+    cells = [[" "] * width for _ in range(height)]
+    marks = [[" "] * width for _ in range(height)]
+    row = col = 0
+    reverse = False
+    at = 0
+    while at < len(output):
+        char = output[at]
+        if char == "\x1b":
+            found = _CSI.match(output, at)
+            if found is None:
+                other = _OTHER_ESCAPE.match(output, at)
+                at = other.end() if other else at + 1
+                continue
+            params, final = found.groups()
+            at = found.end()
+            if final == "H" and not params.startswith("?"):
+                place = [int(p) if p else 1 for p in params.split(";")] if params else [1, 1]
+                row, col = place[0] - 1, (place[1] - 1 if len(place) > 1 else 0)
+            elif final == "m" and not params.startswith(("?", "<", ">")):
+                reverse = _reverse_after([int(p) if p else 0 for p in params.split(";")], reverse)
+            elif final == "J" and params in ("2", "3"):
+                cells = [[" "] * width for _ in range(height)]
+                marks = [[" "] * width for _ in range(height)]
+            continue
+        at += 1
+        if char == "\r":
+            col = 0
+        elif char == "\n":
+            row += 1
+        elif char >= " ":
+            if 0 <= row < height and 0 <= col < width:
+                cells[row][col] = char
+                marks[row][col] = "^" if reverse else " "
+            col += 1
+    return ["".join(line) for line in cells], ["".join(line) for line in marks]
+
+
 class Terminal:
     """``h2o-lab`` running in a pseudo-terminal of 80x24, as in an SSH session.
 
@@ -190,6 +250,7 @@ class Terminal:
         for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
             self.env[var] = str(tmp_path / var.lower())
         self.env["TERM"] = "xterm-256color"
+        self.size = size
         self.log = tmp_path / "xdg_state_home" / "h2o-lab" / "logs" / "h2o-lab.log"
         self.journal = tmp_path / "xdg_data_home" / "h2o-lab" / "journal.sqlite3"
         private = () if "--url" in args else ("--nthreads", "1", "--max-mem", "1g")
@@ -253,6 +314,19 @@ class Terminal:
             os.close(self.master)
         except OSError:
             pass
+
+    def screen(self) -> list[str]:
+        """The lines the terminal shows now."""
+        return read_screen(self.output.decode(errors="replace"), self.size)[0]
+
+    def reversed_words(self) -> list[str]:
+        """The words drawn in reverse on the screen now: the focused field's name among them (a switch's "on" too)."""
+        lines, marks = read_screen(self.output.decode(errors="replace"), self.size)
+        words = []
+        for line, mask in zip(lines, marks, strict=True):
+            for run in re.finditer(r"\^+", mask[: self.size[0] - 1]):  # not the last column: the scrollbar
+                words += line[run.start() : run.end()].split()
+        return words
 
     def screen_since(self, offset: int) -> str:
         return self.output[offset:].decode(errors="replace")

@@ -70,3 +70,21 @@ async def test_the_export_dialogs_path_takes_a_burst_typed_as_it_opens(tmp_path,
         await until(pilot, lambda: isinstance(app.screen, ExportDialog), what="the export dialog")
         field = app.screen.query_one("#export-path")
         await until(pilot, lambda: field.value == "mine.py", what=lambda: f"'mine.py', not {field.value!r}")
+
+
+@pytest.mark.parametrize("back", [False, True])
+async def test_keys_typed_after_a_tab_in_the_same_burst_go_to_the_next_field(back):
+    """150, Tab, then a new seed in one burst (or Shift+Tab back, from the seed): the keys after the Tab go to the
+    field the Tab moved to, not to the one it left."""
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        epochs = await _epochs_field(pilot)
+        seed = app.lab_screen.view(4).form.field("seed")
+        if back:
+            seed.focus_input()
+            await pilot.pause()
+            burst(app, "end", "ctrl+u", "7", "shift+tab", "end", "ctrl+u", "1", "5", "0")
+        else:
+            burst(app, "end", "ctrl+u", "1", "5", "0", "tab", "end", "ctrl+u", "7")
+        values = lambda: (epochs._control().value, seed._control().value)  # noqa: E731
+        await until(pilot, lambda: values() == ("150", "7"), timeout=20, what=lambda: f"('150', '7'), not {values()}")

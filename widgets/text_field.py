@@ -4,12 +4,15 @@ Textual runs a field's editing keys (End, Ctrl+U, Backspace...) as bindings, whe
 App, while it inserts printable keys in the field itself: a burst of keys (a paste, a fast typist, keys typed while
 a screen opens) then goes two ways and can arrive out of order, and a key sent before the field had the focus is
 lost. :class:`LabInput` runs its own editing keys where it receives them, so that all its keys go one way, and
-:func:`hand_to_field` lets a screen pass on keys that reached it before the field was focused.
+:func:`hand_to_field` lets a screen pass on keys that reached it before the field was focused. Tab out of a
+field runs as the App takes the key from the terminal (:func:`tab_from_field`), so that the keys typed after it in
+the same burst go to the field it moves to.
 """
 
 from __future__ import annotations
 
 from textual import events
+from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -41,4 +44,20 @@ def hand_to_field(event: events.Key, focused: Widget | None) -> bool:
     again = events.Key(event.key, event.character)
     again.time = event.time
     focused.post_message(again)
+    return True
+
+
+async def tab_from_field(event: events.Key, app: App) -> bool:
+    """Tab or Shift+Tab while a text field has the keys: move the focus now, as the App takes the key, before it
+    hands on the next one. True if it moved (the App then drops the key).
+
+    The App sends each key to the widget focused when it takes it, into that widget's queue: a Tab left to reach
+    the screen's binding from there moves the focus only after the keys typed after it went to the field it left.
+    """
+    if event.key not in ("tab", "shift+tab") or not isinstance(app.focused, LabInput):
+        return False
+    active = app.active_bindings.get(event.key)
+    if active is None or not active.enabled:
+        return False
+    await app.run_action(active.binding.action, active.node)
     return True

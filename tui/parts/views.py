@@ -13,7 +13,7 @@ from screens.dialogs import SaveDialog
 from tui.lab.carry import Start
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
-from widgets.text_field import hand_to_field
+from widgets.text_field import hand_to_field, tab_from_field
 
 # A training step's view takes a noticeable part of a second to build: the next step's is built ahead, once the
 # learner has left the keys alone this long (reading a lesson, watching a run), so that n shows it at once.
@@ -53,6 +53,8 @@ class StepViews(LabAppBase):
                 for key in split:  # in order, each as if typed alone
                     await super().on_event(key)
                 return
+            if not self._held_keys and await tab_from_field(event, self):
+                return  # the focus moved as the key came: the keys after it go where it went
         await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
