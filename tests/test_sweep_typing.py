@@ -41,12 +41,37 @@ async def test_the_first_tab_goes_to_the_values_and_a_fast_retype_arrives_whole(
         async with app.run_test(size=(80, 24)) as pilot:
             await _on_step(pilot, 7)
             screen = await _open_sweep(pilot, "tab", "end", "ctrl+u", *values)
+            await until(pilot, lambda: bool(screen.query("#sweep-values-1")), what="the values field")
             field = screen.query_one("#sweep-values-1", Input)
             await until(pilot, lambda: field.value == values, what=lambda: f"the values typed, not {field.value!r}")
             await pilot.pause(0.5)
             assert field.value == values
             assert not any(s.expanded for s in screen.query(Select)), "a drop-down opened"
             await until(pilot, lambda: screen.plan is not None and screen.plan.count == 2, what="the plan of 2")
+
+
+async def test_escape_and_a_key_typed_at_once_in_the_values_field_never_type_the_key():
+    """Esc then n typed at once in the values field (a terminal sends them as alt+n): the Esc leaves the field
+    first, as a lone Esc does, and the n is a key of the screen (none); it used to be typed into the field. Esc
+    then n once more, from no field: the sweep closes and step 5 shows."""
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _on_step(pilot, 4)
+        await _open_sweep(pilot, "tab")
+        await until(pilot, lambda: isinstance(app.focused, Input), what=lambda: f"the values focused: {app.focused}")
+        field = app.focused
+        typed = field.value
+        burst(app, "alt+n")
+        await until(pilot, lambda: app.focused is not field, what="the Esc to leave the field")
+        await pilot.pause(0.3)
+        assert field.value == typed, f"{field.value!r}: the n was typed into the field"
+        assert _sweep(app) is not None
+        burst(app, "alt+n")
+        await until(
+            pilot,
+            lambda: _sweep(app) is None and app.current_step == 5,
+            what=lambda: f"step 5, not {type(app.screen).__name__} at step {app.current_step}",
+        )
 
 
 async def test_typing_on_a_drop_down_never_opens_its_list():

@@ -47,14 +47,18 @@ def hand_to_field(event: events.Key, focused: Widget | None) -> bool:
     return True
 
 
+LEAVING_KEYS = ("tab", "shift+tab", "escape")  # keys a text field leaves to the screen, that take the focus away
+
+
 async def tab_from_field(event: events.Key, app: App) -> bool:
-    """Tab or Shift+Tab while a text field has the keys: move the focus now, as the App takes the key, before it
-    hands on the next one. True if it moved (the App then drops the key).
+    """Tab, Shift+Tab or Esc while a text field has the keys: run the key's binding now (move the focus, close the
+    screen), as the App takes the key, before it hands on the next one. True if it ran (the App then drops the key).
 
     The App sends each key to the widget focused when it takes it, into that widget's queue: a Tab left to reach
-    the screen's binding from there moves the focus only after the keys typed after it went to the field it left.
+    the screen's binding from there moves the focus only after the keys typed after it went to the field it left,
+    and an Esc that closes the sweep screen let the key typed after it land in the screen's values field.
     """
-    if event.key not in ("tab", "shift+tab") or not isinstance(app.focused, LabInput):
+    if event.key not in LEAVING_KEYS or not isinstance(app.focused, LabInput):
         return False
     active = app.active_bindings.get(event.key)
     if active is None or not active.enabled:

@@ -50,8 +50,9 @@ class StepViews(LabAppBase):
         if isinstance(event, events.Key) and not event.is_forwarded:
             split = escape_then_key(event, self.active_bindings)
             if split:
-                for key in split:  # in order, each as if typed alone
-                    await super().on_event(key)
+                for key in split:  # in order, each as if typed alone (an Esc in a field acts before the key after it)
+                    if self._held_keys or not await tab_from_field(key, self):
+                        await super().on_event(key)
                 return
             if not self._held_keys and await tab_from_field(event, self):
                 return  # the focus moved as the key came: the keys after it go where it went
