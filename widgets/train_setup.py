@@ -183,6 +183,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         else:
             self.spec.params = values
             self.show_settings()
+        self.show_estimate()  # for the values now in the form, not those before
 
     def set_running(self, running: bool) -> None:
         """While a job runs, Train and Reset wait."""
