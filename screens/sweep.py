@@ -85,6 +85,9 @@ class SweepScreen(FitsWindow, ModalScreen):
             id="sweep.quit",
             tooltip="Quit h2o-lab (asks first while a model or a sweep trains)",
         ),
+        Binding(
+            "question_mark", "app.help", "Help", id="sweep.help", show=False, tooltip="Keys and where files are kept"
+        ),
         Binding("t", "start", "Start sweep", id="sweep.start", tooltip="Train every combination (H2O grid search)"),
         Binding("x", "cancel", "Cancel sweep", id="sweep.cancel", tooltip="Stop the grid; its finished models stay"),
         Binding("m", "metric", "Metric", id="sweep.metric", tooltip="Sort and chart by another metric"),

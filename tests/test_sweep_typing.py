@@ -132,3 +132,18 @@ async def test_two_hundred_values_are_checked_once_the_typing_pauses_and_duplica
         assert said.count("twice") == 1, said
         summary = rendered(screen.query_one("#sweep-summary", Static))
         assert "models" not in summary and "epochs" in summary, summary
+
+
+async def test_question_mark_opens_the_help_on_the_sweep_screen():
+    """The sweep screen is modal: the App's ? did not reach it, though the help has a part for it."""
+    from screens.help import HelpScreen
+
+    app = replay.replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _on_step(pilot, 4)
+        await _open_sweep(pilot)
+        await replay.drawn(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what=lambda: f"the help, not {app.screen}")
+        await pilot.press("escape")
+        await until(pilot, lambda: _sweep(app) is not None, what="the sweep screen again")
