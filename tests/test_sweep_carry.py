@@ -8,7 +8,13 @@ from tui.lab.steps import step
 from tui.lab.sweep import Axis, SweepPlan
 
 
-async def test_the_next_step_builds_on_the_learners_run_not_the_sweeps_last_model(lab):
+async def test_the_next_step_builds_on_the_learners_run_not_the_sweeps_last_model(lab, monkeypatch):
+    # A learner new to steps 4 and 5: the session's earlier tests' runs and saved forms are not theirs (a step the
+    # learner ran starts from that run, and a saved form wins over both).
+    earlier = {r.run_id for r in lab.run_table()}
+    every_run = lab.run_table
+    monkeypatch.setattr(lab, "run_table", lambda: [r for r in every_run() if r.run_id not in earlier])
+    lab.journal.save_state("progress", {})
     app = make_app(lab, health_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.cluster_state == "ready" and app.metas, what="cluster and parameter list")
