@@ -51,7 +51,8 @@ def test_finished_runs_speeds_come_back_in_the_next_session_on_a_cluster_of_the_
 def test_a_journal_with_speeds_of_another_version_is_read_without_a_fault(tmp_path):
     journal = Journal(tmp_path / "journal.sqlite3")
     size = cluster_size(1, 2)
-    journal.save_state(STORE_KEY, {size: {"not json": 5.0, '["mnist", "x"]': 3.0, "[1, 2]": "fast"}})
+    odd = {"not json": 5.0, '["mnist", "x"]': 3.0, "[1, 2]": "fast", '["mnist", ["x"], "Tanh", false, false]': 2.0}
+    journal.save_state(STORE_KEY, {size: odd})
     speeds = Speeds(None, None)  # type: ignore[arg-type]
     speeds.keep_in(journal, size)
     assert speeds.known(mnist_spec(10)) is None

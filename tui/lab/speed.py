@@ -15,8 +15,9 @@ from typing import Any
 from tui.lab.data import Frames
 from tui.lab.errors import LabError, TrainingError
 from tui.lab.jobs import Jobs
+from tui.lab.journal import Journal
 from tui.lab.tidy import remove_keys
-from tui.lab.training import DONE, RunSpec, ScoringHistory, speed_key
+from tui.lab.training import DONE, RunSpec, ScoringHistory, epochs_asked, speed_key
 
 log = logging.getLogger("h2o-lab")
 
@@ -50,9 +51,7 @@ def trial_pays(spec: RunSpec, rows: int, iterations: int = TRIAL_ITERATIONS) -> 
     """Whether timing ``spec``'s run first is worth it: the trial's samples are at most :data:`TRIAL_SHARE` of the
     run's (``rows`` training rows times its epochs). A shorter run is trained at once: it ends before a question
     about its length would help (5,000 rows, 1 epoch: a 2 × 5,000-row trial cost more than the run)."""
-    epochs = spec.params.get("epochs")
-    epochs = float(epochs) if isinstance(epochs, (int, float)) and epochs > 0 else 10.0
-    return iterations * trial_rows(spec, rows) <= TRIAL_SHARE * rows * epochs
+    return iterations * trial_rows(spec, rows) <= TRIAL_SHARE * rows * epochs_asked(spec.params)
 
 
 def cluster_size(nodes: int, cores: int) -> str:
@@ -72,10 +71,10 @@ class Speeds:
         self._lock = threading.Lock()
         self._known: dict[tuple, float] = {}
         self._trialled: set[tuple] = set()  # keys whose speed is a trial's, not a finished run's
-        self._store: Any = None  # the journal, once the cluster's size is known
+        self._store: Journal | None = None  # the journal, once the cluster's size is known
         self._size = ""
 
-    def keep_in(self, journal: Any, size: str) -> None:
+    def keep_in(self, journal: Journal, size: str) -> None:
         """Keep finished runs' speeds in ``journal`` under ``size``, and know at once those kept before."""
         kept = journal.state(STORE_KEY, {}) or {}
         with self._lock:
@@ -201,7 +200,9 @@ def key_from_text(text: str) -> tuple | None:
         return None
     if not isinstance(data, list) or len(data) != 5 or not isinstance(data[1], list):
         return None
-    return (data[0], tuple(int(h) for h in data[1]), *data[2:])
+    if not all(isinstance(h, int) and not isinstance(h, bool) for h in data[1]):
+        return None
+    return (data[0], tuple(data[1]), *data[2:])
 
 
 def speeds_up(params: dict[str, Any]) -> bool:

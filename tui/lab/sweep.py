@@ -16,7 +16,7 @@ from typing import Any
 from tui.lab.mnist import estimate_seconds
 from tui.lab.param_rules import validate
 from tui.lab.params import LIST_TYPES, ParamError, ParamMeta, format_value, norm, parse_value
-from tui.lab.training import Run, RunSpec
+from tui.lab.training import Run, RunSpec, epochs_asked
 
 MAX_MODELS = 24  # a sweep larger than this is refused: on two cores it would take the lesson's time
 MAX_AXES = 2
@@ -24,7 +24,6 @@ MAX_AXES = 2
 SWEEP_TYPES = {"int", "long", "double", "float", "enum", "boolean", *LIST_TYPES}
 # What H2O does per model besides the epochs (set-up, scoring the validation frame, writing the model).
 MODEL_OVERHEAD = 5.0  # seconds H2O spends around each model (set-up, scoring, the final model), measured on 2 cores
-DEFAULT_EPOCHS = 10.0  # H2O's default when the form leaves epochs unset
 
 
 @dataclass
@@ -236,8 +235,7 @@ def estimate(plan: SweepPlan, rows: int | None, speed_of: Any) -> Estimate:
     for combo in plan.combos():
         spec = plan.spec_for(combo)
         speed = speed_of(spec)
-        epochs = spec.params.get("epochs")
-        epochs = float(epochs) if isinstance(epochs, (int, float)) and epochs > 0 else DEFAULT_EPOCHS
+        epochs = epochs_asked(spec.params)
         if not speed or not rows:
             unknown += 1
             continue

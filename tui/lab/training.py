@@ -314,6 +314,15 @@ def metrics_from_json(block: dict | None) -> dict[str, Any]:
     return out
 
 
+DEFAULT_EPOCHS = 10.0  # H2O's default when the form leaves epochs unset
+
+
+def epochs_asked(params: dict[str, Any]) -> float:
+    """The passes a run's parameters ask for (H2O's default when unset or not a positive number)."""
+    epochs = params.get("epochs")
+    return float(epochs) if isinstance(epochs, (int, float)) and epochs > 0 else DEFAULT_EPOCHS
+
+
 def speed_key(spec: RunSpec) -> tuple:
     """What a training speed depends on: the data, the network's shape, threads, and sparse input (which skips the
     zero pixels of MNIST: about two and a half times the samples per second, measured)."""
