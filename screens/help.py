@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -35,6 +36,7 @@ OTHER_KEYS = [
 PLACES = {
     "LabApp": "Everywhere on the lab's screen (step keys show in the footer where they apply)",
     "ParamField": "On a field of a step's form",
+    "FieldSelect": "On a drop-down of a step's form",
     "CodePanel": "On the code panel (when it has focus)",
     "DigitBrowser": "Digit viewer (step 10)",
     "DigitCanvas": "Drawing pad (step 11, Inside tab)",
@@ -90,7 +92,10 @@ def bound_classes(app_class: type) -> list[tuple[str, type[DOMNode]]]:
 
 
 def _first_line(cls: type) -> str:
-    return (inspect.getdoc(cls) or cls.__name__).splitlines()[0].rstrip(".")
+    """The first sentence of a class's docstring, whole even when it runs over several lines."""
+    paragraph = (inspect.getdoc(cls) or cls.__name__).split("\n\n")[0]
+    sentence = re.split(r"(?<=[.!?])\s", " ".join(paragraph.split()), maxsplit=1)[0]
+    return sentence.rstrip(".")
 
 
 def _bindings(cls: type[DOMNode]) -> list[Binding]:

@@ -51,3 +51,14 @@ def test_the_help_names_the_keys_the_readme_teaches(help_text):
     for key, words in (("c", "criterion"), ("e", "eraser"), ("Space", "pen"), ("m", "comparison")):
         lines = [line for line in help_text.splitlines() if line.split()[:1] == [key] and words in line.lower()]
         assert lines, f"the help does not give {key} for the {words}"
+
+
+def test_every_place_the_help_names_is_whole():
+    """A place is named by a whole sentence: a docstring's first sentence running over two lines was cut mid-way."""
+    from screens.help import _first_line, bound_classes
+    from widgets.sweep_form import FieldSelect
+
+    for place, cls in bound_classes(LabApp):
+        assert place.count("(") == place.count(")"), f"{cls.__name__}'s place is cut: {place!r}"
+    whole = _first_line(FieldSelect)
+    assert whole.endswith("never open a list)"), whole
