@@ -123,7 +123,7 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
             "leave_field",
             "Leave field",
             id="app.leave",
-            tooltip="Leave the field (then the step's keys work again)",
+            tooltip="Leave the field or part that has the keys (then the step's keys work again)",
         ),
         Binding(
             "left_square_bracket",

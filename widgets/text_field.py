@@ -5,8 +5,9 @@ App, while it inserts printable keys in the field itself: a burst of keys (a pas
 a screen opens) then goes two ways and can arrive out of order, and a key sent before the field had the focus is
 lost. :class:`LabInput` runs its own editing keys where it receives them, so that all its keys go one way, and
 :func:`hand_to_field` lets a screen pass on keys that reached it before the field was focused. Tab out of a
-field runs as the App takes the key from the terminal (:func:`tab_from_field`), so that the keys typed after it in
-the same burst go to the field it moves to.
+field runs as the App takes the key from the terminal, so that the keys typed after it in
+the same burst go to the field it moves to; Esc runs there too, from a field or any other part that has the keys
+(:func:`leave_field_now`).
 """
 
 from __future__ import annotations
@@ -50,15 +51,19 @@ def hand_to_field(event: events.Key, focused: Widget | None) -> bool:
 LEAVING_KEYS = ("tab", "shift+tab", "escape")  # keys a text field leaves to the screen, that take the focus away
 
 
-async def tab_from_field(event: events.Key, app: App) -> bool:
-    """Tab, Shift+Tab or Esc while a text field has the keys: run the key's binding now (move the focus, close the
-    screen), as the App takes the key, before it hands on the next one. True if it ran (the App then drops the key).
+async def leave_field_now(event: events.Key, app: App) -> bool:
+    """Tab, Shift+Tab or Esc while a text field has the keys, or Esc while any other part has them (the threshold
+        explorer, the drawing pad): run the key's binding now (move the focus, close the screen), as the App takes the
+        key, before it hands on the next one. True if it ran (the App then drops the key).
 
-    The App sends each key to the widget focused when it takes it, into that widget's queue: a Tab left to reach
-    the screen's binding from there moves the focus only after the keys typed after it went to the field it left,
-    and an Esc that closes the sweep screen let the key typed after it land in the screen's values field.
+        The App sends each key to the widget focused when it takes it, into that widget's queue: a Tab left to reach
+        the screen's binding from there moves the focus only after the keys typed after it went to the field it left,
+        and an Esc that closes the sweep screen let the key typed after it land in the screen's values field; an Esc on the threshold explorer let the ``c``
+    typed after it move the explorer it had left.
     """
-    if event.key not in LEAVING_KEYS or not isinstance(app.focused, LabInput):
+    if event.key not in LEAVING_KEYS or app.focused is None:
+        return False
+    if event.key != "escape" and not isinstance(app.focused, LabInput):
         return False
     active = app.active_bindings.get(event.key)
     if active is None or not active.enabled:

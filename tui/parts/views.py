@@ -13,7 +13,7 @@ from screens.dialogs import SaveDialog
 from tui.lab.carry import Start
 from tui.lab.steps import STEPS
 from tui.parts.base import TRAINING_KINDS, LabAppBase
-from widgets.text_field import hand_to_field, tab_from_field
+from widgets.text_field import hand_to_field, leave_field_now
 
 # A training step's view takes a noticeable part of a second to build: the next step's is built ahead, once the
 # learner has left the keys alone this long (reading a lesson, watching a run), so that n shows it at once.
@@ -51,10 +51,10 @@ class StepViews(LabAppBase):
             split = escape_then_key(event, self.active_bindings)
             if split:
                 for key in split:  # in order, each as if typed alone (an Esc in a field acts before the key after it)
-                    if self._held_keys or not await tab_from_field(key, self):
+                    if self._held_keys or not await leave_field_now(key, self):
                         await super().on_event(key)
                 return
-            if not self._held_keys and await tab_from_field(event, self):
+            if not self._held_keys and await leave_field_now(event, self):
                 return  # the focus moved as the key came: the keys after it go where it went
         await super().on_event(event)
 
@@ -251,9 +251,9 @@ class StepViews(LabAppBase):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":
-            from textual.widgets import Input, Select  # noqa: PLC0415
-
-            return isinstance(self.focused, (Input, Select)) and self.screen is self.lab_screen
+            # from a field, or from any part that has the keys (the threshold explorer, the drawing pad, a table)
+            steps = self._step_list()
+            return self.focused is not None and self.focused is not steps and self.screen is self.lab_screen
         if action == "in_view":
             view = self.current_view()
             name = str(parameters[0])
