@@ -40,8 +40,10 @@ HINTED: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {
     "validation-mse-far": (None, {"epochs": 100}),
     "dropout-gap": (None, {"hidden_dropout_ratios": [0.2, 0.2], "epochs": 50}),
     "dropout-mse": (None, {"hidden_dropout_ratios": [0.2, 0.2], "epochs": 50}),
+    "mini-batch-one": (None, {"mini_batch_size": 1}),
     "rate-counts": ({"adaptive_rate": False, "rate": 0.001}, {"adaptive_rate": False, "rate": 0.01}),
     "l2-mse": ({"l2": 1e-3}, {"l2": 1e-3, "hidden_dropout_ratios": [0.2, 0.2], "epochs": 50}),
+    "epsilon": (None, {"epsilon": 1e-8}),
     "quick-auc": ({"epochs": 20}, {"epochs": 5}),
 }
 

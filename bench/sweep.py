@@ -1,6 +1,7 @@
 """What does a sweep cost against training the same models one by one? Step 4, a few values of epochs.
 
     python bench/sweep.py [--epochs 2,5,10,20] [--rounds 2] [--parallelism 1,2,0] [--data-dir DIR]
+    python bench/sweep.py --mnist 5000 --data-dir DIR [--epochs 1,2] [--rounds 1]
 
 In one process, on one private cluster and the same frames: the models are trained once as a sweep (the lab's
 sweep code, one H2O grid search, each finished model made a run) and once one by one through the lab
@@ -8,7 +9,8 @@ sweep code, one H2O grid search, each finished model made a run) and once one by
 the wall time of each way, per round and as medians, and the ratio sweep / one by one.
 
 The cars data is H2O's cars_20mpg.csv, complete in the repository's tests/data (the default); --data-dir DIR
-(or H2O_LAB_DATA) gives another directory holding it.
+(or H2O_LAB_DATA) gives another directory holding it. With --mnist ROWS the models are step 11's (the MNIST
+network) on ROWS training digits, read from --data-dir: a sweep of models that each fill the cluster.
 """
 
 from __future__ import annotations
@@ -56,31 +58,40 @@ def one_by_one(lab: Lab, plan: SweepPlan) -> tuple[float, list[float]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", default="2,5,10,20", help="the values of epochs (default: 2,5,10,20)")
+    parser.add_argument("--epochs", default="", help="the values of epochs (default: 2,5,10,20; 1,2 with --mnist)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
         "--parallelism", default="", help="grid parallelism to time, e.g. 1,2,0 (default: the lab's own choice)"
     )
+    parser.add_argument("--mnist", type=int, metavar="ROWS", default=0, help="step 11's network on ROWS digits")
+    parser.add_argument("--max-mem", default="4g", help="the private cluster's heap with --mnist (default: 4g)")
     add_data_dir(parser, default=REPO_DATA)
     args = parser.parse_args()
 
-    directory = data_dir(args.data_dir, ["cars"], default=REPO_DATA)
-    lab = Lab(LabConfig(cluster=ClusterOptions(), data_dir=directory, download=False, keep_journal=False))
+    names, number = (["mnist-train", "mnist-test"], 11) if args.mnist else (["cars"], 4)
+    directory = data_dir(args.data_dir, names, default=None if args.mnist else REPO_DATA)
+    options = ClusterOptions(max_mem=args.max_mem) if args.mnist else ClusterOptions()
+    lab = Lab(LabConfig(cluster=options, data_dir=directory, download=False, keep_journal=False))
     print("starting a private cluster ...", flush=True)
     lab.start_cluster()
     try:
-        info = lab.load_cars()
+        if args.mnist:
+            print(f"MNIST: {lab.load_mnist().train.rows:,} training rows, {args.mnist:,} used")
+        else:
+            print(f"cars data: {lab.load_cars().source.describe()}")
         metas = {m.name: m for m in lab.param_metas()}
         status = lab.cluster_status()
-        print(f"cars data: {info.source.describe()}")
         print(f"cluster: H2O {status.version}, {status.cores} cores, {status.nodes} node(s)")
-        spec = step(4).spec()
+        spec = step(number).spec()
         spec.params = canonical(spec.params, metas)
-        values = [float(v) for v in args.epochs.split(",")]
+        if args.mnist:
+            spec.sample_rows = args.mnist
+        values = [float(v) for v in (args.epochs or ("1,2" if args.mnist else "2,5,10,20")).split(",")]
         plan = SweepPlan(spec, [Axis("epochs", values)])
-        print(f"step 4, epochs {', '.join(f'{v:g}' for v in values)}: {plan.count} models a way\n", flush=True)
+        print(f"step {number}, epochs {', '.join(f'{v:g}' for v in values)}: {plan.count} models a way\n", flush=True)
         levels = [int(v) for v in args.parallelism.split(",")] if args.parallelism else [None]
-        warm = SweepPlan(spec, [Axis("epochs", [1.0, 2.0])])  # untimed: the JVM warms up on both ways
+        warm_epochs = [0.1, 0.2] if args.mnist else [1.0, 2.0]
+        warm = SweepPlan(spec, [Axis("epochs", warm_epochs)])  # untimed: the JVM warms up on both ways
         as_sweep(lab, warm)
         one_by_one(lab, warm)
         ways = ["one by one"] + [f"sweep p={level}" if level is not None else "sweep" for level in levels]
@@ -94,7 +105,7 @@ def main() -> int:
                     level = levels[ways.index(way) - 1]
                     elapsed, mses = as_sweep(lab, plan if level is None else replace(plan, parallelism=level))
                 times[way].append(elapsed)
-                shown = ", ".join(f"{m:.4f}" for m in mses)
+                shown = ", ".join("-" if m is None else f"{m:.4f}" for m in mses)
                 print(f"round {round_ + 1}  {way:<12}  {elapsed:6.1f} s   validation MSE {shown}", flush=True)
         sizes = lab.known_split_sizes(spec)
         guess = estimate(plan, sizes[0] if sizes else None, lab.known_speed)  # what the sweep screen says
