@@ -323,5 +323,8 @@ class RunsView(StepView):
             series.append((f"{run.run_id} {which} {CHART_METRICS[metric]}", xs, ys))
         more = " (m: another metric)" if len(shared) > 1 else ""
         self.query_one("#compare-chart", ScoringChart).compare(
-            f"{which.capitalize()} {CHART_METRICS[metric]} by epoch{more}", series, f"{which} {CHART_METRICS[metric]}"
+            f"{which.capitalize()} {CHART_METRICS[metric]} by epoch{more}",
+            series,
+            f"{which} {CHART_METRICS[metric]}",
+            empty=f"No {which} {CHART_METRICS[metric]} yet: neither run has scored.",
         )

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from tui.app import LabApp
 
 TABS = ("sweep-setup", "sweep-board-pane", "sweep-curves", "sweep-code")
-NO_CURVES = "No model finished yet: each one's curve comes here"
+NO_CURVES = "No model has finished yet: each one's curve comes here."
 CHART_KEYS = {"MSE": "mse", "RMSE": "rmse", "logloss": "logloss", "AUC": "auc", "error": "classification_error"}
 
 
@@ -317,7 +317,7 @@ class SweepScreen(FitsWindow, ModalScreen):
         if state.runs:
             which, headers, series = curves(state, key)
             name = self.metric if self.metric in CHART_KEYS else "MSE"  # a metric H2O keeps no curve of: MSE's
-            view.compare(f"{which} {name} by epoch, each model", headers, series)
+            view.compare(f"{which} {name} by epoch, each model", headers, series, NO_CURVES)
         else:
             view.clear(NO_CURVES)  # a new sweep: the last one's curves are not its own
         self.refresh_bindings()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 import time
 
-from textual_plotext import PlotextPlot
-
 from tui.lab.training import CHART_METRICS, ScoringHistory
+from widgets.plot import ANSI_THEMES, LabPlot
+from widgets.scale import cap, clip, off_note
 from widgets.ticks import nice_ticks
 
 MAX_POINTS = 400  # drawing cost grows with points; longer series are thinned
-ANSI_THEMES = ("ansi-dark", "ansi-light", "textual-ansi")
 # One mark per curve, all different, so that curves drawn side by side read without colour: as many as the
 # largest sweep has models (24).
 MARKS = (
@@ -54,8 +53,10 @@ def mark_text(marker: str) -> str:
     return "⢕⢕" if marker == "braille" else marker * 2
 
 
-class ScoringChart(PlotextPlot):
+class ScoringChart(LabPlot):
     """Draws one metric of a scoring history; call :meth:`show` with each new history."""
+
+    EMPTY = "No scores yet: start training to see the learning curve."
 
     DEFAULT_CSS = """
     ScoringChart {
@@ -66,23 +67,21 @@ class ScoringChart(PlotextPlot):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None, min_interval: float = 0.2) -> None:
         super().__init__(id=id, classes=classes)
+        self.caption = self.EMPTY
         self.metric = "mse"
         self.history = ScoringHistory()
-        self.caption = "No scores yet: start training to see the learning curve."
         self.min_interval = min_interval
         self._series: list[tuple[str, list[float], list[float]]] = []
         self._series_title = ""
         self._series_short = ""
         self._series_keyed = True
+        self._series_empty = ""
         self._drawn_at = 0.0
         self._pending = False
         self.points = 0
 
     def on_mount(self) -> None:
-        """Plain colours on an ANSI theme, then the first drawing."""
-        # PlotextPlot.on_mount runs on its own; it must not be called again here.
-        if self.app.theme in ANSI_THEMES:
-            self.theme = "clear"
+        """The first drawing (LabPlot.on_mount, run before this, chose the colours)."""
         self._draw()
 
     def on_resize(self) -> None:
@@ -122,15 +121,23 @@ class ScoringChart(PlotextPlot):
         self._draw()
 
     def compare(
-        self, title: str, series: list[tuple[str, list[float], list[float]]], short: str = "", keyed: bool = True
+        self,
+        title: str,
+        series: list[tuple[str, list[float], list[float]]],
+        short: str = "",
+        keyed: bool = True,
+        empty: str = "No scores yet: none of these runs has scored.",
     ) -> None:
         """Draw several named curves at once (runs side by side); ``short``: the title where the whole one does not
         fit beside the key (the metric's name, which a narrow chart must still give). ``keyed``: the title ends
-        with which mark is which curve (not when a key beside the chart says it)."""
+        with which mark is which curve (not when a key beside the chart says it). ``empty``: what the chart says
+        when no curve has a point yet. One run that blew up is drawn clipped at the others' top (widgets/scale.py),
+        and the title names it."""
         self._series = series
         self._series_title = title
         self._series_short = short
         self._series_keyed = keyed
+        self._series_empty = empty
         self._draw()
 
     def _draw(self) -> None:
@@ -138,22 +145,14 @@ class ScoringChart(PlotextPlot):
         if getattr(self, "_series", None):
             self._draw_series()
             return
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
         label = CHART_METRICS.get(self.metric, self.metric)
         ex, ey = self.history.series(self.metric, "training")
         vx, vy = self.history.series(self.metric, "validation")
         self.points = len(ex)
         if not ex:
-            plt.title(fit(self.size.width, self.caption, self.caption.split(":")[0]))
-            plt.xlabel("epochs")
-            plt.xlim(0, 1)
-            plt.ylim(0, 1)
-            plt.plot([0.0], [0.0], marker=" ")
-            self._round_ticks([0.0, 1.0], [0.0, 1.0])
-            self.refresh()
+            self.say(self.caption)
             return
+        plt = self.start()
         ex, ey = thin(ex, ey)
         # The key is in the title: a legend inside a small plot sits on the curves. Validation is drawn
         # as its scores alone (a line of x would cover the training curve), on top of the training line.
@@ -204,22 +203,24 @@ class ScoringChart(PlotextPlot):
             self.plt.yticks(ticks, labels)
 
     def _draw_series(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
+        if not any(xs for _, xs, _ in self._series):
+            self.say(self._series_empty)
+            return
+        plt = self.start()
         names = {"braille": "dots"}
         drawn = []
         every_x: list[float] = []
         every_y: list[float] = []
+        top, off = cap([(name.split()[0], ys) for name, xs, ys in self._series if xs])
         for (name, xs, ys), (marker, colour) in zip(self._series, self.looks(len(self._series))):
             if xs:
                 xs, ys = thin(xs, ys)
+                if top is not None:
+                    ys = clip(ys, top)
                 plt.plot(xs, ys, marker=marker, color=colour)
                 drawn.append(f"{names.get(marker, marker)}: {name.split()[0]}")
                 every_x += xs
                 every_y += ys
-        if not drawn:
-            plt.plot([0.0], [0.0], marker=" ")
         key = ", ".join(drawn) if self._series_keyed else ""
         title, short = self._series_title, self._series_short
         # The longest that fits, the metric's name before the key: a chart that does not say what it shows misleads.
@@ -227,14 +228,21 @@ class ScoringChart(PlotextPlot):
             choices = [f"{title} · {key}", f"{short} · {key}" if short else "", title, short]
         else:
             choices = [title, short]
+        if off:
+            # A capped axis is always said, in every title that may be chosen: the clipped curves are not what
+            # they seem.
+            note = off_note(off)
+            choices = [f"{c} · {note}" for c in choices if c] + [note]
         plt.title(fit(self.size.width, *(c for c in choices if c)))
         plt.xlabel("epochs")
         self._round_ticks(every_x, every_y)
         self.refresh()
 
 
-class CountsChart(PlotextPlot):
+class CountsChart(LabPlot):
     """A bar chart of counts by label (digits per class)."""
+
+    EMPTY = "No digits loaded yet."
 
     DEFAULT_CSS = """
     CountsChart {
@@ -249,9 +257,7 @@ class CountsChart(PlotextPlot):
         self.title = ""
 
     def on_mount(self) -> None:
-        """Plain colours on an ANSI theme, then the first drawing."""
-        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
-            self.theme = "clear"
+        """The first drawing (LabPlot.on_mount, run before this, chose the colours)."""
         self._draw()
 
     def on_resize(self) -> None:
@@ -264,13 +270,13 @@ class CountsChart(PlotextPlot):
         self._draw()
 
     def _draw(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        if self.counts:
-            plt.bar(self.labels, self.counts, marker="sd", width=0.5)  # gaps: one bar per label, not one block
-            plt.title(fit(self.size.width, self.title, self.title.split(" (")[0]))
-            top = max(self.counts)
-            ticks = [float(round(top * i / 4)) for i in range(5)]
-            plt.yticks(ticks, [f"{t:,.0f}" for t in ticks])
+        if not self.counts:
+            self.say(self.EMPTY)
+            return
+        plt = self.start()
+        plt.bar(self.labels, self.counts, marker="sd", width=0.5)  # gaps: one bar per label, not one block
+        plt.title(fit(self.size.width, self.title, self.title.split(" (")[0]))
+        top = max(self.counts)
+        ticks = [float(round(top * i / 4)) for i in range(5)]
+        plt.yticks(ticks, [f"{t:,.0f}" for t in ticks])
         self.refresh()

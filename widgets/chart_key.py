@@ -112,9 +112,10 @@ class CurvesView(Vertical):
         self.chart.clear(caption)
         self._show_key([], [])
 
-    def compare(self, title: str, headers: list[str], curves: list[Curve]) -> None:
-        """Draw the curves under ``title``; the key names each by its cells (``headers`` over them)."""
-        self.chart.compare(title, [(cells[0], xs, ys) for cells, xs, ys in curves], keyed=False)
+    def compare(self, title: str, headers: list[str], curves: list[Curve], empty: str) -> None:
+        """Draw the curves under ``title``; the key names each by its cells (``headers`` over them). ``empty``: what
+        the chart says while no curve has a point."""
+        self.chart.compare(title, [(cells[0], xs, ys) for cells, xs, ys in curves], keyed=False, empty=empty)
         self._show_key(headers, [cells for cells, _, _ in curves])
 
     def _show_key(self, headers: list[str], rows: list[list[str]]) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textual_plotext import PlotextPlot
-
 from widgets.chart import fit
+from widgets.plot import LabPlot
 
 Series = tuple[list[float], list[float], str]
 
@@ -13,7 +12,9 @@ NARROW = 45  # a chart narrower than this gets short axis names (the legend unde
 SHORT = {"false positive rate": "FPR", "true positive rate": "TPR"}
 
 
-class CurveChart(PlotextPlot):
+class CurveChart(LabPlot):
+    EMPTY = "No evaluation yet: the curve comes once the model is evaluated."
+
     DEFAULT_CSS = """
     CurveChart {
         height: 16;
@@ -26,9 +27,7 @@ class CurveChart(PlotextPlot):
         self._args: tuple | None = None
 
     def on_mount(self) -> None:
-        """Plain colours on an ANSI theme, then the curves given before mounting."""
-        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
-            self.theme = "clear"
+        """The curves given before mounting (LabPlot.on_mount, run before this, chose the colours)."""
         if self._args:
             self.draw(*self._args)
 
@@ -48,9 +47,7 @@ class CurveChart(PlotextPlot):
     ) -> None:
         """Draw a curve, its baseline and the threshold's point on unit axes, under the first title that fits."""
         self._args = (title, xlabel, ylabel, curve, baseline, point)
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
+        plt = self.start()
         # No legend: in a small plot it would sit on the curve. The caption under the charts names the lines.
         plt.plot(baseline[0], baseline[1], marker="dot")
         plt.plot(curve[0], curve[1], marker="braille")

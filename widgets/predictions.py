@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Static
-from textual_plotext import PlotextPlot
 
 from tui.lab import fmt
 from tui.lab.errors import LabError
@@ -23,6 +22,7 @@ from tui.lab.predictions import Predictions, RowScore
 from tui.lab.training import CANCELLED, DONE, Run
 from widgets.digit_pad import DigitPad
 from widgets.paged_table import PagedTable
+from widgets.plot import LabPlot
 from widgets.ticks import nice_ticks
 
 DIGITS_LESSON = (
@@ -62,8 +62,10 @@ class RowScored(Message):
     error: str = ""
 
 
-class ResidualChart(PlotextPlot):
+class ResidualChart(LabPlot):
     """Residual (true minus predicted) against the prediction, one dot per row, with the zero line."""
+
+    EMPTY = "No predictions yet: each row's error comes here."
 
     DEFAULT_CSS = f"""
     ResidualChart {{
@@ -73,22 +75,22 @@ class ResidualChart(PlotextPlot):
 
     def draw(self, pairs: list[tuple[float, float]]) -> None:
         """Dots for the rows; a model without bias scatters them evenly around zero."""
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        if pairs:
-            xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
-            plt.hline(0.0)  # no error
-            plt.scatter(xs, ys, marker="•")
-            # Round ticks that include 0, so the zero line sits on the row the axis calls 0 (plotext's own ticks
-            # put it beside -0.17 or 0.04).
-            rows = self.size.height or CHART_ROWS
-            ticks, labels = nice_ticks(min(min(ys), 0.0), max(max(ys), 0.0), max(3, min(6, rows // 2)))
-            if ticks:
-                plt.yticks(ticks, labels)
-            ticks, labels = nice_ticks(min(xs), max(xs), max(2, min(8, (self.size.width or 60) // 10)))
-            if ticks:
-                plt.xticks(ticks, labels)
+        if not pairs:
+            self.say(self.EMPTY)
+            return
+        plt = self.start()
+        xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
+        plt.hline(0.0)  # no error
+        plt.scatter(xs, ys, marker="•")
+        # Round ticks that include 0, so the zero line sits on the row the axis calls 0 (plotext's own ticks
+        # put it beside -0.17 or 0.04).
+        rows = self.size.height or CHART_ROWS
+        ticks, labels = nice_ticks(min(min(ys), 0.0), max(max(ys), 0.0), max(3, min(6, rows // 2)))
+        if ticks:
+            plt.yticks(ticks, labels)
+        ticks, labels = nice_ticks(min(xs), max(xs), max(2, min(8, (self.size.width or 60) // 10)))
+        if ticks:
+            plt.xticks(ticks, labels)
         plt.title("residual (true - predicted) against predicted")
         plt.xlabel("predicted")
         self.refresh()

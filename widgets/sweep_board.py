@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
 
 from tui.lab.fmt import shared_decimals
 from tui.lab.sweep import HIGHER_IS_BETTER, metric_value, ranked, show_value
 from tui.lab.sweep_runner import SWEEP_CANCELLED, SWEEP_DONE, SWEEP_RUNNING, SweepState
 from tui.lab.training import Run
 from widgets.chart import fit
+from widgets.plot import LabPlot
 
 SHADES = "█▓▒░·"  # best to worst: a heat map that reads without colour
 FIXED = {"#": 3, "run": 6, "time": 6}  # widths that hold any row (other columns fit their values)
@@ -50,8 +50,10 @@ def _combo(run: Run, names: list[str]) -> dict:
     return {n: run.spec.params.get(n) for n in names}
 
 
-class MetricChart(PlotextPlot):
+class MetricChart(LabPlot):
     """The metric of each finished model against its value of the swept parameter (equally spaced values)."""
+
+    EMPTY = "No sweep yet: each model's score comes here."
 
     DEFAULT_CSS = """
     MetricChart {
@@ -65,9 +67,7 @@ class MetricChart(PlotextPlot):
         self._args: tuple[SweepState, str] | None = None
 
     def on_mount(self) -> None:
-        """Plain colours on an ANSI theme."""
-        if self.app.theme in ("ansi-dark", "ansi-light", "textual-ansi"):
-            self.theme = "clear"
+        """The first drawing (LabPlot.on_mount, run before this, chose the colours)."""
         self._draw()
 
     def on_resize(self) -> None:
@@ -80,12 +80,8 @@ class MetricChart(PlotextPlot):
         self._draw()
 
     def _draw(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
         if self._args is None:
-            plt.plot([0.0], [0.0], marker=" ")
-            self.refresh()
+            self.say(self.EMPTY)
             return
         state, metric = self._args
         axis = state.plan.axes[0]
@@ -96,16 +92,16 @@ class MetricChart(PlotextPlot):
             if got is not None:
                 points.append((float(index), got))
         which = metric_value(state.runs[0], metric)[1] if state.runs else "validation"
+        if not points:
+            self.say(f"No model has finished yet: each one's {which} {metric} by {axis.name} comes here.")
+            return
+        plt = self.start()
         title = f"{which} {metric} by {axis.name}"
-        if points:
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
-            plt.plot(xs, ys, marker="braille")
-            best = max(points, key=lambda p: p[1]) if metric in HIGHER_IS_BETTER else min(points, key=lambda p: p[1])
-            plt.scatter([best[0]], [best[1]], marker="◆")
-            title += " · ◆ best"
-        else:
-            plt.plot([0.0], [0.0], marker=" ")
-            title = f"{title}: no model finished yet"
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        plt.plot(xs, ys, marker="braille")
+        best = max(points, key=lambda p: p[1]) if metric in HIGHER_IS_BETTER else min(points, key=lambda p: p[1])
+        plt.scatter([best[0]], [best[1]], marker="◆")
+        title += " · ◆ best"
         plt.xticks(list(range(len(axis.values))), [show_value(v) for v in axis.values])
         plt.xlim(-0.3, len(axis.values) - 0.7)
         plt.title(fit(self.size.width, title, f"{metric} by {axis.name}"))
