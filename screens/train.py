@@ -89,7 +89,6 @@ class TrainView(RunOutcome):
         self._metas: list[ParamMeta] | None = None
         self._built = False
         self._building = False
-        self._shown_once = False  # shown built at least once (a view built ahead is not, until its first visit)
         self._tab = "setup-pane"
 
     # -- layout -------------------------------------------------------------------------------
@@ -102,9 +101,6 @@ class TrainView(RunOutcome):
     def on_show_step(self) -> None:
         """The learner came to this step: build its widgets the first time."""
         if self._built:
-            if not self._shown_once and self._setup.carry_again():
-                self.refresh_code()  # built ahead, before a run of the step before changed where it starts
-            self._shown_once = True
             self.call_after_refresh(self.query_one(TrainTabs).place_underline)
         else:
             self.prepare()
@@ -130,7 +126,6 @@ class TrainView(RunOutcome):
         if not self.is_attached or self.link.leaving():
             return  # the app is leaving: nothing to fill in
         self._built = True
-        self._shown_once = self.seen  # built ahead of the first visit: that visit carries the values again
         self._setup.show_settings()
         results = self.query_one(ResultsPanel)
         results.show_parts(folds=False)
@@ -223,6 +218,12 @@ class TrainView(RunOutcome):
         return self._setup.checkpoint
 
     @property
+    def carried(self) -> bool:
+        """True while the form holds values carried from where the step starts, not the learner's own (those
+        are not kept as theirs: the next session carries them anew)."""
+        return self._setup.carried
+
+    @property
     def form(self) -> ParamForm | None:
         """The parameter form, once the step is built and H2O's parameter list has come."""
         return self._setup.form if self._built else None
@@ -271,6 +272,11 @@ class TrainView(RunOutcome):
         self.link.save_progress()
         if self.run is not None and self.run.status == FAILED:
             self._controls.show(self.run)  # its words say the fix on offer only while the form offers it
+
+    @on(SetupPanel.Carried)
+    def _values_carried(self, event: SetupPanel.Carried) -> None:
+        event.stop()  # where the step starts moved: the code shows the values the form took
+        self.refresh_code()
 
     @on(SampleRows.Changed)
     def _rows_changed(self, event: SampleRows.Changed) -> None:

@@ -54,14 +54,37 @@ def test_a_new_problem_compares_itself_with_nothing():
 
 
 def test_the_last_run_is_the_latest_one_that_was_not_a_failure():
+    stopped = a_run(4, "run-2", status=CANCELLED, started=2.0)
+    stopped.metrics = {"training": {"MSE": 0.2}}  # stopped after H2O had scored a model
     runs = [
         a_run(4, "run-1", started=1.0),
-        a_run(4, "run-2", status=CANCELLED, started=2.0),
+        stopped,
         a_run(4, "run-3", status=FAILED, started=3.0),
         a_run(5, "run-4", started=4.0),
     ]
     assert last_run_of(runs, 4).run_id == "run-2"
     assert last_run_of(runs, 3) is None
+    begin = start(step(5), stopped)
+    assert begin.note.startswith("Values of your run-2 of step 4 (stopped early), with step 5's changes"), begin.note
+
+
+def test_a_run_stopped_before_it_had_a_model_is_passed_over_and_the_form_says_why():
+    stopped = a_run(7, "run-5", status=CANCELLED, started=5.0, adaptive_rate=False)  # no scores, no metrics
+    carry = Carry(Journal(None))
+    begin = carry.start_of(step(8), [stopped])
+    assert begin.params == step(8).spec().params and begin.label == "step 7"
+    assert begin.note.startswith(
+        "Step 8's values from the walkthrough: your run-5 of step 7 was stopped before it had a model, so there is "
+        "nothing to build on."
+    ), begin.note
+    # An earlier run of step 7 with a model is built on instead, and the form says why not the later one.
+    mine = a_run(7, "run-3", started=1.0, adaptive_rate=False, rate=0.01)
+    begin = carry.start_of(step(8), [mine, stopped])
+    assert begin.label == "run-3" and begin.params["rate"] == 0.01
+    assert "your run-5 of step 7 was stopped before it had a model, so it is not built on" in begin.note
+    # Trained again after the stop: that run is built on, and the stop is no longer worth a word.
+    again = a_run(7, "run-6", started=6.0, adaptive_rate=False)
+    assert "stopped" not in carry.start_of(step(8), [mine, stopped, again]).note
 
 
 def test_step_changes_are_what_the_walkthrough_adds():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.waiting import rendered, until
 from tui.app import make_app
+from tui.lab.carry import Carry
 from tui.lab.steps import step
 from tui.lab.sweep import Axis, SweepPlan
 
@@ -70,3 +71,28 @@ async def test_the_next_step_builds_on_the_learners_run_not_the_sweeps_last_mode
         begin = lab.start_of(step(5))
         assert begin.params["seed"] == 12 and begin.label == last.run_id
         assert begin.note.startswith(f"Values of {last.sweep}'s {last.run_id} of step 4, which you loaded"), begin.note
+
+        # Step 5, seen before the load and never edited, follows: the model's seed, compared with it, and said.
+        loaded_note = f"Values of {last.sweep}'s {last.run_id} of step 4, which you loaded, with step 5's changes"
+        app.show_step(5)
+        await until(pilot, lambda: five.form.values.get("seed") == 12, what=lambda: f"seed 12 in {five.form.values}")
+        assert five.form.previous_label == last.run_id and five.form.values["epochs"] == 20
+        await until(pilot, lambda: loaded_note in banner(), what=lambda: f"the banner: {banner()}")
+        assert "no run of step 4 yet" not in banner() and "count once" not in banner()
+        assert five.current_spec().params["seed"] == 12  # what t would train
+
+    # The next session (the journal read anew): step 5's untouched form was not kept as the learner's values, so
+    # it starts from the loaded model again, and says so.
+    monkeypatch.setattr(lab, "carry", Carry(lab.journal))
+    forms = (lab.journal.state("progress") or {}).get("forms", {})
+    assert "5" not in forms and "4" in forms, forms
+    again = make_app(lab, health_interval=0)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: again.cluster_state == "ready" and again.metas, what="cluster and parameter list")
+        again.show_step(5)
+        await pilot.pause()
+        five = again.lab_screen.view(5)
+        await until(pilot, lambda: five.form is not None, what="step 5's form in the next session")
+        assert five.form.values["seed"] == 12 and five.form.previous_label == last.run_id
+        said = lambda: rendered(five.form.query_one("#form-banner"))  # noqa: E731
+        await until(pilot, lambda: loaded_note in said(), what=lambda: f"the banner next session: {said()}")

@@ -265,8 +265,8 @@ class LabApp(StepViews, ClusterLife, DataImports, RunNews, Sweeps, Goals, Leavin
             return
         forms = dict(self._saved_forms)  # the forms of steps not visited in this session, as they were
         for view in self.training_views():
-            if not view.seen:
-                continue  # built ahead: it holds the step's values, not the learner's
+            if not view.seen or view.carried:
+                continue  # values carried from where the step starts, not the learner's: carried anew next time
             spec = view.current_spec()
             forms[str(view.step.number)] = {
                 "params": {k: v for k, v in spec.params.items() if k != "checkpoint"},

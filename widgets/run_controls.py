@@ -170,7 +170,7 @@ class RunControls(Vertical):
             return
         # A job is looked at four times a second: only what changed is drawn again.
         status = status_text(run, self._expected, self._early)
-        advice = self.setup.after.words(run, self.setup.current_spec().params)
+        advice = self.setup.notes.after.words(run, self.setup.current_spec().params)
         if advice:
             status.append("\n" + advice, style="italic")
         self._update("#run-status", status)

@@ -88,6 +88,11 @@ class AppLink:
         """Open the step that continues a finished run from its checkpoint."""
         self._app.continue_run(run)
 
+    def watch_starts(self, node: DOMNode, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (on ``node``'s behalf, while it is mounted) whenever where a step's form starts may
+        have moved: a run ended, or the learner loaded one into its step's form with l."""
+        node.watch(self._app, "starts", lambda _count: callback(), init=False)
+
     def save_progress(self) -> None:
         """Save the forms' values (they come back in the next session)."""
         self._app.save_progress()

@@ -17,23 +17,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from tui.lab.carry import Start
-from tui.lab.failure_fix import AfterFailure
 from tui.lab.mnist import FURTHER, estimate_seconds
-from tui.lab.param_rules import checkpoint_notes, checkpoint_problems
 from tui.lab.params import ParamMeta, canonical
 from tui.lab.speed import trial_pays
 from tui.lab.steps import Step
 from tui.lab.training import Run, RunSpec
-from tui.lab.weights import weak_l1_note
 from widgets.param_form import ParamForm
 from widgets.sample_rows import SampleRows
 from widgets.table import PairsView
 from widgets.train_link import AppLink
+from widgets.train_notes import FormNotes
 from widgets.train_split import SplitNews
+from widgets.train_start import FormStart
 from widgets.train_texts import (
     checkpoint_banner,
     epochs_of,
@@ -99,15 +99,45 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         self.spec = step.spec()  # the step's values; the form's, once it is there
         self.sample_rows: int | None = None  # MNIST: train on the first rows only
         self.checkpoint: Run | None = None  # the run this form continues, if any
-        self._scoring_notes: dict[str, str] = {}
-        self._checkpoint_notes: dict[str, str] = {}
-        self._values_given = False  # values were put in (a saved form, a run loaded back): nothing is carried
-        self._start_note = ""  # where the form's first values came from, said above it
-        self.after = AfterFailure()  # where the form's values came from, the run that failed: what to offer
+        self.notes = FormNotes(step)  # at the form's fields: what continuing forbids or ignores, fixes on offer
+        self.start = FormStart(step, link)  # where the form's values came from; carried ones follow the lab's
         self._last_form: ParamForm | None = None
         self._composing: ParamForm | None = None  # made before the panel was mounted: composed with it
         # The values the form will start with, until it comes (held: loaded values redraw it before it is mounted).
         self._settings = PairsView(id="settings", classes="settings")
+
+    class Carried(Message):
+        """The form took the values where the step starts now (a run ended, or one was loaded with l)."""
+
+    def on_mount(self) -> None:
+        """Follow where the step starts, for as long as the form holds values carried from there."""
+        self.link.watch_starts(self, self._starts_moved)
+
+    def _starts_moved(self) -> None:
+        """Where the step starts moved: a form that holds carried values takes the new ones, and its banner says
+        where they come from now; the learner's own values stay."""
+        form = self.form
+        if form is None:
+            if self.carried:
+                self.show_settings()
+            return
+        begin = self.start.anew(form) if self.carried else None
+        if begin is None:
+            return
+        self.notes.after.origin = begin
+        if (begin.params, begin.base, begin.label) != (form.values, form.previous, form.previous_label):
+            self.spec.params = begin.params
+            form.set_previous(begin.base, begin.label)
+            form.set_values(begin.params)
+            self.show_estimate()
+            self.post_message(self.Carried())
+        self.set_checkpoint(self.checkpoint)
+
+    @property
+    def carried(self) -> bool:
+        """True while the form holds values carried from where the step starts, not the learner's own (nor their
+        choice of rows)."""
+        return self.start.holds(self.form) and self.sample_rows is None
 
     def compose(self) -> ComposeResult:
         """The frames, the rows (MNIST), the step's values or their form, and the buttons."""
@@ -135,9 +165,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         """The values the form starts with, known before H2O's parameter list comes: those put in (a form of an
         earlier session, a run loaded back), else the step's changes on top of the learner's step before. Both
         come from the journal, which needs no cluster."""
-        if self._values_given:
-            return self.spec.params
-        return self.link.lab.start_of(self.step).params
+        return self.spec.params if self.start.given else self.start.begin().params
 
     @property
     def is_mnist(self) -> bool:
@@ -170,9 +198,8 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         """Put a run's values (or the preset) in the form; with ``sample_rows``, its training rows too; ``origin``
         says where they come from (its note above the form)."""
         self.checkpoint = checkpoint
-        self._values_given = True
-        self.after.origin = origin
-        self._start_note = origin.note if origin is not None else ""  # not the note of the values it started with
+        self.start.give(origin)  # with its note, not the note of the values the form started with
+        self.notes.after.origin = origin
         if self.is_mnist and sample_rows is not ...:
             self.set_sample_rows(sample_rows)
         values = {k: v for k, v in params.items() if k != "checkpoint"}
@@ -205,39 +232,16 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
     def _make_form(self, metas: list[ParamMeta]) -> ParamForm:
         """The full form for the step's values (they become canonical), carried from the step before."""
         by_name = {m.name: m for m in metas}
-        begin = self.link.lab.start_of(self.step)
-        if not self._values_given:  # the step's own values: they go on top of the learner's step before
-            self.spec.params = begin.params
-        self.spec.params = canonical(self.spec.params, by_name)
+        begin = self.start.begin()
+        given = self.start.given  # values put in keep the note they came with
+        self.spec.params = canonical(self.spec.params if given else begin.params, by_name)
         previous = canonical(begin.base, by_name) if begin.base is not None else None
-        if not self._values_given:  # values put in keep the note they came with
-            self._start_note = begin.note
-            self.after.origin = begin
+        if not given:
+            self.start.took(begin, self.spec.params)
+            self.notes.after.origin = begin
         form = ParamForm(metas, self.spec.params, self.step.taught, previous, begin.label, id="param-form")
         self._last_form = form
         return form
-
-    def carry_again(self) -> bool:
-        """A form built ahead of the step's first visit: start it from the step before as it is now (a run
-        may have finished since). True when the values changed."""
-        form = self.form
-        if form is None or self._values_given:
-            return False
-        begin = self.link.lab.start_of(self.step)
-        params = canonical(begin.params, form.metas)
-        previous = canonical(begin.base, form.metas) if begin.base is not None else None
-        if (params, previous, begin.label) == (form.values, form.previous, form.previous_label):
-            if begin.note != self._start_note:  # the same values, said anew (a sweep of the step before since)
-                self._start_note, self.after.origin = begin.note, begin
-                self.set_checkpoint(self.checkpoint)
-            return False
-        self.spec.params = params
-        self._start_note = begin.note
-        self.after.origin = begin
-        form.set_previous(previous, begin.label)
-        form.set_values(params)
-        self.set_checkpoint(self.checkpoint)  # the banner says where the values come from now
-        return True
 
     @property
     def _held_form(self) -> ParamForm | None:
@@ -269,43 +273,23 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         """The run this form continues (or None): say so above the form, and check the form against it."""
         form = self._held_form
         if form is not None:
-            form.set_banner(checkpoint_banner(base) if base is not None else (self._start_note or None))
+            form.set_banner(checkpoint_banner(base) if base is not None else (self.start.note or None))
             self.check_checkpoint()
 
     def check_checkpoint(self) -> None:
         """What cannot change when continuing a run (errors at the fields), and what H2O ignores (notes)."""
-        form, base = self._held_form, self.checkpoint
-        if form is None:
-            return
-        if base is None:
-            self._checkpoint_notes = {}
-            form.set_extra_errors({})
-        else:
-            problems = checkpoint_problems(
-                form.values,
-                form.metas,
-                base.spec.params,
-                base.epochs_done,
-                base_label=base.run_id,
-                same_frames=base.spec.same_frames(self.spec),
-            )
-            self._checkpoint_notes = checkpoint_notes(form.values, form.metas, base.spec.params, base_label=base.run_id)
-            form.set_extra_errors(problems)
-        self._push_notes()
+        form = self._held_form
+        if form is not None:
+            self.notes.check(form, self.checkpoint, self.spec)
 
     def _push_notes(self) -> None:
         form = self._held_form
         if form is not None:
-            # The cars step that teaches L1 (its figures were measured on that network).
-            lesson = weak_l1_note(form.values) if "l1" in self.step.taught and self.step.dataset == "cars" else {}
-            fix = self.after.fix(form.values)
-            failure = {fix.name: fix.note} if fix is not None else {}
-            form.set_extra_warnings({**self._scoring_notes, **self._checkpoint_notes, **lesson, **failure})
-            form.set_extra_fixes({fix.name: (fix.name, fix.value, fix.label)} if fix is not None else {})
+            self.notes.push(form)
 
     def show_failure(self, run: Run | None) -> None:
         """The step's run shown: after a failure, the form offers what helps while it has the values that failed."""
-        if self.after.shown(run):
+        if self.notes.after.shown(run):
             self._push_notes()
 
     def ready_to_train(self, show: Callable[[], None]) -> bool:
@@ -376,7 +360,7 @@ class SetupPanel(VerticalScroll, SplitNews, can_focus=False):  # scrolls with th
         if self.is_mounted and self.is_mnist:
             spec, rows = self.current_spec(), self.training_rows()
             if self.form is not None:
-                self._scoring_notes = scoring_notes(spec.params, rows)
+                self.notes.scoring = scoring_notes(spec.params, rows)
                 self._push_notes()
             early = self.link.speed_is_early(spec)
             timed = trial_pays(spec, rows)

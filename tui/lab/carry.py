@@ -8,7 +8,9 @@ values came from.
 
 A step's "last run" is the one whose values the learner last took up there: the latest they trained from its
 form, or one they loaded into its form with l since. A sweep's models count only once loaded: the sweep chose
-their values, not the learner (the last of a learning-rate sweep is its highest rate).
+their values, not the learner (the last of a learning-rate sweep is its highest rate). A run the learner stopped
+counts when H2O had scored a model by then ("stopped early"); one stopped before that is passed over, and the
+form says so.
 """
 
 from __future__ import annotations
@@ -70,12 +72,18 @@ def taken_up(run: Run, loaded: Mapping[str, float]) -> float | None:
     return max(times) if times else None
 
 
+def kept_model(run: Run) -> bool:
+    """Whether ``run`` left a model: it ran to its end, or was stopped after H2O had trained and scored it (its
+    scoring history starts with a row at epoch 0, before any training)."""
+    return run.status == DONE or (run.status == CANCELLED and (run.epochs_done > 0 or bool(run.metrics)))
+
+
 def last_run_of(runs: list[Run], number: int, loaded: Mapping[str, float] | None = None) -> Run | None:
     """The run whose values the learner last took up on step ``number`` (see :func:`taken_up`), among those that
-    ran to their end or were stopped by the learner (failed runs are not values); ``loaded``: run id -> when the
-    learner loaded it into its step's form."""
+    left a model (:func:`kept_model`: failed runs, and runs stopped before they had one, are not values);
+    ``loaded``: run id -> when the learner loaded it into its step's form."""
     loaded = loaded or {}
-    done = [r for r in runs if r.spec.step == number and r.status in (DONE, CANCELLED)]
+    done = [r for r in runs if r.spec.step == number and kept_model(r)]
     taken = [(when, r) for r in done if (when := taken_up(r, loaded)) is not None]
     return max(taken, key=lambda pair: pair[0])[1] if taken else None
 
@@ -97,12 +105,26 @@ def passed_over(runs: list[Run], number: int, chosen: Run | None, loaded: Mappin
     return max(left, key=lambda r: r.started_at or 0.0).sweep if left else ""
 
 
+def stopped_first(
+    runs: list[Run], number: int, chosen: Run | None, loaded: Mapping[str, float] | None = None
+) -> Run | None:
+    """The learner's latest run of step ``number`` that they stopped before it had a model, when it is newer than
+    ``chosen`` (the run built on instead, or None): the form says why it is passed over. None if there is none."""
+    stopped = [r for r in runs if r.spec.step == number and r.status == CANCELLED and not r.sweep and not kept_model(r)]
+    latest = max(stopped, key=lambda r: r.started_at or 0.0, default=None)
+    since = taken_up(chosen, loaded or {}) if chosen is not None else None
+    if latest is None or (since is not None and (latest.started_at or 0.0) <= since):
+        return None
+    return latest
+
+
 def whose(run: Run, where: str) -> str:
     """A run as the form's banner names it: "your run-7 of step 4", or "sweep-1's run-9 of step 7, which you
-    loaded" (a sweep's model counts only once loaded)."""
+    loaded" (a sweep's model counts only once loaded); "(stopped early)" after a run the learner stopped."""
+    early = " (stopped early)" if run.status == CANCELLED else ""
     if run.sweep:
-        return f"{run.sweep}'s {run.run_id} {where}, which you loaded"
-    return f"your {run.run_id} {where}"
+        return f"{run.sweep}'s {run.run_id} {where}{early}, which you loaded"
+    return f"your {run.run_id} {where}{early}"
 
 
 def teaching_step(param: str) -> int:
@@ -163,11 +185,14 @@ def _count_once_loaded(sweep: str, later: bool = False) -> str:
     return f"{sweep}'s {'later ' if later else ''}models count once you load one into the form with l (All runs)"
 
 
-def start(step: Step, last_run: Run | None, own_run: Run | None = None, left_sweep: str = "") -> Start:
+def start(
+    step: Step, last_run: Run | None, own_run: Run | None = None, left_sweep: str = "", stopped: Run | None = None
+) -> Start:
     """Step ``step``'s first values: the learner's last run of the step itself (``own_run``), else the step's
     changes on top of their last run of the step before (``last_run``, or None). ``left_sweep``: a sweep of the
-    step before whose models were left out, said in the note."""
-    carried = _carried(step, last_run, left_sweep)
+    step before whose models were left out; ``stopped``: a later run of the step before, stopped before it had a
+    model; both are said in the note."""
+    carried = _carried(step, last_run, left_sweep, stopped)
     if own_run is None:
         return carried
     params = {k: v for k, v in own_run.spec.params.items() if k not in NOT_CARRIED}
@@ -184,7 +209,7 @@ def start(step: Step, last_run: Run | None, own_run: Run | None = None, left_swe
     )
 
 
-def _carried(step: Step, last_run: Run | None, left_sweep: str) -> Start:
+def _carried(step: Step, last_run: Run | None, left_sweep: str, stopped: Run | None = None) -> Start:
     """Step ``step``'s first values for a learner who has not run it: the walkthrough's, on the step before's."""
     own = dict(step.spec().params)
     walkthrough = f"step {step.number}'s walkthrough values"
@@ -195,17 +220,19 @@ def _carried(step: Step, last_run: Run | None, left_sweep: str) -> Start:
             note = "A new question on the cars (is a car economical?): the walkthrough's values, compared with none."
         return Start(own, note=note, source=walkthrough, step=step.number)
     changes = step_changes(step, before)
+    no_model = f"your {stopped.run_id} of step {before.number} was stopped before it had a model" if stopped else ""
     if last_run is None:
-        why = f": {_count_once_loaded(left_sweep)}." if left_sweep else "."
+        if stopped is not None:
+            why = f": {no_model}, so there is nothing to build on"
+            why += f"; {_count_once_loaded(left_sweep)}." if left_sweep else "."
+        else:
+            why = f"; no run of step {before.number} yet to build on"
+            why += f": {_count_once_loaded(left_sweep)}." if left_sweep else "."
         return Start(
             own,
             base=dict(before.spec().params),
             label=f"step {before.number}",
-            note=(
-                f"Step {step.number}'s values from the walkthrough; no run of step {before.number} yet to build on"
-                + why
-                + kept_note(step, own)
-            ),
+            note=f"Step {step.number}'s values from the walkthrough" + why + kept_note(step, own),
             changes=changes,
             source=walkthrough,
             step=step.number,
@@ -215,7 +242,8 @@ def _carried(step: Step, last_run: Run | None, left_sweep: str) -> Start:
     params = {k: v for k, v in params.items() if v is not None or k == "activation"}
     changed = ", ".join(sorted(changes)) or "nothing"
     source = whose(last_run, f"of step {before.number}")
-    later = f"; {_count_once_loaded(left_sweep, later=True)}" if left_sweep else ""
+    later = f"; {no_model}, so it is not built on" if stopped is not None else ""
+    later += f"; {_count_once_loaded(left_sweep, later=True)}" if left_sweep else ""
     return Start(
         params,
         base=base,
@@ -259,7 +287,8 @@ class Carry:
         """Where step ``step``'s form starts (see :func:`start`), given every run."""
         before = last_run_of(runs, step.number - 1, self.loaded)
         left = passed_over(runs, step.number - 1, before, self.loaded)
-        return start(step, before, last_run_of(runs, step.number, self.loaded), left)
+        stopped = stopped_first(runs, step.number - 1, before, self.loaded)
+        return start(step, before, last_run_of(runs, step.number, self.loaded), left, stopped)
 
 
 def shown_value(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from textual import work
+from textual.reactive import reactive
 from textual.worker import Worker
 
 from screens.base import on_worker_error
@@ -19,6 +20,11 @@ from tui.parts.base import CHECKPOINT_STEP, LabAppBase
 
 class RunNews(LabAppBase):
     """Every run's news passes here; the run table, and a run opened, loaded into a form or continued."""
+
+    starts: reactive[int] = reactive(0, init=False)
+    """Counts the moves of where the steps' forms start (:meth:`tui.lab.service.Lab.start_of`): one each time a
+    run ends or the learner loads one with l. Each step's Setup tab watches it, and a form that still holds
+    carried values takes the new ones."""
 
     # -- runs ---------------------------------------------------------------------------------
     def speed_for(self, spec: RunSpec) -> float | None:
@@ -53,6 +59,8 @@ class RunNews(LabAppBase):
             cast(Any, self).check_goals()  # the exercises' part (Goals): a finished run may reach a goal
         if run.status == DONE:
             self.done.add(run.spec.step)
+        if run.finished:
+            self.starts += 1
         if run.finished or run.run_id not in self._runs_shown:
             self._runs_shown.add(run.run_id)
             self._show_runs()
@@ -103,6 +111,7 @@ class RunNews(LabAppBase):
         view.load_values(run.spec.params, checkpoint=checkpoint, sample_rows=run.spec.sample_rows, origin=origin)
         if view.run is None or not view.training:
             view.show_run(run)
+        self.starts += 1  # after the loaded values are in: the next step builds on them
         self.notify(f"{run.run_id}'s values are in step {run.spec.step}'s form.", timeout=4)
 
     def reload_run(self, run: Run) -> None:
